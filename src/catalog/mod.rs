@@ -1,0 +1,1 @@
+//! AWS knowledge: actions, access levels, resource types, condition keys (to be written).

@@ -1,0 +1,1 @@
+//! Span-keeping JSON parser (to be written).

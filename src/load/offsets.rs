@@ -1,0 +1,1 @@
+//! Offset maps from decoded embedded text back to file bytes (to be written).

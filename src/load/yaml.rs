@@ -1,0 +1,1 @@
+//! YAML loader (to be written).

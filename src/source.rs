@@ -1,0 +1,278 @@
+//! Loaded files and positions in them.
+//!
+//! Every value a rule can point at carries a [`Span`]: a byte range in one
+//! loaded file. Line and column are computed only when a finding is rendered,
+//! and only here ([`SourceMap::position`]), so every output format agrees on
+//! them: lines are 1-based, columns are 1-based and count Unicode scalar
+//! values (SARIF's `unicodeCodePoints`).
+
+use std::path::{Path, PathBuf};
+
+/// Index of a file in the [`SourceMap`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct SourceId(pub u32);
+
+/// A byte range `start..end` in one loaded file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    /// The file the range is in.
+    pub source: SourceId,
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span from byte offsets.
+    pub fn new(source: SourceId, start: usize, end: usize) -> Self {
+        Span {
+            source,
+            start: clamp_u32(start),
+            end: clamp_u32(end),
+        }
+    }
+
+    /// The empty span at the start of a file: for findings about a whole file.
+    pub fn file_start(source: SourceId) -> Self {
+        Span {
+            source,
+            start: 0,
+            end: 0,
+        }
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        (self.end - self.start) as usize
+    }
+
+    /// True for an empty range.
+    pub fn is_empty(&self) -> bool {
+        self.end == self.start
+    }
+
+    /// The smallest span covering both (same file assumed).
+    pub fn cover(self, other: Span) -> Span {
+        Span {
+            source: self.source,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A value and where it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T> Spanned<T> {
+    /// Pair a value with its span.
+    pub fn new(value: T, span: Span) -> Self {
+        Spanned { value, span }
+    }
+}
+
+/// A 1-based line and column.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in Unicode scalar values.
+    pub column: u32,
+}
+
+/// Start offsets of every line of a text, for offset → line lookups.
+#[derive(Clone, Debug, Default)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    /// Index the line starts of `text` (a `\n` ends a line; `\r\n` too).
+    pub fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| clamp_u32(i + 1)));
+        LineIndex { starts }
+    }
+
+    /// The 0-based line containing byte `offset`, and that line's start.
+    pub fn line_of(&self, offset: u32) -> (usize, u32) {
+        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        (line, self.starts.get(line).copied().unwrap_or(0))
+    }
+
+    /// Number of lines.
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// Byte range of 0-based line `line`, without its line terminator.
+    pub fn line_range(&self, text: &str, line: usize) -> (usize, usize) {
+        let start = self.starts.get(line).copied().unwrap_or(0) as usize;
+        let mut end = self
+            .starts
+            .get(line + 1)
+            .map(|&s| s as usize - 1)
+            .unwrap_or(text.len());
+        let bytes = text.as_bytes();
+        if end > start && bytes.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        (start.min(text.len()), end.min(text.len()))
+    }
+}
+
+/// One loaded file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should see it (relative to the working directory where possible).
+    pub path: PathBuf,
+    /// The text. Invalid UTF-8 was replaced (and reported) when the file was read.
+    pub text: String,
+    lines: LineIndex,
+}
+
+impl SourceFile {
+    /// The file's line index.
+    pub fn lines(&self) -> &LineIndex {
+        &self.lines
+    }
+
+    /// The text a span covers (empty when the span is out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    /// Line and column of a byte offset. An offset inside a multi-byte
+    /// character counts as that character.
+    pub fn position(&self, offset: u32) -> Position {
+        let offset = offset.min(clamp_u32(self.text.len()));
+        let (line, start) = self.lines.line_of(offset);
+        let prefix = self
+            .text
+            .get(start as usize..offset as usize)
+            .map(|s| s.chars().count())
+            .unwrap_or_else(|| {
+                // Offset inside a character: count the characters that start before it.
+                self.text.as_bytes()[start as usize..offset as usize]
+                    .iter()
+                    .filter(|b| (**b & 0xC0) != 0x80)
+                    .count()
+            });
+        Position {
+            line: clamp_u32(line + 1),
+            column: clamp_u32(prefix + 1),
+        }
+    }
+}
+
+/// Every file loaded in one run.
+#[derive(Debug, Default)]
+pub struct SourceMap {
+    files: Vec<SourceFile>,
+}
+
+impl SourceMap {
+    /// An empty map.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add a file and return its id.
+    pub fn add(&mut self, path: impl Into<PathBuf>, text: String) -> SourceId {
+        let id = SourceId(clamp_u32(self.files.len()));
+        let lines = LineIndex::new(&text);
+        self.files.push(SourceFile {
+            path: path.into(),
+            text,
+            lines,
+        });
+        id
+    }
+
+    /// The file with this id.
+    ///
+    /// Ids come only from [`SourceMap::add`] on this map, so a missing id is a bug.
+    pub fn get(&self, id: SourceId) -> &SourceFile {
+        &self.files[id.0 as usize]
+    }
+
+    /// Look a file up by id without panicking.
+    pub fn try_get(&self, id: SourceId) -> Option<&SourceFile> {
+        self.files.get(id.0 as usize)
+    }
+
+    /// All files, in the order they were added.
+    pub fn iter(&self) -> impl Iterator<Item = (SourceId, &SourceFile)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (SourceId(clamp_u32(i)), f))
+    }
+
+    /// Start and end position of a span.
+    pub fn range(&self, span: Span) -> (Position, Position) {
+        let file = self.get(span.source);
+        (file.position(span.start), file.position(span.end))
+    }
+
+    /// The path of a span's file.
+    pub fn path(&self, id: SourceId) -> &Path {
+        &self.get(id).path
+    }
+
+    /// Number of files.
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    /// True when no file was loaded.
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based_and_count_characters() {
+        let mut map = SourceMap::new();
+        let id = map.add("a.json", "{\n  \"é\": \"x\"\r\n}".to_string());
+        let file = map.get(id);
+        assert_eq!(file.position(0), Position { line: 1, column: 1 });
+        assert_eq!(file.position(2), Position { line: 2, column: 1 });
+        // after `  "é"` the byte offset is 2+2+1+2+1 = 8 but the column counts é once
+        assert_eq!(file.position(8), Position { line: 2, column: 6 });
+        assert_eq!(file.position(15), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn line_range_drops_crlf() {
+        let text = "ab\r\ncd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_range(text, 0), (0, 2));
+        assert_eq!(idx.line_range(text, 1), (4, 6));
+    }
+
+    #[test]
+    fn offset_past_end_is_clamped() {
+        let mut map = SourceMap::new();
+        let id = map.add("a", "ab".to_string());
+        assert_eq!(map.get(id).position(99), Position { line: 1, column: 3 });
+    }
+}
