@@ -1,0 +1,226 @@
+//! The command line: parse arguments with clap, load the configuration, and
+//! hand over to the engine and a renderer. No analysis happens here.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config, ConfigError};
+use crate::diagnostic::{Report, Severity};
+use crate::output::{self, OutputFormat};
+use crate::rules;
+use crate::source::SourceMap;
+use crate::{discover, engine};
+
+/// Static analyzer for AWS IAM that follows trust chains across files and accounts.
+#[derive(Parser, Debug)]
+#[command(name = "iamchain", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Lint IAM policies and the files that hold them.
+    Lint(LintArgs),
+    /// List every rule with its category, default severity and summary.
+    Rules,
+    /// Print a rule's documentation page.
+    Explain {
+        /// The rule's name, e.g. `wildcard-action`.
+        rule: String,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct LintArgs {
+    /// Files or directories to lint (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = OutputFormat::Text)]
+    format: OutputFormat,
+    /// Exit with 1 when a finding at or above this severity remains.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    fail_on: FailOn,
+    /// Use this configuration file instead of searching for `.iamchain.yaml`.
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long)]
+    no_config: bool,
+    /// When to use colours in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Run the command line; the exit code follows the README: 0 clean, 1
+/// findings at or above `--fail-on`, 2 the tool could not run.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = match cli.command {
+        Command::Rules => list_rules(&mut out).map(|_| ExitCode::SUCCESS),
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => explain(r, &mut out).map(|_| ExitCode::SUCCESS),
+            None => {
+                eprintln!("error: `{rule}` is not a rule; `iamchain rules` lists them");
+                return ExitCode::from(2);
+            }
+        },
+        Command::Lint(args) => return lint(args, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
+    let mut sources = SourceMap::new();
+    let config = match load_config(&args, &mut sources) {
+        Ok(c) => c,
+        Err(e) => {
+            report_config_error(&e, &sources);
+            return ExitCode::from(2);
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (candidates, walk_errors) = match discover::discover(&paths, &config) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let run = engine::run(&candidates, &walk_errors, &config, sources);
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    if let Err(e) =
+        output::write(args.format, &run.report, &run.sources, color, out).and_then(|_| out.flush())
+        && e.kind() != io::ErrorKind::BrokenPipe
+    {
+        eprintln!("error: cannot write output: {e}");
+        return ExitCode::from(2);
+    }
+    exit_code(&run.report, args.fail_on)
+}
+
+fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
+    let level = match fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Note => Severity::Note,
+    };
+    if report.fails_at(level) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn load_config(args: &LintArgs, sources: &mut SourceMap) -> Result<Config, ConfigError> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(p) => Some(p.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|d| config::find_upward(&d)),
+    };
+    match path {
+        Some(p) => config::load(&p, sources),
+        None => Ok(Config::default()),
+    }
+}
+
+/// Render a config error with a snippet into the file, on stderr.
+fn report_config_error(e: &ConfigError, sources: &SourceMap) {
+    use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+    let renderer = if io::stderr().is_terminal() {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    match e
+        .span
+        .and_then(|s| sources.try_get(s.source).map(|f| (s, f)))
+    {
+        Some((span, file)) => {
+            let path = file.path.to_string_lossy();
+            let report = [Level::ERROR
+                .primary_title(format!("invalid configuration: {}", e.message))
+                .element(
+                    Snippet::source(file.text.as_str())
+                        .path(path.as_ref())
+                        .annotation(
+                            AnnotationKind::Primary.span(span.start as usize..span.end as usize),
+                        ),
+                )];
+            eprintln!("{}", renderer.render(&report));
+        }
+        None => eprintln!("error: invalid configuration: {}", e.message),
+    }
+}
+
+fn list_rules(out: &mut dyn Write) -> io::Result<()> {
+    for r in rules::ALL {
+        let m = r.meta();
+        writeln!(
+            out,
+            "{:<32} {:<12} {:<8} {}",
+            m.name,
+            m.category.as_str(),
+            m.default_severity,
+            m.summary
+        )?;
+    }
+    Ok(())
+}
+
+fn explain(rule: &dyn rules::Rule, out: &mut dyn Write) -> io::Result<()> {
+    let m = rule.meta();
+    writeln!(
+        out,
+        "category: {} · default severity: {}\n",
+        m.category.as_str(),
+        m.default_severity
+    )?;
+    out.write_all(m.docs.as_bytes())
+}

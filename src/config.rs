@@ -1,0 +1,340 @@
+//! `.iamchain.yaml`: which rules run at what severity, which files are
+//! read, and targeted ignores that must give a reason.
+//!
+//! The file is found upward from the working directory (or given with
+//! `--config`; `--no-config` skips it). It is read with the same span-keeping
+//! YAML loader as every other input, so an unknown key or a wrong type is an
+//! error that points at the line in the file.
+//!
+//! ```yaml
+//! rules:
+//!   select: [syntax, permissions, trust-any-principal]   # categories or rule names; default: all
+//!   ignore: [policy-version]
+//!   severity: {wildcard-action: error}
+//! include: ["infra/**"]
+//! exclude: ["**/fixtures/**"]
+//! ignore:
+//!   - rule: trust-account-root
+//!     path: "roles/break-glass-trust.json"
+//!     sid: BreakGlass
+//!     reason: break-glass role, reviewed quarterly
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::diagnostic::Severity;
+use crate::load::tree::{Node, Value};
+use crate::load::yaml;
+use crate::rules;
+use crate::source::{SourceId, SourceMap, Span};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = ".iamchain.yaml";
+
+/// A problem in the configuration: the run cannot proceed (exit 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    /// What is wrong.
+    pub message: String,
+    /// Where in the config file, when it came from one.
+    pub span: Option<Span>,
+}
+
+impl ConfigError {
+    fn at(span: Span, message: impl Into<String>) -> Self {
+        ConfigError {
+            message: message.into(),
+            span: Some(span),
+        }
+    }
+}
+
+/// A targeted ignore.
+#[derive(Debug, Clone)]
+pub struct Ignore {
+    /// Rule name.
+    pub rule: String,
+    /// Glob the finding's path must match (relative, `/`-separated); any path when absent.
+    pub path: Option<GlobSet>,
+    /// The path pattern as written, for messages.
+    pub path_text: Option<String>,
+    /// Statement id the finding must be in.
+    pub sid: Option<String>,
+    /// Why it is ignored (required).
+    pub reason: String,
+    /// Where the entry was written.
+    pub span: Span,
+}
+
+/// The loaded configuration.
+#[derive(Debug, Default)]
+pub struct Config {
+    /// Where it came from.
+    pub path: Option<PathBuf>,
+    /// Rules selected (names); `None` means all.
+    pub select: Option<Vec<String>>,
+    /// Rules switched off.
+    pub disabled: Vec<String>,
+    /// Severity overrides.
+    pub severity: BTreeMap<String, Severity>,
+    /// Only files matching these globs are read (when non-empty).
+    pub include: Option<GlobSet>,
+    /// Files matching these globs are skipped.
+    pub exclude: Option<GlobSet>,
+    /// Targeted ignores.
+    pub ignores: Vec<Ignore>,
+}
+
+impl Config {
+    /// Whether `rule` runs.
+    pub fn is_enabled(&self, rule: &rules::RuleMeta) -> bool {
+        let selected = match &self.select {
+            None => true,
+            Some(list) => list
+                .iter()
+                .any(|s| s == rule.name || s == rule.category.as_str()),
+        };
+        selected
+            && !self
+                .disabled
+                .iter()
+                .any(|s| s == rule.name || s == rule.category.as_str())
+    }
+
+    /// The severity `rule` reports at.
+    pub fn severity(&self, rule: &rules::RuleMeta) -> Severity {
+        self.severity
+            .get(rule.name)
+            .copied()
+            .unwrap_or(rule.default_severity)
+    }
+}
+
+/// Find `.iamchain.yaml` in `start` or one of its parents.
+pub fn find_upward(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .map(|d| d.join(FILE_NAME))
+        .find(|p| p.is_file())
+}
+
+/// Read and validate a config file, adding it to `sources` so errors can point into it.
+pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        message: format!("cannot read {}: {e}", path.display()),
+        span: None,
+    })?;
+    let id = sources.add(path.to_path_buf(), text);
+    let mut config = parse(&sources.get(id).text, id)?;
+    config.path = Some(path.to_path_buf());
+    Ok(config)
+}
+
+/// Parse config text.
+pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
+    let docs = yaml::parse(text, source).map_err(|e| ConfigError::at(e.span, e.message))?;
+    let mut config = Config::default();
+    let Some(root) = docs.first() else {
+        return Ok(config);
+    };
+    if matches!(root.value, Value::Null) {
+        return Ok(config);
+    }
+    for m in object(root, "the config file")? {
+        match &*m.key.value {
+            "rules" => read_rules(&m.value, &mut config)?,
+            "include" => config.include = Some(globs(&m.value, "include")?),
+            "exclude" => config.exclude = Some(globs(&m.value, "exclude")?),
+            "ignore" => {
+                for item in array(&m.value, "ignore")? {
+                    config.ignores.push(read_ignore(item)?);
+                }
+            }
+            other => {
+                return Err(unknown(
+                    m.key.span,
+                    other,
+                    &["rules", "include", "exclude", "ignore"],
+                ));
+            }
+        }
+    }
+    Ok(config)
+}
+
+fn unknown(span: Span, key: &str, known: &[&str]) -> ConfigError {
+    ConfigError::at(
+        span,
+        format!("unknown key `{key}`; expected one of: {}", known.join(", ")),
+    )
+}
+
+fn object<'a>(node: &'a Node, what: &str) -> Result<&'a [crate::load::tree::Member], ConfigError> {
+    node.as_object().ok_or_else(|| {
+        ConfigError::at(
+            node.span,
+            format!("{what} must be a mapping, found {}", node.type_name()),
+        )
+    })
+}
+
+fn array<'a>(node: &'a Node, what: &str) -> Result<&'a [Node], ConfigError> {
+    node.as_array().ok_or_else(|| {
+        ConfigError::at(
+            node.span,
+            format!("`{what}` must be a list, found {}", node.type_name()),
+        )
+    })
+}
+
+fn string(node: &Node, what: &str) -> Result<String, ConfigError> {
+    node.as_scalar_text()
+        .map(|s| s.into_owned())
+        .ok_or_else(|| {
+            ConfigError::at(
+                node.span,
+                format!("`{what}` must be a string, found {}", node.type_name()),
+            )
+        })
+}
+
+fn rule_or_category(node: &Node, what: &str) -> Result<String, ConfigError> {
+    let name = string(node, what)?;
+    let known = rules::ALL
+        .iter()
+        .any(|r| r.meta().name == name || r.meta().category.as_str() == name);
+    if known {
+        Ok(name)
+    } else {
+        Err(ConfigError::at(
+            node.span,
+            format!("`{name}` is not a rule or category (see `iamchain rules`)"),
+        ))
+    }
+}
+
+fn read_rules(node: &Node, config: &mut Config) -> Result<(), ConfigError> {
+    for m in object(node, "`rules`")? {
+        match &*m.key.value {
+            "select" => {
+                config.select = Some(
+                    array(&m.value, "rules.select")?
+                        .iter()
+                        .map(|n| rule_or_category(n, "rules.select"))
+                        .collect::<Result<_, _>>()?,
+                )
+            }
+            "ignore" => {
+                config.disabled = array(&m.value, "rules.ignore")?
+                    .iter()
+                    .map(|n| rule_or_category(n, "rules.ignore"))
+                    .collect::<Result<_, _>>()?
+            }
+            "severity" => {
+                for s in object(&m.value, "`rules.severity`")? {
+                    let name = &*s.key.value;
+                    if rules::find(name).is_none() {
+                        return Err(ConfigError::at(
+                            s.key.span,
+                            format!("`{name}` is not a rule (see `iamchain rules`)"),
+                        ));
+                    }
+                    let level = string(&s.value, "severity")?;
+                    let sev = Severity::parse(&level).ok_or_else(|| {
+                        ConfigError::at(
+                            s.value.span,
+                            format!("`{level}` is not a severity; use error, warning or note"),
+                        )
+                    })?;
+                    config.severity.insert(name.to_string(), sev);
+                }
+            }
+            other => {
+                return Err(unknown(
+                    m.key.span,
+                    other,
+                    &["select", "ignore", "severity"],
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn globs(node: &Node, what: &str) -> Result<GlobSet, ConfigError> {
+    let mut b = GlobSetBuilder::new();
+    for item in array(node, what)? {
+        b.add(glob(item, what)?);
+    }
+    b.build()
+        .map_err(|e| ConfigError::at(node.span, e.to_string()))
+}
+
+fn glob(node: &Node, what: &str) -> Result<Glob, ConfigError> {
+    let text = string(node, what)?;
+    globset::GlobBuilder::new(&text)
+        .literal_separator(false)
+        .build()
+        .map_err(|e| ConfigError::at(node.span, format!("invalid glob `{text}`: {}", e.kind())))
+}
+
+fn read_ignore(node: &Node) -> Result<Ignore, ConfigError> {
+    let mut rule = None;
+    let mut path = None;
+    let mut path_text = None;
+    let mut sid = None;
+    let mut reason = None;
+    for m in object(node, "an `ignore` entry")? {
+        match &*m.key.value {
+            "rule" => {
+                let name = string(&m.value, "rule")?;
+                if rules::find(&name).is_none() {
+                    return Err(ConfigError::at(
+                        m.value.span,
+                        format!("`{name}` is not a rule (see `iamchain rules`)"),
+                    ));
+                }
+                rule = Some(name);
+            }
+            "path" => {
+                let g = glob(&m.value, "path")?;
+                path_text = Some(g.glob().to_string());
+                let mut b = GlobSetBuilder::new();
+                b.add(g);
+                path = Some(
+                    b.build()
+                        .map_err(|e| ConfigError::at(m.value.span, e.to_string()))?,
+                );
+            }
+            "sid" => sid = Some(string(&m.value, "sid")?),
+            "reason" => reason = Some(string(&m.value, "reason")?),
+            other => {
+                return Err(unknown(
+                    m.key.span,
+                    other,
+                    &["rule", "path", "sid", "reason"],
+                ));
+            }
+        }
+    }
+    let rule =
+        rule.ok_or_else(|| ConfigError::at(node.span, "an `ignore` entry needs a `rule`"))?;
+    let reason = reason.filter(|r| !r.trim().is_empty()).ok_or_else(|| {
+        ConfigError::at(
+            node.span,
+            "an `ignore` entry needs a `reason`: say why the finding is acceptable",
+        )
+    })?;
+    Ok(Ignore {
+        rule,
+        path,
+        path_text,
+        sid,
+        reason,
+        span: node.span,
+    })
+}

@@ -1,0 +1,142 @@
+//! Finding the files to read: walk the given paths (respecting
+//! `.gitignore`, `.ignore` and the config's include/exclude globs), keep
+//! files whose extension can hold IAM input, and remember walk errors
+//! (unreadable directories, symlink loops) so they become findings.
+//!
+//! Files named on the command line are always read, whatever their name or
+//! ignore rules say: pre-commit passes exactly the files it wants checked.
+
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+
+/// A file to read.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Candidate {
+    /// Its path, as the user should see it.
+    pub path: PathBuf,
+    /// Named on the command line (read even if it does not look like IAM input).
+    pub explicit: bool,
+}
+
+/// A path that could not be walked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WalkError {
+    /// The path.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Extensions of files that may hold IAM input.
+const EXTENSIONS: &[&str] = &["json", "yaml", "yml", "template"];
+
+/// Whether a path's extension may hold IAM input.
+pub fn has_input_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
+}
+
+/// Walk `paths` and return the candidate files, sorted, and the errors met.
+/// A path that does not exist is an error of the run, returned as `Err`.
+pub fn discover(
+    paths: &[PathBuf],
+    config: &Config,
+) -> Result<(Vec<Candidate>, Vec<WalkError>), String> {
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
+        if meta.is_file() {
+            files.push(Candidate {
+                path: clean(root),
+                explicit: true,
+            });
+            continue;
+        }
+        let walker = ignore::WalkBuilder::new(root)
+            .hidden(false)
+            .require_git(false)
+            .follow_links(true)
+            .filter_entry(|e| e.file_name() != ".git")
+            .build();
+        for entry in walker {
+            match entry {
+                Ok(e) => {
+                    let p = e.path();
+                    if e.file_type().is_some_and(|t| t.is_file())
+                        && has_input_extension(p)
+                        && selected(p, config)
+                        && p.file_name().is_some_and(|n| n != crate::config::FILE_NAME)
+                    {
+                        files.push(Candidate {
+                            path: clean(p),
+                            explicit: false,
+                        });
+                    }
+                }
+                Err(err) => errors.push(walk_error(&err)),
+            }
+        }
+    }
+    files.sort();
+    files.dedup_by(|a, b| {
+        if a.path == b.path {
+            b.explicit |= a.explicit;
+            true
+        } else {
+            false
+        }
+    });
+    errors.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, errors))
+}
+
+fn selected(path: &Path, config: &Config) -> bool {
+    let rel = clean(path);
+    let included = config.include.as_ref().is_none_or(|g| g.is_match(&rel));
+    let excluded = config.exclude.as_ref().is_some_and(|g| g.is_match(&rel));
+    included && !excluded
+}
+
+/// Drop a leading `./` so paths print as users type them.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn walk_error(err: &ignore::Error) -> WalkError {
+    // The ignore crate nests the path inside the error; dig it out for the finding.
+    fn path_of(err: &ignore::Error) -> Option<PathBuf> {
+        match err {
+            ignore::Error::WithPath { path, .. } => Some(path.clone()),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                path_of(err)
+            }
+            ignore::Error::Loop { child, .. } => Some(child.clone()),
+            ignore::Error::Partial(errs) => errs.first().and_then(path_of),
+            _ => None,
+        }
+    }
+    fn message(err: &ignore::Error) -> String {
+        match err {
+            ignore::Error::WithPath { err, .. }
+            | ignore::Error::WithDepth { err, .. }
+            | ignore::Error::WithLineNumber { err, .. } => message(err),
+            ignore::Error::Loop { ancestor, .. } => {
+                format!(
+                    "symbolic link loop: it leads back to {}",
+                    ancestor.display()
+                )
+            }
+            ignore::Error::Io(e) => e.to_string().to_lowercase(),
+            other => other.to_string(),
+        }
+    }
+    WalkError {
+        path: path_of(err).map(|p| clean(&p)).unwrap_or_default(),
+        message: message(err),
+    }
+}

@@ -1,0 +1,163 @@
+//! Policy documents stored as files: a bare policy, or the output of the AWS
+//! CLI commands that print one (`aws iam get-role`, `get-policy-version`,
+//! `get-role-policy`, `organizations describe-policy`).
+//!
+//! The file alone does not say where a bare policy is used, so its
+//! [`PolicyKind`] is inferred: first from the path (`trust`, `scp`, `rcp`,
+//! `boundary` in a file or directory name), then from the content (a
+//! statement naming a `Principal` with only `sts:` actions is a trust
+//! policy, with other actions a resource policy; no principal, an identity
+//! policy).
+
+use std::path::Path;
+
+use crate::load::tree::Node;
+use crate::load::{PolicyDoc, json};
+use crate::policy::document::{self, PolicyKind};
+
+/// The policies in a loaded tree from `path`.
+pub fn policies_in(path: &Path, text: &str, root: &Node) -> Vec<PolicyDoc> {
+    let mut out = Vec::new();
+    if document::looks_like_policy(root) {
+        out.push(build(root, kind_for(path, root)));
+        return out;
+    }
+    // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}
+    if let Some(doc) = root
+        .get("Role")
+        .and_then(|r| r.get("AssumeRolePolicyDocument"))
+    {
+        push_embedded(&mut out, text, doc, PolicyKind::Trust);
+    }
+    // `aws iam get-policy-version`: {"PolicyVersion": {"Document": …}}
+    if let Some(doc) = root.get("PolicyVersion").and_then(|r| r.get("Document")) {
+        push_embedded(&mut out, text, doc, PolicyKind::Identity);
+    }
+    // `aws iam get-role-policy` / `get-user-policy`: {"PolicyDocument": …}
+    if let Some(doc) = root.get("PolicyDocument") {
+        push_embedded(&mut out, text, doc, PolicyKind::Identity);
+    }
+    // `aws organizations describe-policy`: {"Policy": {"PolicySummary": {"Type": …}, "Content": "…"}}
+    if let Some(policy) = root.get("Policy")
+        && let Some(content) = policy.get("Content")
+    {
+        let kind = match policy
+            .get("PolicySummary")
+            .and_then(|s| s.get("Type"))
+            .and_then(Node::as_str)
+        {
+            Some("RESOURCE_CONTROL_POLICY") => PolicyKind::ResourceControl,
+            _ => PolicyKind::ServiceControl,
+        };
+        push_embedded(&mut out, text, content, kind);
+    }
+    out
+}
+
+/// A policy given as an object or as a JSON string (the CLI prints some
+/// documents as strings); spans of a string's content map into the file.
+fn push_embedded(out: &mut Vec<PolicyDoc>, text: &str, node: &Node, kind: PolicyKind) {
+    match node.as_str() {
+        Some(_) => out.extend(parse_string_policy(node, text, kind)),
+        None => out.push(build(node, kind)),
+    }
+}
+
+/// Build a policy document from a tree.
+pub fn build(node: &Node, kind: PolicyKind) -> PolicyDoc {
+    let built = document::build(node, kind);
+    PolicyDoc {
+        policy: built.policy,
+        problems: built.problems,
+    }
+}
+
+/// Parse a policy stored as a JSON string literal in `text` (the file's
+/// text) at `node`, with spans that point into the file.
+pub fn parse_string_policy(node: &Node, text: &str, kind: PolicyKind) -> Option<PolicyDoc> {
+    let (start, end) = (
+        node.span.start as usize + 1,
+        (node.span.end as usize).checked_sub(1)?,
+    );
+    let raw = text.get(start..end)?;
+    json::parse_embedded(raw, start, node.span.source)
+        .ok()
+        .map(|n| build(&n, kind))
+}
+
+/// Infer where a bare policy file is used.
+pub fn kind_for(path: &Path, root: &Node) -> PolicyKind {
+    if let Some(kind) = kind_from_path(path) {
+        return kind;
+    }
+    let statements: Vec<&Node> = match root.get("Statement") {
+        Some(s) => match s.as_array() {
+            Some(items) => items.iter().collect(),
+            None => vec![s],
+        },
+        None => Vec::new(),
+    };
+    let with_principal: Vec<&&Node> = statements
+        .iter()
+        .filter(|s| s.get("Principal").is_some() || s.get("NotPrincipal").is_some())
+        .collect();
+    if with_principal.is_empty() {
+        return PolicyKind::Identity;
+    }
+    let sts_only = with_principal.iter().all(|s| {
+        let actions: Vec<&str> = match s.get("Action") {
+            Some(a) => match a.as_array() {
+                Some(items) => items.iter().filter_map(Node::as_str).collect(),
+                None => a.as_str().into_iter().collect(),
+            },
+            None => Vec::new(),
+        };
+        !actions.is_empty()
+            && actions.iter().all(|a| {
+                let a = a.to_ascii_lowercase();
+                a.starts_with("sts:assumerole")
+                    || a == "sts:tagsession"
+                    || a == "sts:setsourceidentity"
+                    || a == "sts:setcontext"
+            })
+    });
+    if sts_only
+        && statements
+            .iter()
+            .all(|s| s.get("Resource").is_none() && s.get("NotResource").is_none())
+    {
+        PolicyKind::Trust
+    } else {
+        PolicyKind::Resource
+    }
+}
+
+fn kind_from_path(path: &Path) -> Option<PolicyKind> {
+    // File name first, then the directories from the nearest outwards.
+    let names = path
+        .iter()
+        .rev()
+        .filter_map(|c| c.to_str())
+        .map(|c| c.to_ascii_lowercase());
+    for name in names {
+        let words: Vec<&str> = name
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let has = |w: &str| words.contains(&w);
+        if has("trust") || name.contains("assume-role-policy") || name.contains("assumerolepolicy")
+        {
+            return Some(PolicyKind::Trust);
+        }
+        if has("scp") || has("scps") || name.contains("service-control") {
+            return Some(PolicyKind::ServiceControl);
+        }
+        if has("rcp") || has("rcps") || name.contains("resource-control") {
+            return Some(PolicyKind::ResourceControl);
+        }
+        if has("boundary") || has("boundaries") || name.contains("permissions-boundary") {
+            return Some(PolicyKind::Boundary);
+        }
+    }
+    None
+}

@@ -1,0 +1,135 @@
+//! Amazon Resource Names: `arn:partition:service:region:account:resource`.
+//!
+//! Parsing is lenient on purpose: a value that is not an ARN is kept as such
+//! ([`Arn::parse`] returns `None`) and the caller decides whether that is an
+//! error where it was written.
+
+/// Partitions AWS has today; an ARN with another partition is suspicious.
+pub const PARTITIONS: &[&str] = &[
+    "aws",
+    "aws-cn",
+    "aws-us-gov",
+    "aws-iso",
+    "aws-iso-b",
+    "aws-iso-e",
+    "aws-iso-f",
+    "aws-eusc",
+];
+
+/// A parsed ARN, borrowing from the text it was parsed from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Arn<'a> {
+    /// `aws`, `aws-cn`, `aws-us-gov`, … (may be a wildcard pattern).
+    pub partition: &'a str,
+    /// Service namespace (`iam`, `s3`, …).
+    pub service: &'a str,
+    /// Region, empty for global services.
+    pub region: &'a str,
+    /// Account id, empty for S3 buckets; `aws` for AWS managed policies.
+    pub account: &'a str,
+    /// Everything after the fifth colon (`role/path/Name`, `bucket/key`).
+    pub resource: &'a str,
+}
+
+impl<'a> Arn<'a> {
+    /// Parse `text` as an ARN; `None` if it does not have the six parts.
+    pub fn parse(text: &'a str) -> Option<Arn<'a>> {
+        let mut parts = text.splitn(6, ':');
+        if parts.next()? != "arn" {
+            return None;
+        }
+        Some(Arn {
+            partition: parts.next()?,
+            service: parts.next()?,
+            region: parts.next()?,
+            account: parts.next()?,
+            resource: parts.next()?,
+        })
+    }
+
+    /// For IAM ARNs, the resource type (`role`, `user`, `root`, `oidc-provider`, …).
+    pub fn resource_type(&self) -> &'a str {
+        self.resource
+            .split(['/', ':'])
+            .next()
+            .unwrap_or(self.resource)
+    }
+
+    /// For IAM ARNs, the name: the last path segment (`Name` of `role/path/Name`).
+    pub fn resource_name(&self) -> &'a str {
+        self.resource.rsplit('/').next().unwrap_or(self.resource)
+    }
+
+    /// For IAM ARNs, the path between the type and the name (`/path/` of
+    /// `role/path/Name`; `/` when there is none).
+    pub fn iam_path(&self) -> &'a str {
+        match (self.resource.find('/'), self.resource.rfind('/')) {
+            (Some(first), Some(last)) if last > first => &self.resource[first..=last],
+            _ => "/",
+        }
+    }
+
+    /// Whether this is `arn:PARTITION:iam::ACCOUNT:root`: the whole account.
+    pub fn is_account_root(&self) -> bool {
+        self.service == "iam" && self.resource == "root"
+    }
+}
+
+/// Whether `text` is a 12-digit AWS account id.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Whether `text` looks like an IAM unique id (`AROA…` role, `AIDA…` user,
+/// `AGPA…` group, `ANPA…` policy, …). A trust policy shows one in place of an
+/// ARN when the principal it named was deleted: AWS rewrites the ARN to the
+/// unique id, and recreating the principal does not restore the trust
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html#principal-roles>).
+pub fn is_unique_id(text: &str) -> bool {
+    const PREFIXES: &[&str] = &["AROA", "AIDA", "AGPA", "ANPA", "ANVA", "AIPA", "ASIA"];
+    text.len() >= 16
+        && text.len() <= 128
+        && PREFIXES.iter().any(|p| text.starts_with(p))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_role_arn_with_path() {
+        let arn = Arn::parse("arn:aws:iam::111111111111:role/deploy/DevDeployRole").expect("arn");
+        assert_eq!(arn.partition, "aws");
+        assert_eq!(arn.service, "iam");
+        assert_eq!(arn.region, "");
+        assert_eq!(arn.account, "111111111111");
+        assert_eq!(arn.resource_type(), "role");
+        assert_eq!(arn.resource_name(), "DevDeployRole");
+        assert_eq!(arn.iam_path(), "/deploy/");
+    }
+
+    #[test]
+    fn resource_part_keeps_colons() {
+        let arn = Arn::parse("arn:aws:logs:us-east-1:1:log-group:x:*").expect("arn");
+        assert_eq!(arn.resource, "log-group:x:*");
+    }
+
+    #[test]
+    fn non_arns_are_none() {
+        assert!(Arn::parse("*").is_none());
+        assert!(Arn::parse("arn:aws:s3").is_none());
+        assert!(Arn::parse("111111111111").is_none());
+    }
+
+    #[test]
+    fn account_root_and_ids() {
+        assert!(Arn::parse("arn:aws:iam::111111111111:root").is_some_and(|a| a.is_account_root()));
+        assert!(is_account_id("012345678901"));
+        assert!(!is_account_id("12345678901"));
+        assert!(is_unique_id("AROA1234567890EXAMPLE"));
+        assert!(!is_unique_id("arn:aws:iam::1:role/x"));
+    }
+}

@@ -1,0 +1,750 @@
+//! The IAM policy language: [`Policy`], [`Statement`] and their elements,
+//! built from a loaded [`Node`] tree with a span on everything a rule can
+//! point at.
+//!
+//! Building never fails: what does not fit the grammar becomes a
+//! [`Problem`] (reported by the `invalid-policy` rule) and the rest of the
+//! document is still modelled, so one bad statement does not hide findings
+//! in the others. The grammar depends on where the document is used
+//! ([`PolicyKind`]): a trust policy must name a `Principal` and may not have
+//! a `Resource`, an identity policy may not name a `Principal`, and so on
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>).
+
+use crate::load::tree::{Node, Value};
+use crate::policy::arn;
+use crate::policy::condition::{Condition, Operator};
+use crate::policy::principal::{Principal, PrincipalType};
+use crate::source::{Span, Spanned};
+
+/// Where a policy document is used; the grammar and meaning differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PolicyKind {
+    /// Attached to a user, group or role: grants that principal.
+    Identity,
+    /// A role's trust policy (`AssumeRolePolicyDocument`): who may assume it.
+    Trust,
+    /// On a resource (bucket, repository, key, queue, topic, function): who may use it.
+    Resource,
+    /// A service control policy: the most an account's principals may do.
+    ServiceControl,
+    /// A resource control policy: the most an account's resources allow.
+    ResourceControl,
+    /// A permissions boundary: the most a user or role may do.
+    Boundary,
+}
+
+impl PolicyKind {
+    /// Lowercase name for messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyKind::Identity => "identity policy",
+            PolicyKind::Trust => "trust policy",
+            PolicyKind::Resource => "resource policy",
+            PolicyKind::ServiceControl => "service control policy",
+            PolicyKind::ResourceControl => "resource control policy",
+            PolicyKind::Boundary => "permissions boundary",
+        }
+    }
+
+    /// Whether statements of this kind name a principal.
+    pub fn has_principals(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Trust | PolicyKind::Resource | PolicyKind::ResourceControl
+        )
+    }
+
+    /// Whether an Allow in this kind of policy grants anything. SCPs, RCPs
+    /// and boundaries only set a ceiling: their Allow never grants.
+    pub fn allow_grants(self) -> bool {
+        matches!(
+            self,
+            PolicyKind::Identity | PolicyKind::Trust | PolicyKind::Resource
+        )
+    }
+}
+
+/// `Allow` or `Deny`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Effect {
+    /// Grants, unless denied.
+    Allow,
+    /// Takes away; beats every Allow.
+    Deny,
+}
+
+/// `Action`/`NotAction`, `Resource`/`NotResource` or `Principal`/`NotPrincipal`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Element<T> {
+    /// True for the `Not…` form: the statement applies to everything *except* the items.
+    pub negated: bool,
+    /// The span of the element's key (`"NotAction"`).
+    pub key: Span,
+    /// The span of the whole value.
+    pub span: Span,
+    /// The items, each with its span.
+    pub items: Vec<Spanned<T>>,
+}
+
+/// One statement of a policy.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Statement {
+    /// Position in the `Statement` list (0 for a single-object `Statement`).
+    pub index: usize,
+    /// The whole statement object.
+    pub span: Span,
+    /// `Sid`, if given.
+    pub sid: Option<Spanned<String>>,
+    /// `Effect`.
+    pub effect: Spanned<Effect>,
+    /// `Principal` or `NotPrincipal`.
+    pub principal: Option<Element<Principal>>,
+    /// `Action` or `NotAction`.
+    pub action: Option<Element<String>>,
+    /// `Resource` or `NotResource`.
+    pub resource: Option<Element<String>>,
+    /// Every condition, flattened from `{operator: {key: values}}`.
+    pub conditions: Vec<Condition>,
+}
+
+impl Statement {
+    /// Whether this is an Allow statement.
+    pub fn is_allow(&self) -> bool {
+        self.effect.value == Effect::Allow
+    }
+
+    /// The non-negated action items (empty for `NotAction`).
+    pub fn actions(&self) -> &[Spanned<String>] {
+        match &self.action {
+            Some(e) if !e.negated => &e.items,
+            _ => &[],
+        }
+    }
+
+    /// The non-negated resource items (empty for `NotResource` or no resource).
+    pub fn resources(&self) -> &[Spanned<String>] {
+        match &self.resource {
+            Some(e) if !e.negated => &e.items,
+            _ => &[],
+        }
+    }
+
+    /// The non-negated principal items (empty for `NotPrincipal`).
+    pub fn principals(&self) -> &[Spanned<Principal>] {
+        match &self.principal {
+            Some(e) if !e.negated => &e.items,
+            _ => &[],
+        }
+    }
+
+    /// Whether the statement's `Resource` is, or includes, the bare `*`.
+    pub fn has_any_resource(&self) -> bool {
+        self.resources().iter().any(|r| r.value == "*")
+    }
+
+    /// A label for messages: `statement "Sid"` or `statement 2`.
+    pub fn label(&self) -> String {
+        match &self.sid {
+            Some(sid) if !sid.value.is_empty() => format!("statement `{}`", sid.value),
+            _ => format!("statement {}", self.index + 1),
+        }
+    }
+}
+
+/// A policy document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Policy {
+    /// Where it is used.
+    pub kind: PolicyKind,
+    /// The whole document.
+    pub span: Span,
+    /// `Version`, if given.
+    pub version: Option<Spanned<String>>,
+    /// `Id`, if given.
+    pub id: Option<Spanned<String>>,
+    /// The statements that could be modelled (those with a valid `Effect`).
+    pub statements: Vec<Statement>,
+}
+
+/// Something in a document that does not fit the policy grammar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where.
+    pub span: Span,
+    /// What is wrong there (lowercase, no trailing period).
+    pub message: String,
+    /// How to fix it, if there is something to say.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    fn new(span: Span, message: impl Into<String>) -> Self {
+        Problem {
+            span,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The result of modelling one document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Built {
+    /// The policy.
+    pub policy: Policy,
+    /// Grammar problems found on the way.
+    pub problems: Vec<Problem>,
+}
+
+const TOP_KEYS: &[&str] = &["Version", "Id", "Statement"];
+const STATEMENT_KEYS: &[&str] = &[
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+];
+
+/// Whether a tree looks like a policy document at all (an object with a
+/// `Statement`, or with `Version` and nothing unknown). Used to classify
+/// files and embedded values.
+pub fn looks_like_policy(node: &Node) -> bool {
+    let Some(members) = node.as_object() else {
+        return false;
+    };
+    let has = |k: &str| members.iter().any(|m| m.key.value.eq_ignore_ascii_case(k));
+    has("Statement") || (has("Version") && members.len() <= 3)
+}
+
+/// Model `node` as a policy of `kind`.
+pub fn build(node: &Node, kind: PolicyKind) -> Built {
+    let mut problems = Vec::new();
+    let mut policy = Policy {
+        kind,
+        span: node.span,
+        version: None,
+        id: None,
+        statements: Vec::new(),
+    };
+    let Some(members) = node.as_object() else {
+        problems.push(Problem::new(
+            node.span,
+            format!(
+                "a policy document must be an object, found {}",
+                node.type_name()
+            ),
+        ));
+        return Built { policy, problems };
+    };
+    let mut statement_node = None;
+    for m in members {
+        let key = &*m.key.value;
+        match key {
+            "Version" => policy.version = string_or_problem(&m.value, "Version", &mut problems),
+            "Id" => policy.id = string_or_problem(&m.value, "Id", &mut problems),
+            "Statement" => statement_node = Some(&m.value),
+            _ => problems.push(unknown_key(m.key.span, key, TOP_KEYS, "policy")),
+        }
+    }
+    if let Some(v) = &policy.version
+        && v.value != "2012-10-17"
+        && v.value != "2008-10-17"
+    {
+        problems.push(
+            Problem::new(
+                v.span,
+                format!("`{}` is not a policy language version", v.value),
+            )
+            .help("use \"Version\": \"2012-10-17\""),
+        );
+    }
+    match statement_node {
+        None => problems.push(Problem::new(node.span, "policy has no `Statement`")),
+        Some(s) => match &s.value {
+            Value::Object(_) => build_statement(s, 0, kind, &mut policy, &mut problems),
+            Value::Array(items) => {
+                if items.is_empty() {
+                    problems.push(Problem::new(s.span, "`Statement` is empty"));
+                }
+                for (i, item) in items.iter().enumerate() {
+                    build_statement(item, i, kind, &mut policy, &mut problems);
+                }
+            }
+            _ => problems.push(Problem::new(
+                s.span,
+                format!(
+                    "`Statement` must be an object or an array of objects, found {}",
+                    s.type_name()
+                ),
+            )),
+        },
+    }
+    Built { policy, problems }
+}
+
+fn unknown_key(span: Span, key: &str, known: &[&str], what: &str) -> Problem {
+    match known.iter().find(|k| k.eq_ignore_ascii_case(key)) {
+        Some(k) => Problem::new(span, format!("`{key}` must be written `{k}`")).help(format!(
+            "element names are case-sensitive; rename it to `{k}`"
+        )),
+        None => Problem::new(span, format!("`{key}` is not a {what} element"))
+            .help(format!("use one of {}", known.join(", "))),
+    }
+}
+
+fn string_or_problem(
+    node: &Node,
+    what: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Spanned<String>> {
+    match node.as_str() {
+        Some(s) => Some(Spanned::new(s.to_string(), node.span)),
+        None => {
+            problems.push(Problem::new(
+                node.span,
+                format!("`{what}` must be a string, found {}", node.type_name()),
+            ));
+            None
+        }
+    }
+}
+
+/// A string or an array of strings, as `Action` and `Resource` take.
+fn string_list(node: &Node, what: &str, problems: &mut Vec<Problem>) -> Vec<Spanned<String>> {
+    match &node.value {
+        Value::String(s) => vec![Spanned::new(s.to_string(), node.span)],
+        Value::Array(items) => {
+            if items.is_empty() {
+                problems.push(Problem::new(node.span, format!("`{what}` is empty")));
+            }
+            items
+                .iter()
+                .filter_map(|item| match item.as_str() {
+                    Some(s) => Some(Spanned::new(s.to_string(), item.span)),
+                    None => {
+                        problems.push(Problem::new(
+                            item.span,
+                            format!("`{what}` items must be strings, found {}", item.type_name()),
+                        ));
+                        None
+                    }
+                })
+                .collect()
+        }
+        _ => {
+            problems.push(Problem::new(
+                node.span,
+                format!(
+                    "`{what}` must be a string or an array of strings, found {}",
+                    node.type_name()
+                ),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+struct Parts<'a> {
+    sid: Option<&'a Node>,
+    effect: Option<&'a Node>,
+    principal: Option<(bool, Span, &'a Node)>,
+    action: Option<(bool, Span, &'a Node)>,
+    resource: Option<(bool, Span, &'a Node)>,
+    condition: Option<&'a Node>,
+}
+
+fn build_statement(
+    node: &Node,
+    index: usize,
+    kind: PolicyKind,
+    policy: &mut Policy,
+    problems: &mut Vec<Problem>,
+) {
+    let Some(members) = node.as_object() else {
+        problems.push(Problem::new(
+            node.span,
+            format!("a statement must be an object, found {}", node.type_name()),
+        ));
+        return;
+    };
+    let mut parts = Parts {
+        sid: None,
+        effect: None,
+        principal: None,
+        action: None,
+        resource: None,
+        condition: None,
+    };
+    for m in members {
+        let key = &*m.key.value;
+        let (slot, negated) = match key {
+            "Sid" => {
+                parts.sid = Some(&m.value);
+                continue;
+            }
+            "Effect" => {
+                parts.effect = Some(&m.value);
+                continue;
+            }
+            "Condition" => {
+                parts.condition = Some(&m.value);
+                continue;
+            }
+            "Principal" => (&mut parts.principal, false),
+            "NotPrincipal" => (&mut parts.principal, true),
+            "Action" => (&mut parts.action, false),
+            "NotAction" => (&mut parts.action, true),
+            "Resource" => (&mut parts.resource, false),
+            "NotResource" => (&mut parts.resource, true),
+            _ => {
+                problems.push(unknown_key(m.key.span, key, STATEMENT_KEYS, "statement"));
+                continue;
+            }
+        };
+        if let Some((prev_negated, _, _)) = slot {
+            let base = key.trim_start_matches("Not");
+            if *prev_negated != negated {
+                problems.push(
+                    Problem::new(
+                        m.key.span,
+                        format!("a statement cannot have both `{base}` and `Not{base}`"),
+                    )
+                    .help(format!("keep either `{base}` or `Not{base}`")),
+                );
+            }
+            // Exact duplicate keys are the `duplicate-key` rule's to report.
+            continue;
+        }
+        *slot = Some((negated, m.key.span, &m.value));
+    }
+
+    let sid = parts
+        .sid
+        .and_then(|n| string_or_problem(n, "Sid", problems));
+    let effect = match parts.effect {
+        None => {
+            problems.push(
+                Problem::new(node.span, "statement has no `Effect`")
+                    .help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
+            );
+            None
+        }
+        Some(e) => match e.as_str() {
+            Some("Allow") => Some(Spanned::new(Effect::Allow, e.span)),
+            Some("Deny") => Some(Spanned::new(Effect::Deny, e.span)),
+            Some(other) => {
+                let fix = if other.eq_ignore_ascii_case("allow") {
+                    "Allow"
+                } else if other.eq_ignore_ascii_case("deny") {
+                    "Deny"
+                } else {
+                    "Allow` or `Deny"
+                };
+                problems.push(
+                    Problem::new(e.span, format!("`{other}` is not an effect"))
+                        .help(format!("write `{fix}` (the value is case-sensitive)")),
+                );
+                None
+            }
+            None => {
+                problems.push(Problem::new(
+                    e.span,
+                    format!("`Effect` must be a string, found {}", e.type_name()),
+                ));
+                None
+            }
+        },
+    };
+
+    let principal = parts.principal.map(|(negated, key, value)| Element {
+        negated,
+        key,
+        span: value.span,
+        items: principal_items(value, problems),
+    });
+    match (&principal, kind.has_principals()) {
+        (Some(p), false) => problems.push(
+            Problem::new(
+                p.key,
+                format!("a {} cannot have a `{}`", kind.describe(), key_name(p.negated, "Principal")),
+            )
+            .help("the principal of an identity policy is whoever it is attached to; remove the element"),
+        ),
+        (None, true) => problems.push(Problem::new(
+            node.span,
+            format!("a statement of a {} needs a `Principal`", kind.describe()),
+        )),
+        _ => {}
+    }
+    if kind == PolicyKind::ResourceControl
+        && let Some(p) = &principal
+        && (p.negated || p.items.iter().any(|i| !i.value.is_wildcard()))
+    {
+        problems.push(
+            Problem::new(
+                p.span,
+                "a resource control policy must use `\"Principal\": \"*\"`",
+            )
+            .help("narrow who is affected with conditions instead"),
+        );
+    }
+
+    let action = parts.action.map(|(negated, key, value)| {
+        let what = key_name(negated, "Action");
+        let items = string_list(value, what, problems);
+        for item in &items {
+            check_action_syntax(item, problems);
+        }
+        Element {
+            negated,
+            key,
+            span: value.span,
+            items,
+        }
+    });
+    if action.is_none() {
+        problems.push(Problem::new(
+            node.span,
+            "statement has no `Action` or `NotAction`",
+        ));
+    }
+
+    let resource = parts.resource.map(|(negated, key, value)| Element {
+        negated,
+        key,
+        span: value.span,
+        items: string_list(value, key_name(negated, "Resource"), problems),
+    });
+    match (&resource, kind) {
+        (Some(r), PolicyKind::Trust) => problems.push(
+            Problem::new(
+                r.key,
+                format!(
+                    "a trust policy cannot have a `{}`",
+                    key_name(r.negated, "Resource")
+                ),
+            )
+            .help("the resource of a trust policy is the role itself; remove the element"),
+        ),
+        (None, k) if k != PolicyKind::Trust => problems.push(Problem::new(
+            node.span,
+            "statement has no `Resource` or `NotResource`",
+        )),
+        _ => {}
+    }
+    if let Some(r) = &resource {
+        for item in &r.items {
+            check_resource_syntax(item, problems);
+        }
+    }
+
+    let conditions = parts
+        .condition
+        .map(|c| condition_items(c, problems))
+        .unwrap_or_default();
+
+    if let Some(effect) = effect {
+        policy.statements.push(Statement {
+            index,
+            span: node.span,
+            sid,
+            effect,
+            principal,
+            action,
+            resource,
+            conditions,
+        });
+    }
+}
+
+fn key_name(negated: bool, base: &'static str) -> &'static str {
+    match (negated, base) {
+        (true, "Action") => "NotAction",
+        (true, "Resource") => "NotResource",
+        (true, "Principal") => "NotPrincipal",
+        (_, b) => b,
+    }
+}
+
+fn check_action_syntax(item: &Spanned<String>, problems: &mut Vec<Problem>) {
+    let a = item.value.as_str();
+    if a == "*" {
+        return;
+    }
+    let valid = match a.split_once(':') {
+        Some((service, name)) => {
+            !service.is_empty()
+                && !name.is_empty()
+                && service
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'*' || b == b'?')
+                && name.bytes().all(|b| {
+                    b.is_ascii_alphanumeric() || b == b'*' || b == b'?' || b == b'-' || b == b'_'
+                })
+        }
+        None => false,
+    };
+    if !valid {
+        problems.push(
+            Problem::new(item.span, format!("`{a}` is not an action"))
+                .help("write actions as `service:ActionName`, e.g. `s3:GetObject`"),
+        );
+    }
+}
+
+fn check_resource_syntax(item: &Spanned<String>, problems: &mut Vec<Problem>) {
+    let r = item.value.as_str();
+    if r == "*" || r.contains("${") {
+        return;
+    }
+    match arn::Arn::parse(r) {
+        None => problems.push(
+            Problem::new(item.span, format!("`{r}` is not an ARN"))
+                .help("write a resource as `arn:partition:service:region:account:resource` or `*`"),
+        ),
+        Some(a) if !pattern_could_be(a.partition, arn::PARTITIONS) => problems.push(Problem::new(
+            item.span,
+            format!("`{}` is not an AWS partition", a.partition),
+        )),
+        Some(_) => {}
+    }
+}
+
+fn pattern_could_be(value: &str, known: &[&str]) -> bool {
+    crate::policy::pattern::has_wildcard(value) || known.contains(&value)
+}
+
+fn principal_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Spanned<Principal>> {
+    match &node.value {
+        Value::String(s) if &**s == "*" => vec![Spanned::new(Principal::any(), node.span)],
+        Value::String(s) => {
+            problems.push(
+                Problem::new(node.span, format!("`{s}` is not a principal"))
+                    .help("write `\"*\"` or an object such as {\"AWS\": \"arn:aws:iam::111122223333:root\"}"),
+            );
+            Vec::new()
+        }
+        Value::Object(members) => {
+            let mut out = Vec::new();
+            for m in members {
+                let ty = match &*m.key.value {
+                    "AWS" => PrincipalType::Aws,
+                    "Service" => PrincipalType::Service,
+                    "Federated" => PrincipalType::Federated,
+                    "CanonicalUser" => PrincipalType::CanonicalUser,
+                    other => {
+                        problems.push(unknown_key(
+                            m.key.span,
+                            other,
+                            &["AWS", "Service", "Federated", "CanonicalUser"],
+                            "principal",
+                        ));
+                        continue;
+                    }
+                };
+                let what = format!("Principal.{}", m.key.value);
+                let values: Vec<&Node> = match &m.value.value {
+                    Value::Array(items) => items.iter().collect(),
+                    _ => vec![&m.value],
+                };
+                for v in values {
+                    match v.as_scalar_text() {
+                        // A bare account id may be written as a number in YAML.
+                        Some(text) if matches!(v.value, Value::String(_) | Value::Number(_)) => {
+                            out.push(Spanned::new(Principal::new(ty, &text), v.span))
+                        }
+                        _ => problems.push(Problem::new(
+                            v.span,
+                            format!(
+                                "`{what}` must be a string or an array of strings, found {}",
+                                v.type_name()
+                            ),
+                        )),
+                    }
+                }
+            }
+            out
+        }
+        _ => {
+            problems.push(Problem::new(
+                node.span,
+                format!(
+                    "`Principal` must be `\"*\"` or an object, found {}",
+                    node.type_name()
+                ),
+            ));
+            Vec::new()
+        }
+    }
+}
+
+fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
+    let Some(ops) = node.as_object() else {
+        problems.push(Problem::new(
+            node.span,
+            format!("`Condition` must be an object, found {}", node.type_name()),
+        ));
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for op in ops {
+        let operator = match Operator::parse(&op.key.value) {
+            Ok(o) => Spanned::new(o, op.key.span),
+            Err(help) => {
+                problems.push(
+                    Problem::new(
+                        op.key.span,
+                        format!("`{}` is not a condition operator", op.key.value),
+                    )
+                    .help(help),
+                );
+                continue;
+            }
+        };
+        let Some(keys) = op.value.as_object() else {
+            problems.push(Problem::new(
+                op.value.span,
+                format!(
+                    "a condition operator takes an object of keys, found {}",
+                    op.value.type_name()
+                ),
+            ));
+            continue;
+        };
+        for k in keys {
+            let values: Vec<&Node> = match &k.value.value {
+                Value::Array(items) => items.iter().collect(),
+                _ => vec![&k.value],
+            };
+            let mut spanned = Vec::with_capacity(values.len());
+            for v in values {
+                match v.as_scalar_text() {
+                    Some(t) => spanned.push(Spanned::new(t.into_owned(), v.span)),
+                    None => problems.push(Problem::new(
+                        v.span,
+                        format!(
+                            "condition values must be strings, numbers or booleans, found {}",
+                            v.type_name()
+                        ),
+                    )),
+                }
+            }
+            out.push(Condition {
+                operator: operator.clone(),
+                key: Spanned::new(k.key.value.to_string(), k.key.span),
+                values: spanned,
+                values_span: k.value.span,
+            });
+        }
+    }
+    out
+}

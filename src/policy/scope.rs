@@ -1,0 +1,105 @@
+//! Which conditions narrow *who* a statement applies to.
+//!
+//! `"Principal": "*"` with `aws:PrincipalOrgID` or `aws:SourceArn` is a
+//! common and safe pattern; the same principal with only
+//! `aws:SecureTransport` is open to everyone. A condition narrows only when
+//! it must hold for the request to match: a positive operator (not a `Not…`
+//! form, not `…IfExists`, which is true when the key is absent, not
+//! `ForAllValues:`, which is true when the key is absent) on a key that
+//! identifies the caller or its origin, with at least one value that is not
+//! a bare wildcard.
+
+use crate::policy::Statement;
+use crate::policy::condition::{Condition, OperatorKind, SetQualifier};
+
+/// Keys that identify the calling principal (its ARN, account, organization).
+const PRINCIPAL_KEYS: &[&str] = &[
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:userid",
+    "aws:username",
+    "aws:SourceIdentity",
+    "aws:PrincipalServiceName",
+    "aws:PrincipalServiceNamesList",
+];
+
+/// Keys that pin where a request comes from (the resource or network a
+/// service acts for): they narrow service principals and public policies.
+const ORIGIN_KEYS: &[&str] = &[
+    "aws:SourceArn",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:SourceOrgID",
+    "aws:SourceOrgPaths",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:SourceIp",
+    "aws:VpcSourceIp",
+    "kms:CallerAccount",
+    "s3:DataAccessPointAccount",
+    "s3:DataAccessPointArn",
+];
+
+/// Key prefixes for tag-based principal narrowing (`aws:PrincipalTag/team`).
+const PRINCIPAL_KEY_PREFIXES: &[&str] = &["aws:PrincipalTag/"];
+
+/// Whether the key is one of `keys` or starts with one of `prefixes`, ignoring case.
+fn key_in(cond: &Condition, keys: &[&str], prefixes: &[&str]) -> bool {
+    let k = cond.key.value.as_str();
+    keys.iter().any(|x| x.eq_ignore_ascii_case(k))
+        || prefixes.iter().any(|p| {
+            k.len() > p.len() && k.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p))
+        })
+}
+
+/// Whether a condition must hold, and holds only for some values of its key:
+/// the shape that narrows a statement.
+pub fn is_restrictive(cond: &Condition) -> bool {
+    let op = &cond.operator.value;
+    if op.negated || op.if_exists || op.set == Some(SetQualifier::ForAllValues) {
+        return false;
+    }
+    if op.kind == OperatorKind::Null {
+        // `Null: {k: false}` only demands that the key exists.
+        return false;
+    }
+    let all_wild = !cond.values.is_empty()
+        && cond.values.iter().all(|v| {
+            op.has_wildcards() && v.value.chars().all(|c| c == '*')
+                || op.kind == OperatorKind::IpAddress
+                    && (v.value == "0.0.0.0/0" || v.value == "::/0")
+        });
+    !cond.values.is_empty() && !all_wild
+}
+
+/// The conditions of `statement` that narrow the calling principal.
+pub fn principal_narrowing(statement: &Statement) -> Vec<&Condition> {
+    statement
+        .conditions
+        .iter()
+        .filter(|c| key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) && is_restrictive(c))
+        .collect()
+}
+
+/// The conditions of `statement` that narrow the caller or its origin
+/// (principal keys, source ARN/account, network).
+pub fn caller_narrowing(statement: &Statement) -> Vec<&Condition> {
+    statement
+        .conditions
+        .iter()
+        .filter(|c| {
+            (key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) || key_in(c, ORIGIN_KEYS, &[]))
+                && is_restrictive(c)
+        })
+        .collect()
+}
+
+/// Whether `statement` has a restrictive condition on one of `keys`.
+pub fn has_restrictive(statement: &Statement, keys: &[&str]) -> bool {
+    statement
+        .conditions
+        .iter()
+        .any(|c| key_in(c, keys, &[]) && is_restrictive(c))
+}

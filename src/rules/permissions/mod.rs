@@ -1,0 +1,35 @@
+//! Rules about what an Allow grants: wildcards, `NotAction`/`NotResource`,
+//! and the two actions that hand out other identities (`iam:PassRole`,
+//! `sts:AssumeRole`). None of them reads a Deny as a grant, and none fires
+//! on SCPs, RCPs or permissions boundaries, whose Allow only sets a ceiling.
+
+pub mod admin_access;
+pub mod assume_role_any_resource;
+pub mod not_action_allow;
+pub mod not_resource_allow;
+pub mod pass_role_any_resource;
+pub mod wildcard_action;
+
+use crate::load::PolicyDoc;
+use crate::policy::Statement;
+
+/// Whether `statement` is an Allow that grants something where it is used.
+pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
+    statement.is_allow() && policy.policy.kind.allow_grants()
+}
+
+/// The span of a resource of `statement` that covers every role: `*`, an
+/// ARN pattern such as `arn:aws:iam::*:role/*`, or a `NotResource`.
+pub(crate) fn any_role_resource(statement: &Statement) -> Option<crate::source::Span> {
+    match &statement.resource {
+        Some(r) if r.negated => Some(r.key),
+        Some(r) => r
+            .items
+            .iter()
+            .find(|i| {
+                i.value == "*" || crate::policy::pattern::covers(&i.value, "arn:aws:iam::*:role/*")
+            })
+            .map(|i| i.span),
+        None => None,
+    }
+}

@@ -1,0 +1,46 @@
+//! `not-action-allow`: an Allow with `NotAction` grants every action
+//! except those listed — including every action AWS adds later.
+
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::Statement;
+use crate::rules::permissions::grants;
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct NotActionAllow;
+
+static META: RuleMeta = RuleMeta {
+    name: "not-action-allow",
+    category: Category::Permissions,
+    default_severity: Severity::Warning,
+    summary: "allow statement uses NotAction",
+    docs: include_str!("../../../rules/not-action-allow.md"),
+};
+
+impl Rule for NotActionAllow {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        let Some(action) = &statement.action else {
+            return;
+        };
+        if !action.negated || !grants(statement, policy) {
+            return;
+        }
+        let on = if statement.has_any_resource() {
+            " on every resource"
+        } else {
+            ""
+        };
+        cx.report(
+            action.key,
+            format!(
+                "`NotAction` in an Allow grants every action not listed{on}, including future ones"
+            ),
+        )
+        .label("allows everything except these")
+        .help("list the allowed actions in `Action`; use `NotAction` only with `Deny`");
+    }
+}

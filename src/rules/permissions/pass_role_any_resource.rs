@@ -1,0 +1,47 @@
+//! `pass-role-any-resource`: `iam:PassRole` on every role, without an
+//! `iam:PassedToService` condition: the holder can hand any role —
+//! including an administrator's — to a service that runs its code.
+
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::{Statement, pattern, scope};
+use crate::rules::permissions::{any_role_resource, grants};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct PassRoleAnyResource;
+
+static META: RuleMeta = RuleMeta {
+    name: "pass-role-any-resource",
+    category: Category::Permissions,
+    default_severity: Severity::Error,
+    summary: "iam:PassRole on every role",
+    docs: include_str!("../../../rules/pass-role-any-resource.md"),
+};
+
+impl Rule for PassRoleAnyResource {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        if !grants(statement, policy) || scope::has_restrictive(statement, &["iam:PassedToService"])
+        {
+            return;
+        }
+        // `*` alone is admin-access's finding.
+        let Some(action) = statement
+            .actions()
+            .iter()
+            .find(|a| a.value != "*" && pattern::matches_ignore_case(&a.value, "iam:PassRole"))
+        else {
+            return;
+        };
+        let Some(resource) = any_role_resource(statement) else {
+            return;
+        };
+        cx.report(action.span, format!("`{}` allows passing any role to any service", action.value))
+            .label("passes roles")
+            .related(resource, "to every role")
+            .help("list the role ARNs this principal may pass, and add an `iam:PassedToService` condition");
+    }
+}

@@ -1,0 +1,56 @@
+//! `public-resource-policy`: a resource policy allows every principal
+//! (`"*"`), with no condition that narrows who the caller is or where the
+//! request comes from.
+
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::{PolicyKind, Statement, scope};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct PublicResourcePolicy;
+
+static META: RuleMeta = RuleMeta {
+    name: "public-resource-policy",
+    category: Category::Resource,
+    default_severity: Severity::Error,
+    summary: "resource policy is open to everyone",
+    docs: include_str!("../../../rules/public-resource-policy.md"),
+};
+
+impl Rule for PublicResourcePolicy {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        if !statement.is_allow() || policy.policy.kind != PolicyKind::Resource {
+            return;
+        }
+        if !scope::caller_narrowing(statement).is_empty() {
+            return;
+        }
+        if let Some(p) = statement
+            .principals()
+            .iter()
+            .find(|p| p.value.is_wildcard())
+        {
+            let actions: Vec<&str> = statement
+                .actions()
+                .iter()
+                .map(|a| a.value.as_str())
+                .collect();
+            let what = if actions.is_empty() {
+                "the listed actions".to_string()
+            } else {
+                actions
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            };
+            cx.report(p.span, format!("anyone, including anonymous callers, may perform {what}"))
+                .label("everyone")
+                .help("name the principals that need access, or add an `aws:PrincipalOrgID`, `aws:SourceArn` or `aws:SourceVpce` condition");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+//! `invalid-json`: a file meant as IAM input is not valid JSON.
+
+use crate::diagnostic::Severity;
+use crate::load::{Document, LoadErrorKind};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct InvalidJson;
+
+static META: RuleMeta = RuleMeta {
+    name: "invalid-json",
+    category: Category::Syntax,
+    default_severity: Severity::Error,
+    summary: "file is not valid JSON",
+    docs: include_str!("../../../rules/invalid-json.md"),
+};
+
+impl Rule for InvalidJson {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
+        for e in document
+            .errors
+            .iter()
+            .filter(|e| e.kind == LoadErrorKind::Json)
+        {
+            cx.report(e.span, e.message.clone())
+                .label("the JSON is invalid here")
+                .help("fix the JSON syntax; nothing in this file was analysed");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+//! `literal-wildcard-in-condition`: `*` or `?` in a value of an operator
+//! that compares literally (`StringEquals`, `StringNotEquals`, and their
+//! `IgnoreCase` forms). The wildcard is matched as a character, so a
+//! positive condition never holds and a negated one always does.
+
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::Statement;
+use crate::policy::pattern::has_wildcard;
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct LiteralWildcardInCondition;
+
+static META: RuleMeta = RuleMeta {
+    name: "literal-wildcard-in-condition",
+    category: Category::Syntax,
+    default_severity: Severity::Warning,
+    summary: "wildcard under an operator that compares literally",
+    docs: include_str!("../../../rules/literal-wildcard-in-condition.md"),
+};
+
+impl Rule for LiteralWildcardInCondition {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
+        for c in &statement.conditions {
+            let op = &c.operator.value;
+            if !op.compares_strings() {
+                continue;
+            }
+            // `${*}` is the escaped literal star of a policy variable.
+            for v in c
+                .values
+                .iter()
+                .filter(|v| has_wildcard(&v.value) && !v.value.contains("${"))
+            {
+                let outcome = match (op.negated, statement.is_allow()) {
+                    (false, true) => {
+                        "this condition never holds, so the statement never allows anything"
+                    }
+                    (false, false) => "this condition never holds, so the Deny never applies",
+                    (true, true) => "this condition always holds, so it does not narrow the Allow",
+                    (true, false) => {
+                        "this condition always holds, so the Deny applies to every request"
+                    }
+                };
+                let like = if op.negated {
+                    "StringNotLike"
+                } else {
+                    "StringLike"
+                };
+                cx.report(
+                    v.span,
+                    format!(
+                        "`{}` is compared literally under `{}`: {outcome}",
+                        v.value, op.name
+                    ),
+                )
+                .label("`*` and `?` are not wildcards here")
+                .related(c.operator.span, "this operator compares literally")
+                .help(format!(
+                    "use `{like}` to match a pattern, or remove the wildcard"
+                ));
+            }
+        }
+    }
+}

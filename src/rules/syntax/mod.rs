@@ -1,0 +1,12 @@
+//! Rules about input that cannot be read as intended: unparseable files,
+//! documents that do not fit the policy grammar, and mistakes the grammar
+//! allows but AWS silently resolves (duplicate keys, literal wildcards).
+
+pub mod duplicate_key;
+pub mod duplicate_sid;
+pub mod invalid_json;
+pub mod invalid_policy;
+pub mod invalid_yaml;
+pub mod literal_wildcard_in_condition;
+pub mod policy_version;
+pub mod unreadable_file;

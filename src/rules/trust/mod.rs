@@ -1,0 +1,5 @@
+//! Rules about who a trust policy lets assume a role.
+
+pub mod not_principal_allow;
+pub mod trust_account_root;
+pub mod trust_any_principal;

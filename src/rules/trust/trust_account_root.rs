@@ -1,0 +1,45 @@
+//! `trust-account-root`: a trust policy trusts a whole account (a bare
+//! account id or `arn:aws:iam::ID:root`) with no condition that narrows
+//! which of its principals: every role and user there whose own policies
+//! allow `sts:AssumeRole` can become this role.
+
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::principal::AwsTarget;
+use crate::policy::{PolicyKind, Statement, scope};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct TrustAccountRoot;
+
+static META: RuleMeta = RuleMeta {
+    name: "trust-account-root",
+    category: Category::Trust,
+    default_severity: Severity::Warning,
+    summary: "trust policy trusts a whole account",
+    docs: include_str!("../../../rules/trust-account-root.md"),
+};
+
+impl Rule for TrustAccountRoot {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        if !statement.is_allow() || policy.policy.kind != PolicyKind::Trust {
+            return;
+        }
+        if !scope::principal_narrowing(statement).is_empty() {
+            return;
+        }
+        for p in statement.principals() {
+            if let Some(AwsTarget::Account(account)) = p.value.aws_target() {
+                cx.report(
+                    p.span,
+                    format!("every principal of account {account} whose IAM policies allow `sts:AssumeRole` may assume this role"),
+                )
+                .label("the whole account")
+                .help("name the role ARNs that may assume this role, or add an `aws:PrincipalArn` condition");
+            }
+        }
+    }
+}
