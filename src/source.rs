@@ -108,7 +108,10 @@ impl LineIndex {
 
     /// The 0-based line containing byte `offset`, and that line's start.
     pub fn line_of(&self, offset: u32) -> (usize, u32) {
-        let line = self.starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        let line = self
+            .starts
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1);
         (line, self.starts.get(line).copied().unwrap_or(0))
     }
 
