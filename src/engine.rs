@@ -48,26 +48,12 @@ struct Read {
 }
 
 /// Lint the discovered files.
-pub fn run(
-    candidates: &[Candidate],
-    walk_errors: &[WalkError],
-    config: &Config,
-    mut sources: SourceMap,
-) -> Run {
+pub fn run(candidates: &[Candidate], walk_errors: &[WalkError], config: &Config, mut sources: SourceMap) -> Run {
     let reads: Vec<Option<Read>> = candidates.par_iter().map(read).collect();
     let mut ids: Vec<(SourceId, Option<LoadError>)> = Vec::new();
     for r in reads.into_iter().flatten() {
         let id = sources.add(r.path, r.text);
-        ids.push((
-            id,
-            r.error.map(|e| LoadError {
-                span: Span {
-                    source: id,
-                    ..e.span
-                },
-                ..e
-            }),
-        ));
+        ids.push((id, r.error.map(|e| LoadError { span: Span { source: id, ..e.span }, ..e })));
     }
     let mut walk_docs = Vec::new();
     for w in walk_errors {
@@ -82,6 +68,25 @@ pub fn run(
             ..Document::default()
         });
     }
+    analyse(sources, ids, walk_docs, config)
+}
+
+/// Lint files given as text (documentation examples, tests, stdin).
+pub fn run_texts(files: Vec<(PathBuf, String)>, config: &Config) -> Run {
+    let mut sources = SourceMap::new();
+    let ids = files
+        .into_iter()
+        .map(|(path, text)| (sources.add(path, text), None))
+        .collect();
+    analyse(sources, ids, Vec::new(), config)
+}
+
+fn analyse(
+    sources: SourceMap,
+    ids: Vec<(SourceId, Option<LoadError>)>,
+    mut extra: Vec<Document>,
+    config: &Config,
+) -> Run {
     let sources_ref = &sources;
     let mut documents: Vec<Document> = ids
         .into_par_iter()
@@ -97,7 +102,7 @@ pub fn run(
             }
         })
         .collect();
-    documents.extend(walk_docs);
+    documents.append(&mut extra);
 
     let enabled: Vec<(&'static dyn rules::Rule, crate::diagnostic::Severity)> = rules::ALL
         .iter()

@@ -237,6 +237,16 @@ impl SourceMap {
         &self.get(id).path
     }
 
+    /// Show paths relative to `base` where they are below it (for output
+    /// that does not depend on where the tree was checked out).
+    pub fn relativize(&mut self, base: &Path) {
+        for f in &mut self.files {
+            if let Ok(rel) = f.path.strip_prefix(base) {
+                f.path = rel.to_path_buf();
+            }
+        }
+    }
+
     /// Number of files.
     pub fn len(&self) -> usize {
         self.files.len()

@@ -151,3 +151,8 @@ pub static ALL: &[&dyn Rule] = &[
 pub fn find(name: &str) -> Option<&'static dyn Rule> {
     ALL.iter().copied().find(|r| r.meta().name == name)
 }
+
+#[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
+mod registry_tests;
