@@ -131,7 +131,13 @@ fn walk_error(err: &ignore::Error) -> WalkError {
                     ancestor.display()
                 )
             }
-            ignore::Error::Io(e) => e.to_string().to_lowercase(),
+            ignore::Error::Io(e) => match e.kind() {
+                std::io::ErrorKind::NotFound => {
+                    "cannot read file: no such file (a symbolic link to nothing?)".into()
+                }
+                std::io::ErrorKind::PermissionDenied => "cannot read: permission denied".into(),
+                _ => format!("cannot read: {}", e.to_string().to_lowercase()),
+            },
             other => other.to_string(),
         }
     }

@@ -48,12 +48,26 @@ struct Read {
 }
 
 /// Lint the discovered files.
-pub fn run(candidates: &[Candidate], walk_errors: &[WalkError], config: &Config, mut sources: SourceMap) -> Run {
+pub fn run(
+    candidates: &[Candidate],
+    walk_errors: &[WalkError],
+    config: &Config,
+    mut sources: SourceMap,
+) -> Run {
     let reads: Vec<Option<Read>> = candidates.par_iter().map(read).collect();
     let mut ids: Vec<(SourceId, Option<LoadError>)> = Vec::new();
     for r in reads.into_iter().flatten() {
         let id = sources.add(r.path, r.text);
-        ids.push((id, r.error.map(|e| LoadError { span: Span { source: id, ..e.span }, ..e })));
+        ids.push((
+            id,
+            r.error.map(|e| LoadError {
+                span: Span {
+                    source: id,
+                    ..e.span
+                },
+                ..e
+            }),
+        ));
     }
     let mut walk_docs = Vec::new();
     for w in walk_errors {

@@ -22,6 +22,15 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Vec<PolicyDoc> {
         out.push(build(root, kind_for(path, root)));
         return out;
     }
+    // A policy wrapped in an array (`[{"Version": …, "Statement": …}]`) is a
+    // common copy-paste slip: AWS rejects it, so report it as a policy of the
+    // wrong shape rather than skipping the file.
+    if let Some(items) = root.as_array()
+        && items.iter().any(document::looks_like_policy)
+    {
+        out.push(build(root, PolicyKind::Identity));
+        return out;
+    }
     // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}
     if let Some(doc) = root
         .get("Role")

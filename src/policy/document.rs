@@ -46,6 +46,17 @@ impl PolicyKind {
         }
     }
 
+    /// The name with its article, for messages ("an identity policy").
+    pub fn with_article(self) -> String {
+        let d = self.describe();
+        let article = if d.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {d}")
+    }
+
     /// Whether statements of this kind name a principal.
     pub fn has_principals(self) -> bool {
         matches!(
@@ -164,6 +175,8 @@ pub struct Policy {
     pub id: Option<Spanned<String>>,
     /// The statements that could be modelled (those with a valid `Effect`).
     pub statements: Vec<Statement>,
+    /// Whether the document is an object at all (the other fields are empty if not).
+    pub is_object: bool,
 }
 
 /// Something in a document that does not fit the policy grammar.
@@ -234,6 +247,7 @@ pub fn build(node: &Node, kind: PolicyKind) -> Built {
         version: None,
         id: None,
         statements: Vec::new(),
+        is_object: node.as_object().is_some(),
     };
     let Some(members) = node.as_object() else {
         problems.push(Problem::new(
@@ -475,13 +489,13 @@ fn build_statement(
         (Some(p), false) => problems.push(
             Problem::new(
                 p.key,
-                format!("a {} cannot have a `{}`", kind.describe(), key_name(p.negated, "Principal")),
+                format!("{} cannot have a `{}`", kind.with_article(), key_name(p.negated, "Principal")),
             )
             .help("the principal of an identity policy is whoever it is attached to; remove the element"),
         ),
         (None, true) => problems.push(Problem::new(
             node.span,
-            format!("a statement of a {} needs a `Principal`", kind.describe()),
+            format!("a statement of {} needs a `Principal`", kind.with_article()),
         )),
         _ => {}
     }
@@ -747,4 +761,181 @@ fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::json;
+    use crate::source::SourceId;
+
+    fn problems(kind: PolicyKind, text: &str) -> Vec<String> {
+        let node = json::parse(text, SourceId(0)).expect("valid JSON");
+        build(&node, kind)
+            .problems
+            .into_iter()
+            .map(|p| p.message)
+            .collect()
+    }
+
+    #[test]
+    fn statement_may_be_an_object_or_an_array() {
+        let one = r#"{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}}"#;
+        let node = json::parse(one, SourceId(0)).expect("json");
+        let built = build(&node, PolicyKind::Identity);
+        assert!(built.problems.is_empty());
+        assert_eq!(built.policy.statements.len(), 1);
+    }
+
+    #[test]
+    fn principal_is_not_allowed_in_identity_policies() {
+        let p = problems(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        assert_eq!(p, ["an identity policy cannot have a `Principal`"]);
+    }
+
+    #[test]
+    fn trust_policies_need_a_principal_and_take_no_resource() {
+        let p = problems(
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"*"}]}"#,
+        );
+        assert!(p.iter().any(|m| m.contains("needs a `Principal`")), "{p:?}");
+        assert!(
+            p.iter().any(|m| m.contains("cannot have a `Resource`")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn action_and_not_action_together_are_an_error() {
+        let p = problems(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","NotAction":"iam:*","Resource":"*"}]}"#,
+        );
+        assert_eq!(p, ["a statement cannot have both `Action` and `NotAction`"]);
+    }
+
+    #[test]
+    fn element_names_and_effect_values_are_case_sensitive() {
+        let p = problems(
+            PolicyKind::Identity,
+            r#"{"version":"2012-10-17","Statement":[{"Effect":"allow","action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        assert!(
+            p.contains(&"`version` must be written `Version`".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            p.contains(&"`action` must be written `Action`".to_string()),
+            "{p:?}"
+        );
+        assert!(p.contains(&"`allow` is not an effect".to_string()), "{p:?}");
+    }
+
+    #[test]
+    fn wrong_types_are_reported_not_dropped_silently() {
+        let p = problems(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject",7],"Resource":{"a":1}}]}"#,
+        );
+        assert!(
+            p.contains(&"`Action` items must be strings, found a number".to_string()),
+            "{p:?}"
+        );
+        assert!(
+            p.contains(
+                &"`Resource` must be a string or an array of strings, found an object".to_string()
+            ),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn rcp_principal_must_be_star_and_scp_takes_none() {
+        let rcp = problems(
+            PolicyKind::ResourceControl,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":"arn:aws:iam::1:root"},"Action":"s3:*","Resource":"*"}]}"#,
+        );
+        assert_eq!(
+            rcp,
+            ["a resource control policy must use `\"Principal\": \"*\"`"]
+        );
+        let scp = problems(
+            PolicyKind::ServiceControl,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"*"}]}"#,
+        );
+        assert_eq!(scp, ["a service control policy cannot have a `Principal`"]);
+    }
+
+    #[test]
+    fn actions_and_resources_are_checked_for_shape() {
+        let p = problems(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3GetObject","s3:Get Object"],"Resource":["bucket","arn:aws:s3:::b/*","arn:amz:s3:::c"]}]}"#,
+        );
+        assert_eq!(
+            p,
+            [
+                "`s3GetObject` is not an action",
+                "`s3:Get Object` is not an action",
+                "`bucket` is not an ARN",
+                "`amz` is not an AWS partition"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_bad_statement_does_not_hide_the_good_ones() {
+        let node = json::parse(
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Maybe","Action":"s3:*","Resource":"*"},{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#,
+            SourceId(0),
+        )
+        .expect("json");
+        let built = build(&node, PolicyKind::Identity);
+        assert_eq!(built.problems.len(), 1);
+        assert_eq!(built.policy.statements.len(), 1);
+        assert_eq!(built.policy.statements[0].index, 1);
+    }
+
+    #[test]
+    fn yaml_account_ids_as_numbers_are_principals() {
+        use crate::load::tree::{Member, Node, Value};
+        use crate::source::{Span, Spanned};
+        let s = Span::default();
+        let obj = |m: Vec<(&str, Node)>| {
+            Node::new(
+                Value::Object(
+                    m.into_iter()
+                        .map(|(k, v)| Member {
+                            key: Spanned::new(k.into(), s),
+                            value: v,
+                        })
+                        .collect(),
+                ),
+                s,
+            )
+        };
+        let string = |t: &str| Node::new(Value::String(t.into()), s);
+        let stmt = obj(vec![
+            ("Effect", string("Allow")),
+            (
+                "Principal",
+                obj(vec![(
+                    "AWS",
+                    Node::new(Value::Number("012345678901".into()), s),
+                )]),
+            ),
+            ("Action", string("sts:AssumeRole")),
+        ]);
+        let doc = obj(vec![("Version", string("2012-10-17")), ("Statement", stmt)]);
+        let built = build(&doc, PolicyKind::Trust);
+        assert!(built.problems.is_empty(), "{:?}", built.problems);
+        assert_eq!(
+            built.policy.statements[0].principals()[0].value.account(),
+            Some("012345678901")
+        );
+    }
 }

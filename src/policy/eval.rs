@@ -165,3 +165,279 @@ pub fn evaluate<'p>(
         _ => Decision::Conditional,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::json;
+    use crate::policy::document::{self, PolicyKind};
+    use crate::source::SourceId;
+
+    fn policy(kind: PolicyKind, text: &str) -> Policy {
+        let node = json::parse(text, SourceId(0)).expect("valid JSON");
+        let built = document::build(&node, kind);
+        assert!(built.problems.is_empty(), "{:?}", built.problems);
+        built.policy
+    }
+
+    fn decide(p: &Policy, action: &str, resource: &str) -> Decision {
+        let ctx = RequestContext::new();
+        evaluate(
+            [p],
+            &Request {
+                action,
+                resource,
+                caller: None,
+                context: &ctx,
+            },
+        )
+    }
+
+    const S3_OBJECT: &str = "arn:aws:s3:::bucket/key";
+
+    #[test]
+    fn action_names_are_case_insensitive_with_wildcards() {
+        let p = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["S3:get*","iam:?assRole"],"Resource":"*"}]}"#,
+        );
+        assert_eq!(decide(&p, "s3:GetObject", S3_OBJECT), Decision::Allowed);
+        assert_eq!(
+            decide(&p, "IAM:PassRole", "arn:aws:iam::1:role/x"),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&p, "s3:PutObject", S3_OBJECT),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn resources_match_case_sensitively_without_character_classes() {
+        let p = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":["arn:aws:s3:::Bucket/*","arn:aws:s3:::b[12]/*"]}]}"#,
+        );
+        assert_eq!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::Bucket/k"),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::bucket/k"),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::b1/k"),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn not_action_with_allow_grants_everything_else_including_unknown_actions() {
+        let p = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}"#,
+        );
+        assert_eq!(
+            decide(&p, "s3:DeleteBucket", "arn:aws:s3:::b"),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&p, "newservice:FutureAction", "*"),
+            Decision::Allowed
+        );
+        assert_eq!(decide(&p, "iam:CreateUser", "*"), Decision::ImplicitDeny);
+    }
+
+    #[test]
+    fn not_resource_with_allow_grants_everything_else() {
+        let p = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","NotResource":"arn:aws:s3:::secret/*"}]}"#,
+        );
+        assert_eq!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::other-account-bucket/x"),
+            Decision::Allowed
+        );
+        assert_eq!(
+            decide(&p, "s3:GetObject", "arn:aws:s3:::secret/x"),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn deny_beats_allow_and_never_grants() {
+        let p = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[
+                {"Effect":"Allow","Action":"*","Resource":"*"},
+                {"Effect":"Deny","Action":"s3:DeleteObject","Resource":"*"}]}"#,
+        );
+        assert_eq!(
+            decide(&p, "s3:DeleteObject", S3_OBJECT),
+            Decision::ExplicitDeny
+        );
+        assert_eq!(decide(&p, "s3:GetObject", S3_OBJECT), Decision::Allowed);
+        let deny_only = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        assert_eq!(
+            decide(&deny_only, "s3:GetObject", S3_OBJECT),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            decide(&deny_only, "s3:PutObject", S3_OBJECT),
+            Decision::ExplicitDeny
+        );
+    }
+
+    #[test]
+    fn unknown_condition_makes_the_decision_conditional() {
+        let p = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*",
+                "Condition":{"StringEquals":{"aws:PrincipalTag/team":"platform"}}}]}"#,
+        );
+        assert_eq!(decide(&p, "s3:GetObject", S3_OBJECT), Decision::Conditional);
+        let ctx = RequestContext::new().with("aws:PrincipalTag/team", "platform");
+        let req = Request {
+            action: "s3:GetObject",
+            resource: S3_OBJECT,
+            caller: None,
+            context: &ctx,
+        };
+        assert_eq!(evaluate([&p], &req), Decision::Allowed);
+        // A conditional Deny does not make an unconditional Allow certain.
+        let q = policy(
+            PolicyKind::Identity,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"},
+                {"Effect":"Deny","Action":"s3:*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
+        );
+        assert_eq!(decide(&q, "s3:GetObject", S3_OBJECT), Decision::Conditional);
+    }
+
+    fn trust(p: &Policy, caller: Caller<'_>) -> Decision {
+        let ctx = RequestContext::new();
+        evaluate(
+            [p],
+            &Request {
+                action: "sts:AssumeRole",
+                resource: "arn:aws:iam::333333333333:role/ProdDeployRole",
+                caller: Some(caller),
+                context: &ctx,
+            },
+        )
+    }
+
+    #[test]
+    fn account_principal_is_every_principal_of_that_account_not_anyone() {
+        for principal in [r#""111111111111""#, r#""arn:aws:iam::111111111111:root""#] {
+            let p = policy(
+                PolicyKind::Trust,
+                &format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{{"AWS":{principal}}},"Action":"sts:AssumeRole"}}]}}"#
+                ),
+            );
+            assert_eq!(
+                trust(&p, Caller::Aws("arn:aws:iam::111111111111:role/Any")),
+                Decision::Allowed
+            );
+            assert_eq!(
+                trust(&p, Caller::Aws("arn:aws:iam::222222222222:role/Any")),
+                Decision::ImplicitDeny
+            );
+            assert_eq!(trust(&p, Caller::Anonymous), Decision::ImplicitDeny);
+        }
+    }
+
+    #[test]
+    fn role_principal_matches_the_role_and_its_sessions_only() {
+        let p = policy(
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111111111111:role/OctoLauncherRole"},"Action":"sts:AssumeRole"}]}"#,
+        );
+        assert_eq!(
+            trust(
+                &p,
+                Caller::Aws("arn:aws:iam::111111111111:role/OctoLauncherRole")
+            ),
+            Decision::Allowed
+        );
+        assert_eq!(
+            trust(
+                &p,
+                Caller::Aws("arn:aws:sts::111111111111:assumed-role/OctoLauncherRole/calamari")
+            ),
+            Decision::Allowed
+        );
+        assert_eq!(
+            trust(&p, Caller::Aws("arn:aws:iam::111111111111:role/Other")),
+            Decision::ImplicitDeny
+        );
+        assert_eq!(
+            trust(&p, Caller::Service("pods.eks.amazonaws.com")),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn not_principal_with_allow_admits_everyone_else() {
+        let p = policy(
+            PolicyKind::Resource,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::1:role/A"},"Action":"s3:GetObject","Resource":"*"}]}"#,
+        );
+        let ctx = RequestContext::new();
+        let req = |caller| Request {
+            action: "s3:GetObject",
+            resource: S3_OBJECT,
+            caller: Some(caller),
+            context: &ctx,
+        };
+        assert_eq!(evaluate([&p], &req(Caller::Anonymous)), Decision::Allowed);
+        assert_eq!(
+            evaluate([&p], &req(Caller::Aws("arn:aws:iam::9:user/x"))),
+            Decision::Allowed
+        );
+        assert_eq!(
+            evaluate([&p], &req(Caller::Aws("arn:aws:iam::1:role/A"))),
+            Decision::ImplicitDeny
+        );
+    }
+
+    #[test]
+    fn star_and_aws_star_admit_everyone_including_anonymous() {
+        for principal in [r#""*""#, r#"{"AWS":"*"}"#] {
+            let p = policy(
+                PolicyKind::Resource,
+                &format!(
+                    r#"{{"Version":"2012-10-17","Statement":[{{"Effect":"Allow","Principal":{principal},"Action":"s3:GetObject","Resource":"*"}}]}}"#
+                ),
+            );
+            let ctx = RequestContext::new();
+            let req = Request {
+                action: "s3:GetObject",
+                resource: S3_OBJECT,
+                caller: Some(Caller::Anonymous),
+                context: &ctx,
+            };
+            assert_eq!(evaluate([&p], &req), Decision::Allowed, "{principal}");
+        }
+    }
+
+    #[test]
+    fn service_principals_compare_ignoring_case_federated_exactly() {
+        let p = policy(
+            PolicyKind::Trust,
+            r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}]}"#,
+        );
+        assert_eq!(
+            trust(&p, Caller::Service("PODS.eks.amazonaws.com")),
+            Decision::Allowed
+        );
+        assert_eq!(
+            trust(&p, Caller::Federated("pods.eks.amazonaws.com")),
+            Decision::ImplicitDeny
+        );
+    }
+}

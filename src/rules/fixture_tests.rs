@@ -35,7 +35,8 @@ pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, Source
         select: Some(vec![rule.to_string()]),
         ..Config::default()
     };
-    let (candidates, errors) = discover::discover(&[case.to_path_buf()], &config).expect("discover");
+    let (candidates, errors) =
+        discover::discover(&[case.to_path_buf()], &config).expect("discover");
     let mut run = engine::run(&candidates, &errors, &config, SourceMap::new());
     run.sources.relativize(base);
     (run.report, run.sources)
@@ -62,7 +63,11 @@ fn every_rule_has_bad_and_good_fixtures() {
             for case in cases(&dir) {
                 let (report, sources) = lint_case(name, &case, &base);
                 let own = report.findings.iter().filter(|f| f.rule == name).count();
-                let label = case.strip_prefix(&base).unwrap_or(&case).display().to_string();
+                let label = case
+                    .strip_prefix(&base)
+                    .unwrap_or(&case)
+                    .display()
+                    .to_string();
                 if must_fire {
                     if own == 0 {
                         failures.push(format!("{name}: {label} produced no finding"));
@@ -77,7 +82,10 @@ fn every_rule_has_bad_and_good_fixtures() {
                     expect_test::expect_file![expected].assert_eq(&render(&report, &sources));
                 } else {
                     if own != 0 {
-                        failures.push(format!("{name}: {label} must not fire but gave:\n{}", render(&report, &sources)));
+                        failures.push(format!(
+                            "{name}: {label} must not fire but gave:\n{}",
+                            render(&report, &sources)
+                        ));
                     }
                     if case.with_extension("expected").exists() {
                         failures.push(format!("{name}: good case {label} has an .expected file"));
@@ -93,11 +101,20 @@ fn every_rule_has_bad_and_good_fixtures() {
 fn every_fixture_folder_names_a_rule_and_every_expected_has_its_input() {
     for entry in std::fs::read_dir(testdata()).expect("testdata/rules") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
-        assert!(ALL.iter().any(|r| r.meta().name == name), "testdata/rules/{name} names no rule");
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        assert!(
+            ALL.iter().any(|r| r.meta().name == name),
+            "testdata/rules/{name} names no rule"
+        );
         for kind in ["bad", "good"] {
             let dir = path.join(kind);
-            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
             for e in entries {
                 let p = e.expect("entry").path();
                 if p.extension().is_some_and(|x| x == "expected") {

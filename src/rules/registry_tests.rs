@@ -9,18 +9,42 @@ use crate::config::Config;
 use crate::engine;
 use crate::rules::ALL;
 
-const HEADINGS: &[&str] = &["## What it does", "## Why is this bad?", "## Example", "## Use instead", "## References"];
+const HEADINGS: &[&str] = &[
+    "## What it does",
+    "## Why is this bad?",
+    "## Example",
+    "## Use instead",
+    "## References",
+];
 
 #[test]
 fn names_are_unique_kebab_case_and_sorted() {
-    let names: Vec<(&str, &str)> = ALL.iter().map(|r| (r.meta().category.as_str(), r.meta().name)).collect();
+    let names: Vec<(&str, &str)> = ALL
+        .iter()
+        .map(|r| (r.meta().category.as_str(), r.meta().name))
+        .collect();
     for (_, n) in &names {
-        assert!(n.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'), "{n} is not kebab-case");
-        assert!(!n.starts_with("no-") && !n.starts_with("disallow-"), "{n} should name the pattern, not forbid it");
+        assert!(
+            n.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{n} is not kebab-case"
+        );
+        assert!(
+            !n.starts_with("no-") && !n.starts_with("disallow-"),
+            "{n} should name the pattern, not forbid it"
+        );
     }
     let mut sorted = names.clone();
-    sorted.sort_by_key(|(c, n)| (ALL.iter().position(|r| r.meta().category.as_str() == *c), *n));
-    assert_eq!(names, sorted, "ALL must be grouped by category and sorted by name");
+    sorted.sort_by_key(|(c, n)| {
+        (
+            ALL.iter().position(|r| r.meta().category.as_str() == *c),
+            *n,
+        )
+    });
+    assert_eq!(
+        names, sorted,
+        "ALL must be grouped by category and sorted by name"
+    );
     let mut unique: Vec<&str> = names.iter().map(|(_, n)| *n).collect();
     unique.sort();
     unique.dedup();
@@ -31,8 +55,16 @@ fn names_are_unique_kebab_case_and_sorted() {
 fn summaries_are_lowercase_without_trailing_period() {
     for r in ALL {
         let s = r.meta().summary;
-        assert!(s.chars().next().is_some_and(|c| !c.is_uppercase()), "{}: summary starts uppercase", r.meta().name);
-        assert!(!s.ends_with('.') && !s.ends_with('!'), "{}: summary ends with punctuation", r.meta().name);
+        assert!(
+            s.chars().next().is_some_and(|c| !c.is_uppercase()),
+            "{}: summary starts uppercase",
+            r.meta().name
+        );
+        assert!(
+            !s.ends_with('.') && !s.ends_with('!'),
+            "{}: summary ends with punctuation",
+            r.meta().name
+        );
     }
 }
 
@@ -41,13 +73,24 @@ fn pages_have_the_standard_headings_in_order() {
     for r in ALL {
         let m = r.meta();
         let first = m.docs.lines().next().unwrap_or_default();
-        assert_eq!(first, format!("# {}", m.name), "rules/{}.md must start with its name", m.name);
+        assert_eq!(
+            first,
+            format!("# {}", m.name),
+            "rules/{}.md must start with its name",
+            m.name
+        );
         let mut at = 0;
         for h in HEADINGS {
-            let pos = m.docs[at..].find(h).unwrap_or_else(|| panic!("rules/{}.md lacks `{h}` (in order)", m.name));
+            let pos = m.docs[at..]
+                .find(h)
+                .unwrap_or_else(|| panic!("rules/{}.md lacks `{h}` (in order)", m.name));
             at += pos + h.len();
         }
-        assert!(!m.docs.contains("TODO"), "rules/{}.md is unfinished", m.name);
+        assert!(
+            !m.docs.contains("TODO"),
+            "rules/{}.md is unfinished",
+            m.name
+        );
     }
 }
 
@@ -56,11 +99,18 @@ fn every_page_belongs_to_a_rule() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
     for e in std::fs::read_dir(dir).expect("rules/") {
         let p = e.expect("entry").path();
-        let name = p.file_stem().and_then(|s| s.to_str()).unwrap_or_default().to_string();
+        let name = p
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_string();
         if name == "README" {
             continue;
         }
-        assert!(ALL.iter().any(|r| r.meta().name == name), "rules/{name}.md has no rule");
+        assert!(
+            ALL.iter().any(|r| r.meta().name == name),
+            "rules/{name}.md has no rule"
+        );
     }
 }
 
@@ -68,7 +118,9 @@ fn every_page_belongs_to_a_rule() {
 /// A fence may name the file it stands for (```json trust-policy.json), which
 /// tells iamchain where the document is used; the default is `example.json`.
 fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
-    let Some(start) = docs.find(heading) else { return Vec::new() };
+    let Some(start) = docs.find(heading) else {
+        return Vec::new();
+    };
     let section = &docs[start + heading.len()..];
     let section = &section[..section.find("\n## ").unwrap_or(section.len())];
     let mut out = Vec::new();
@@ -80,7 +132,10 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
         let body = &after[nl + 1..];
         let Some(close) = body.find("```") else { break };
         if matches!(info.first(), Some(&"json") | Some(&"yaml")) {
-            let name = info.get(1).map(|s| s.to_string()).unwrap_or_else(|| format!("example.{}", info[0]));
+            let name = info
+                .get(1)
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| format!("example.{}", info[0]));
             out.push((PathBuf::from(name), &body[..close]));
         }
         rest = &body[close + 3..];
@@ -104,13 +159,21 @@ fn page_examples_fire_and_fixes_do_not() {
         for (path, text) in examples {
             let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
             if !run.report.findings.iter().any(|f| f.rule == m.name) {
-                failures.push(format!("rules/{}.md: Example {} does not fire", m.name, path.display()));
+                failures.push(format!(
+                    "rules/{}.md: Example {} does not fire",
+                    m.name,
+                    path.display()
+                ));
             }
         }
         for (path, text) in blocks(m.docs, "## Use instead") {
             let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
             if run.report.findings.iter().any(|f| f.rule == m.name) {
-                failures.push(format!("rules/{}.md: Use instead {} fires", m.name, path.display()));
+                failures.push(format!(
+                    "rules/{}.md: Use instead {} fires",
+                    m.name,
+                    path.display()
+                ));
             }
         }
     }
@@ -119,15 +182,22 @@ fn page_examples_fire_and_fixes_do_not() {
 
 /// The index of rules, generated from the registry.
 pub(crate) fn index() -> String {
-    let mut out = String::from("# Rules\n\nGenerated from the registry by `UPDATE_EXPECT=1 cargo test`; do not edit.\n");
+    let mut out = String::from(
+        "# Rules\n\nGenerated from the registry by `UPDATE_EXPECT=1 cargo test`; do not edit.\n",
+    );
     let mut category = "";
     for r in ALL {
         let m = r.meta();
         if m.category.as_str() != category {
             category = m.category.as_str();
-            out.push_str(&format!("\n## {category}\n\n| rule | severity | what it flags |\n|---|---|---|\n"));
+            out.push_str(&format!(
+                "\n## {category}\n\n| rule | severity | what it flags |\n|---|---|---|\n"
+            ));
         }
-        out.push_str(&format!("| [`{0}`]({0}.md) | {1} | {2} |\n", m.name, m.default_severity, m.summary));
+        out.push_str(&format!(
+            "| [`{0}`]({0}.md) | {1} | {2} |\n",
+            m.name, m.default_severity, m.summary
+        ));
     }
     out
 }

@@ -22,6 +22,9 @@ impl Rule for PolicyVersion {
     }
 
     fn check_policy(&self, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        if !policy.policy.is_object {
+            return;
+        }
         let help = "add \"Version\": \"2012-10-17\" as the first element";
         match &policy.policy.version {
             None => {
