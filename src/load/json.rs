@@ -18,7 +18,8 @@ use crate::source::{SourceId, Span, Spanned};
 pub struct ParseError {
     /// What is wrong, lowercase ("unterminated string").
     pub message: String,
-    /// The offending character (empty at the end of input).
+    /// The offending character (empty at the end of input; the opening quote
+    /// of an unterminated string).
     pub span: Span,
 }
 
@@ -66,7 +67,9 @@ pub fn parse_embedded(raw: &str, raw_start: usize, source: SourceId) -> Result<N
 /// An error inside the parser: a message and the text offset it is about.
 #[derive(Debug)]
 pub(crate) struct RawError {
+    /// What is wrong.
     pub(crate) message: String,
+    /// Byte offset of the offending character in the parsed text.
     pub(crate) at: usize,
 }
 
@@ -193,9 +196,9 @@ fn unicode_escape(bytes: &[u8], esc: usize) -> Result<Option<(char, usize)>, Raw
         0xDC00..=0xDFFF => return Err(lone()),
         _ => (hi, 6),
     };
-    Ok(char::from_u32(code)
-        .map(|c| (c, len))
-        .or(Some(('\u{FFFD}', len))))
+    // Surrogates were handled above, so every code here is a scalar value.
+    let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+    Ok(Some((c, len)))
 }
 
 /// Four hex digits at `at`, or `None` if the text ends first.
