@@ -18,7 +18,8 @@ use crate::source::{SourceId, Span, Spanned};
 pub struct ParseError {
     /// What is wrong, lowercase ("unterminated string").
     pub message: String,
-    /// The offending character (empty at the end of input).
+    /// The offending character (empty at the end of input; the opening quote
+    /// of an unterminated string).
     pub span: Span,
 }
 
@@ -32,6 +33,8 @@ pub fn parse(text: &str, source: SourceId) -> Result<Node, ParseError> {
         bytes: text.as_bytes(),
         pos: 0,
         source,
+        items: Vec::new(),
+        members: Vec::new(),
     }
     .document()
     .map_err(|e| e.into_parse_error(text, source))
@@ -64,7 +67,9 @@ pub fn parse_embedded(raw: &str, raw_start: usize, source: SourceId) -> Result<N
 /// An error inside the parser: a message and the text offset it is about.
 #[derive(Debug)]
 pub(crate) struct RawError {
+    /// What is wrong.
     pub(crate) message: String,
+    /// Byte offset of the offending character in the parsed text.
     pub(crate) at: usize,
 }
 
@@ -191,9 +196,9 @@ fn unicode_escape(bytes: &[u8], esc: usize) -> Result<Option<(char, usize)>, Raw
         0xDC00..=0xDFFF => return Err(lone()),
         _ => (hi, 6),
     };
-    Ok(char::from_u32(code)
-        .map(|c| (c, len))
-        .or(Some(('\u{FFFD}', len))))
+    // Surrogates were handled above, so every code here is a scalar value.
+    let c = char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER);
+    Ok(Some((c, len)))
 }
 
 /// Four hex digits at `at`, or `None` if the text ends first.
@@ -225,15 +230,17 @@ fn check_controls(bytes: &[u8], from: usize, to: usize) -> Result<(), RawError> 
     Ok(())
 }
 
-/// An array or object being filled.
+/// An array or object being filled. Its children so far are `items[first..]`
+/// or `members[first..]` of the parser's scratch stacks: moved out in one
+/// exactly sized allocation when it closes, instead of growing a `Vec` each.
 enum Frame {
     Array {
         start: usize,
-        items: Vec<Node>,
+        first: usize,
     },
     Object {
         start: usize,
-        members: Vec<Member>,
+        first: usize,
         /// The key whose value is being parsed.
         key: Spanned<Box<str>>,
     },
@@ -244,6 +251,8 @@ struct Parser<'a> {
     bytes: &'a [u8],
     pos: usize,
     source: SourceId,
+    items: Vec<Node>,
+    members: Vec<Member>,
 }
 
 impl Parser<'_> {
@@ -311,12 +320,12 @@ impl Parser<'_> {
                         stack.push(if open == b'[' {
                             Frame::Array {
                                 start,
-                                items: Vec::new(),
+                                first: self.items.len(),
                             }
                         } else {
                             Frame::Object {
                                 start,
-                                members: Vec::new(),
+                                first: self.members.len(),
                                 key: self.key(None)?,
                             }
                         });
@@ -332,13 +341,13 @@ impl Parser<'_> {
                     return Ok(node);
                 };
                 let (close, what) = match frame {
-                    Frame::Array { items, .. } => {
-                        items.push(node);
+                    Frame::Array { .. } => {
+                        self.items.push(node);
                         (b']', "`,` or `]` after array element")
                     }
-                    Frame::Object { members, key, .. } => {
+                    Frame::Object { key, .. } => {
                         let key = std::mem::replace(key, Spanned::new("".into(), self.span(0, 0)));
-                        members.push(Member { key, value: node });
+                        self.members.push(Member { key, value: node });
                         (b'}', "`,` or `}` after object member")
                     }
                 };
@@ -359,10 +368,12 @@ impl Parser<'_> {
                     Some(b) if b == close => {
                         self.pos += 1;
                         node = match stack.pop() {
-                            Some(Frame::Array { start, items }) => {
+                            Some(Frame::Array { start, first }) => {
+                                let items = self.items.drain(first..).collect();
                                 Node::new(Value::Array(items), self.span(start, self.pos))
                             }
-                            Some(Frame::Object { start, members, .. }) => {
+                            Some(Frame::Object { start, first, .. }) => {
+                                let members = self.members.drain(first..).collect();
                                 Node::new(Value::Object(members), self.span(start, self.pos))
                             }
                             None => return Err(self.eof()),
