@@ -26,8 +26,21 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn every_format_renders_the_mixed_tree() {
     for (format, file) in [("text", "text"), ("concise", "concise"), ("json", "json")] {
-        let out = iamchain(&["lint", "testdata/output/mixed", "--format", format, "--no-config", "--color", "never"]);
-        assert_eq!(out.status.code(), Some(1), "{format}: {}", text(&out.stderr));
+        let out = iamchain(&[
+            "lint",
+            "testdata/output/mixed",
+            "--format",
+            format,
+            "--no-config",
+            "--color",
+            "never",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{format}: {}",
+            text(&out.stderr)
+        );
         let path = root().join(format!("testdata/output/mixed.{file}.expected"));
         expect_test::expect_file![path].assert_eq(&text(&out.stdout));
     }
@@ -35,7 +48,13 @@ fn every_format_renders_the_mixed_tree() {
 
 #[test]
 fn json_output_follows_the_version_1_schema() {
-    let out = iamchain(&["lint", "testdata/output/mixed", "--format", "json", "--no-config"]);
+    let out = iamchain(&[
+        "lint",
+        "testdata/output/mixed",
+        "--format",
+        "json",
+        "--no-config",
+    ]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
     assert_eq!(v["version"], 1);
     let findings = v["findings"].as_array().expect("findings");
@@ -48,22 +67,45 @@ fn json_output_follows_the_version_1_schema() {
         for key in ["path", "line", "column", "end_line", "end_column"] {
             assert!(loc.get(key).is_some(), "location lacks {key}");
         }
-        assert!(!loc["path"].as_str().unwrap_or("/").starts_with('/'), "paths are relative");
+        assert!(
+            !loc["path"].as_str().unwrap_or("/").starts_with('/'),
+            "paths are relative"
+        );
     }
-    assert_eq!(v["summary"]["findings"].as_u64(), Some(findings.len() as u64));
+    assert_eq!(
+        v["summary"]["findings"].as_u64(),
+        Some(findings.len() as u64)
+    );
 }
 
 #[test]
 fn exit_codes_follow_fail_on() {
-    let clean = iamchain(&["lint", "testdata/scenarios/octopus-multi-account/prod-333333333333", "--no-config"]);
+    let clean = iamchain(&[
+        "lint",
+        "testdata/scenarios/octopus-multi-account/prod-333333333333",
+        "--no-config",
+    ]);
     assert_eq!(clean.status.code(), Some(0), "{}", text(&clean.stdout));
     let warnings_only = "testdata/scenarios/octopus-multi-account/dev-111111111111/OctoLauncherRole/irsa-trust-policy.json";
-    assert_eq!(iamchain(&["lint", warnings_only, "--no-config"]).status.code(), Some(1));
-    assert_eq!(iamchain(&["lint", warnings_only, "--no-config", "--fail-on", "error"]).status.code(), Some(0));
+    assert_eq!(
+        iamchain(&["lint", warnings_only, "--no-config"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        iamchain(&["lint", warnings_only, "--no-config", "--fail-on", "error"])
+            .status
+            .code(),
+        Some(0)
+    );
     let missing = iamchain(&["lint", "does/not/exist", "--no-config"]);
     assert_eq!(missing.status.code(), Some(2));
     assert!(text(&missing.stderr).contains("does/not/exist"));
-    assert_eq!(iamchain(&["lint", "--format", "nonsense"]).status.code(), Some(2));
+    assert_eq!(
+        iamchain(&["lint", "--format", "nonsense"]).status.code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -72,7 +114,11 @@ fn rules_lists_the_catalogue_and_explain_prints_a_page() {
     assert_eq!(out.status.code(), Some(0));
     let listing = text(&out.stdout);
     assert!(listing.lines().any(|l| l.starts_with("wildcard-action ")));
-    assert!(listing.lines().any(|l| l.starts_with("trust-any-principal ")));
+    assert!(
+        listing
+            .lines()
+            .any(|l| l.starts_with("trust-any-principal "))
+    );
     let page = iamchain(&["explain", "wildcard-action"]);
     assert_eq!(page.status.code(), Some(0));
     assert!(text(&page.stdout).contains("# wildcard-action"));

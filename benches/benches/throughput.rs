@@ -48,7 +48,9 @@ fn modelling(c: &mut Criterion) {
     let node = json::parse(&text, SourceId(0)).expect("valid");
     let mut g = c.benchmark_group("model");
     g.throughput(Throughput::Bytes(text.len() as u64));
-    g.bench_function("build-policy", |b| b.iter(|| document::build(black_box(&node), PolicyKind::Identity)));
+    g.bench_function("build-policy", |b| {
+        b.iter(|| document::build(black_box(&node), PolicyKind::Identity))
+    });
     g.finish();
 }
 
