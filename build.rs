@@ -322,6 +322,13 @@ fn main() -> Result<()> {
         "pub(super) const DATA_VERSION: &str = {:?};",
         format!("{iam_pkg} {iam_version} ({})", date(iam_date))
     )?;
+    // `iamchain --version` names the data it was built with; clap needs it
+    // as a compile-time string.
+    println!(
+        "cargo:rustc-env=IAMCHAIN_LONG_VERSION={} (AWS data: {iam_pkg} {iam_version}, {})",
+        std::env::var("CARGO_PKG_VERSION").unwrap_or_default(),
+        date(iam_date)
+    );
     writeln!(
         out,
         "pub(super) const MANAGED_POLICIES_VERSION: &str = {:?};",

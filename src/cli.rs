@@ -16,7 +16,7 @@ use crate::{discover, engine};
 
 /// Static analyzer for AWS IAM that follows trust chains across files and accounts.
 #[derive(Parser, Debug)]
-#[command(name = "iamchain", version, about, long_about = None)]
+#[command(name = "iamchain", version = env!("IAMCHAIN_LONG_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -14,6 +14,7 @@ use crate::config::Config;
 use crate::diagnostic::{Finding, Report};
 use crate::discover::{Candidate, WalkError};
 use crate::load::{self, Document, LoadError, LoadErrorKind};
+use crate::principals;
 use crate::rules::{self, Context};
 use crate::source::{SourceId, SourceMap, Span};
 
@@ -96,7 +97,7 @@ pub fn run_texts(files: Vec<(PathBuf, String)>, config: &Config) -> Run {
 }
 
 fn analyse(
-    sources: SourceMap,
+    mut sources: SourceMap,
     ids: Vec<(SourceId, Option<LoadError>)>,
     mut extra: Vec<Document>,
     config: &Config,
@@ -117,6 +118,8 @@ fn analyse(
         })
         .collect();
     documents.append(&mut extra);
+    let managed = principals::resolve_managed(&documents, &mut sources);
+    let sources_ref = &sources;
 
     let enabled: Vec<(&'static dyn rules::Rule, crate::diagnostic::Severity)> = rules::ALL
         .iter()
@@ -124,20 +127,32 @@ fn analyse(
         .filter(|r| config.is_enabled(r.meta()))
         .map(|r| (r, config.severity(r.meta())))
         .collect();
+    // Run every enabled rule over one unit of work; a panicking rule becomes
+    // a finding on `source` instead of ending the run.
+    let check = |source: SourceId, f: &(dyn Fn(&dyn rules::Rule, &mut Context<'_>) + Sync)| {
+        let mut out = Vec::new();
+        for (rule, severity) in &enabled {
+            let mut cx = Context::new(rule.meta(), *severity, sources_ref, &mut out);
+            if catch_unwind(AssertUnwindSafe(|| f(*rule, &mut cx))).is_err() {
+                out.push(internal_error(source, rule.meta().name));
+            }
+        }
+        out
+    };
     let mut findings: Vec<Finding> = documents
         .par_iter()
-        .flat_map_iter(|doc| {
-            let mut out = Vec::new();
-            for (rule, severity) in &enabled {
-                let mut cx = Context::new(rule.meta(), *severity, sources_ref, &mut out);
-                let result = catch_unwind(AssertUnwindSafe(|| rule.check_document(doc, &mut cx)));
-                if result.is_err() {
-                    out.push(internal_error(doc.source, rule.meta().name));
-                }
-            }
-            out
-        })
+        .flat_map_iter(|doc| check(doc.source, &|rule, cx| rule.check_document(doc, cx)))
         .collect();
+    let groups = principals::group(&documents, &managed, sources_ref);
+    findings.par_extend(groups.par_iter().flat_map_iter(|p| {
+        let source = p
+            .policies
+            .first()
+            .map(|d| d.policy.span.source)
+            .or_else(|| p.managed.first().map(|m| m.span.source))
+            .unwrap_or_default();
+        check(source, &|rule, cx| rule.check_principal(p, cx))
+    }));
     apply_ignores(&mut findings, &documents, config, &sources);
     let mut report = Report {
         findings,

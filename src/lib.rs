@@ -22,5 +22,6 @@ pub mod engine;
 pub mod load;
 pub mod output;
 pub mod policy;
+pub mod principals;
 pub mod rules;
 pub mod source;

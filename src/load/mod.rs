@@ -59,6 +59,9 @@ pub struct Document {
     pub errors: Vec<LoadError>,
     /// The policies found in it.
     pub policies: Vec<PolicyDoc>,
+    /// Managed policy ARNs attached by this file (`aws iam
+    /// list-attached-role-policies` output), with their spans.
+    pub attachments: Vec<crate::source::Spanned<String>>,
 }
 
 /// The input formats iamchain recognises by extension; content decides the rest.

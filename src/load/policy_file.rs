@@ -63,6 +63,22 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Vec<PolicyDoc> {
     out
 }
 
+/// Managed policies attached to a principal, from `aws iam
+/// list-attached-role-policies` (or `-user-`, `-group-`) output:
+/// `{"AttachedPolicies": [{"PolicyName": …, "PolicyArn": …}]}`.
+pub fn attachments_in(root: &Node) -> Vec<crate::source::Spanned<String>> {
+    root.get("AttachedPolicies")
+        .and_then(Node::as_array)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.get("PolicyArn"))
+        .filter_map(|arn| {
+            arn.as_str()
+                .map(|s| crate::source::Spanned::new(s.to_string(), arn.span))
+        })
+        .collect()
+}
+
 /// A policy given as an object or as a JSON string (the CLI prints some
 /// documents as strings); spans of a string's content map into the file.
 fn push_embedded(out: &mut Vec<PolicyDoc>, text: &str, node: &Node, kind: PolicyKind) {

@@ -22,6 +22,8 @@ struct Output<'a> {
 struct Tool {
     name: &'static str,
     version: &'static str,
+    /// The embedded AWS action catalog the findings were computed with.
+    catalog: &'static str,
 }
 
 #[derive(Serialize)]
@@ -80,6 +82,7 @@ pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::R
         tool: Tool {
             name: "iamchain",
             version: env!("CARGO_PKG_VERSION"),
+            catalog: crate::catalog::data_version(),
         },
         findings: report
             .findings

@@ -9,6 +9,7 @@
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::load::{Document, PolicyDoc};
 use crate::policy::Statement;
+use crate::principals::PrincipalPolicies;
 use crate::source::{SourceMap, Span};
 
 pub mod permissions;
@@ -75,6 +76,11 @@ pub trait Rule: Sync {
             self.check_statement(statement, policy, cx);
         }
     }
+
+    /// Called once per principal with every identity policy it holds
+    /// (inline, customer managed, attached AWS managed): for rules about
+    /// combinations that no single policy shows.
+    fn check_principal(&self, _principal: &PrincipalPolicies<'_>, _cx: &mut Context<'_>) {}
 
     /// Called for every modelled statement.
     fn check_statement(&self, _statement: &Statement, _policy: &PolicyDoc, _cx: &mut Context<'_>) {}
