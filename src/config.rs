@@ -75,6 +75,8 @@ pub struct Ignore {
 pub struct Config {
     /// Where it came from.
     pub path: Option<PathBuf>,
+    /// The directory globs are relative to: the config file's (absolute).
+    pub root: Option<PathBuf>,
     /// Rules selected (names); `None` means all.
     pub select: Option<Vec<String>>,
     /// Rules switched off.
@@ -90,6 +92,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// `path` as the config's globs see it: relative to the config file's
+    /// directory, `/`-separated. Without a config file, relative to the
+    /// working directory.
+    pub fn relative(&self, path: &Path) -> String {
+        let rel = match (&self.root, std::path::absolute(path)) {
+            (Some(root), Ok(abs)) => abs.strip_prefix(root).map(Path::to_path_buf).unwrap_or(abs),
+            _ => path.to_path_buf(),
+        };
+        let text = rel.to_string_lossy().replace('\\', "/");
+        text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+    }
+
     /// Whether `rule` runs.
     pub fn is_enabled(&self, rule: &rules::RuleMeta) -> bool {
         let selected = match &self.select {
@@ -131,6 +145,9 @@ pub fn load(path: &Path, sources: &mut SourceMap) -> Result<Config, ConfigError>
     let id = sources.add(path.to_path_buf(), text);
     let mut config = parse(&sources.get(id).text, id)?;
     config.path = Some(path.to_path_buf());
+    config.root = std::path::absolute(path)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
     Ok(config)
 }
 
@@ -337,4 +354,97 @@ fn read_ignore(node: &Node) -> Result<Ignore, ConfigError> {
         reason,
         span: node.span,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Config {
+        parse(text, SourceId(0)).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    fn parse_err(text: &str) -> (String, String) {
+        let e = parse(text, SourceId(0)).expect_err("must be rejected");
+        let span = e.span.expect("points into the file");
+        (e.message, text[span.start as usize..span.end as usize].to_string())
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_the_default() {
+        assert!(parse_ok("").select.is_none());
+        assert!(parse_ok("# nothing yet\n").ignores.is_empty());
+    }
+
+    #[test]
+    fn rules_select_ignore_and_severity() {
+        let c = parse_ok(
+            "rules:\n  select: [syntax, wildcard-action]\n  ignore: [policy-version]\n  severity: {wildcard-action: error}\n",
+        );
+        let meta = |n: &str| crate::rules::find(n).expect("rule").meta();
+        assert!(c.is_enabled(meta("invalid-json")));
+        assert!(c.is_enabled(meta("wildcard-action")));
+        assert!(!c.is_enabled(meta("policy-version")));
+        assert!(!c.is_enabled(meta("admin-access")));
+        assert_eq!(c.severity(meta("wildcard-action")), Severity::Error);
+        assert_eq!(c.severity(meta("invalid-json")), Severity::Error);
+    }
+
+    #[test]
+    fn unknown_keys_point_at_the_key() {
+        let (msg, at) = parse_err("rules:\n  selct: [syntax]\n");
+        assert_eq!(msg, "unknown key `selct`; expected one of: select, ignore, severity");
+        assert_eq!(at, "selct");
+        let (msg, at) = parse_err("includes: [\"a/**\"]\n");
+        assert!(msg.starts_with("unknown key `includes`"), "{msg}");
+        assert_eq!(at, "includes");
+    }
+
+    #[test]
+    fn unknown_rules_and_severities_point_at_the_value() {
+        let (msg, at) = parse_err("rules:\n  ignore: [wildcard-actions]\n");
+        assert_eq!(msg, "`wildcard-actions` is not a rule or category (see `iamchain rules`)");
+        assert_eq!(at, "wildcard-actions");
+        let (msg, at) = parse_err("rules:\n  severity: {wildcard-action: fatal}\n");
+        assert_eq!(msg, "`fatal` is not a severity; use error, warning or note");
+        assert_eq!(at, "fatal");
+    }
+
+    #[test]
+    fn ignores_require_a_reason() {
+        let (msg, _) = parse_err("ignore:\n  - rule: wildcard-action\n    path: a.json\n");
+        assert!(msg.contains("needs a `reason`"), "{msg}");
+        let (msg, _) = parse_err("ignore:\n  - rule: wildcard-action\n    reason: \"  \"\n");
+        assert!(msg.contains("needs a `reason`"), "{msg}");
+        let c = parse_ok(
+            "ignore:\n  - rule: trust-account-root\n    path: \"roles/*.json\"\n    sid: BreakGlass\n    reason: reviewed\n",
+        );
+        assert_eq!(c.ignores.len(), 1);
+        assert_eq!(c.ignores[0].sid.as_deref(), Some("BreakGlass"));
+    }
+
+    #[test]
+    fn wrong_types_are_errors() {
+        let (msg, at) = parse_err("include: \"a/**\"\n");
+        assert_eq!(msg, "`include` must be a list, found a string");
+        assert_eq!(at, "\"a/**\"");
+        let (msg, _) = parse_err("- just\n- a list\n");
+        assert_eq!(msg, "the config file must be a mapping, found an array");
+    }
+
+    #[test]
+    fn bad_globs_are_errors() {
+        let (msg, at) = parse_err("exclude: [\"a/[\"]\n");
+        assert!(msg.starts_with("invalid glob `a/[`"), "{msg}");
+        assert_eq!(at, "\"a/[\"");
+    }
+
+    #[test]
+    fn found_upward_from_a_subdirectory() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let nested = dir.path().join("a/b");
+        std::fs::create_dir_all(&nested).expect("mkdir");
+        std::fs::write(dir.path().join(FILE_NAME), "rules: {ignore: [syntax]}\n").expect("write");
+        assert_eq!(find_upward(&nested), Some(dir.path().join(FILE_NAME)));
+    }
 }

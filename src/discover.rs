@@ -94,7 +94,7 @@ pub fn discover(
 }
 
 fn selected(path: &Path, config: &Config) -> bool {
-    let rel = clean(path);
+    let rel = config.relative(path);
     let included = config.include.as_ref().is_none_or(|g| g.is_match(&rel));
     let excluded = config.exclude.as_ref().is_some_and(|g| g.is_match(&rel));
     included && !excluded

@@ -270,7 +270,7 @@ fn apply_ignores(
                 && ig
                     .path
                     .as_ref()
-                    .is_none_or(|g| g.is_match(slash_path(sources.path(f.primary.span.source))))
+                    .is_none_or(|g| g.is_match(config.relative(sources.path(f.primary.span.source))))
                 && ig.sid.as_ref().is_none_or(|sid| {
                     sid_at(documents, f.primary.span).is_some_and(|s| s == sid.as_str())
                 })
