@@ -3,6 +3,7 @@
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::{PolicyKind, Statement};
+use crate::rules::permissions::is_every_action;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct AdminAccess;
@@ -24,16 +25,23 @@ impl Rule for AdminAccess {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Identity {
             return;
         }
-        let Some(star) = statement.actions().iter().find(|a| a.value == "*") else {
+        let Some(star) = statement
+            .actions()
+            .iter()
+            .find(|a| is_every_action(&a.value))
+        else {
             return;
         };
         let Some(resource) = statement.resources().iter().find(|r| r.value == "*") else {
             return;
         };
         let message = if statement.conditions.is_empty() {
-            "`*` on `*` grants full administrator access".to_string()
+            format!("`{}` on `*` grants full administrator access", star.value)
         } else {
-            "`*` on `*` grants full administrator access whenever its conditions hold".to_string()
+            format!(
+                "`{}` on `*` grants full administrator access whenever its conditions hold",
+                star.value
+            )
         };
         cx.report(star.span, message)
             .label("every action")

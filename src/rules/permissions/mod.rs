@@ -18,6 +18,14 @@ pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
     statement.is_allow() && policy.policy.kind.allow_grants()
 }
 
+/// Whether an action pattern matches every action of every service: `*`,
+/// or `*:*`, which matches the same actions. Without this,
+/// `*:*` on `*` slipped past `admin-access` and was reported as "every
+/// action of the service `*`".
+pub(crate) fn is_every_action(action: &str) -> bool {
+    action == "*" || action == "*:*"
+}
+
 /// The span of a resource of `statement` that covers every role: `*`, an
 /// ARN pattern such as `arn:aws:iam::*:role/*`, or a `NotResource`.
 pub(crate) fn any_role_resource(statement: &Statement) -> Option<crate::source::Span> {

@@ -29,15 +29,17 @@ impl Rule for NotActionAllow {
         if !action.negated || !grants(statement, policy) {
             return;
         }
+        // "every action not listed on every resource" read as if the list
+        // were of resources; keep the resource part apart.
         let on = if statement.has_any_resource() {
-            " on every resource"
+            ", on every resource"
         } else {
             ""
         };
         cx.report(
             action.key,
             format!(
-                "`NotAction` in an Allow grants every action not listed{on}, including future ones"
+                "`NotAction` in an Allow grants every action except those listed{on}, including ones added later"
             ),
         )
         .label("allows everything except these")

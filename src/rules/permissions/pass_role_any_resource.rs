@@ -5,7 +5,7 @@
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::{Statement, pattern, scope};
-use crate::rules::permissions::{any_role_resource, grants};
+use crate::rules::permissions::{any_role_resource, grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct PassRoleAnyResource;
@@ -29,11 +29,9 @@ impl Rule for PassRoleAnyResource {
             return;
         }
         // `*` alone is admin-access's finding.
-        let Some(action) = statement
-            .actions()
-            .iter()
-            .find(|a| a.value != "*" && pattern::matches_ignore_case(&a.value, "iam:PassRole"))
-        else {
+        let Some(action) = statement.actions().iter().find(|a| {
+            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "iam:PassRole")
+        }) else {
             return;
         };
         let Some(resource) = any_role_resource(statement) else {

@@ -4,7 +4,7 @@
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::{PolicyKind, Statement};
-use crate::rules::permissions::grants;
+use crate::rules::permissions::{grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct WildcardAction;
@@ -30,10 +30,16 @@ impl Rule for WildcardAction {
         let admin = policy.policy.kind == PolicyKind::Identity && statement.has_any_resource();
         for action in statement.actions() {
             let a = action.value.as_str();
-            if a == "*" && !admin {
-                cx.report(action.span, "`*` allows every action of every service")
-                    .label("every action")
-                    .help("list the actions this principal needs");
+            if is_every_action(a) {
+                if admin {
+                    continue;
+                }
+                cx.report(
+                    action.span,
+                    format!("`{a}` allows every action of every service"),
+                )
+                .label("every action")
+                .help("list the actions this principal needs");
             } else if let Some((service, "*")) = a.split_once(':') {
                 cx.report(
                     action.span,

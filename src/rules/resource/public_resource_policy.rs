@@ -48,9 +48,20 @@ impl Rule for PublicResourcePolicy {
                     .collect::<Vec<_>>()
                     .join(", ")
             };
-            cx.report(p.span, format!("anyone, including anonymous callers, may perform {what}"))
-                .label("everyone")
+            let f = cx.report(
+                p.span,
+                format!("anyone, including anonymous callers, may perform {what}"),
+            );
+            f.label("everyone")
                 .help("name the principals that need access, or add an `aws:PrincipalOrgID`, `aws:SourceArn` or `aws:SourceVpce` condition");
+            // As in trust-any-principal: say why a condition that is there
+            // (`aws:SecureTransport`, an `…IfExists`, a negated operator) did not count.
+            if let Some(c) = statement.conditions.first() {
+                f.related(
+                    c.key.span,
+                    "this condition does not narrow who the caller is",
+                );
+            }
         }
     }
 }

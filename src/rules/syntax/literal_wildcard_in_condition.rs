@@ -30,11 +30,10 @@ impl Rule for LiteralWildcardInCondition {
             if !op.compares_strings() {
                 continue;
             }
-            // `${*}` is the escaped literal star of a policy variable.
             for v in c
                 .values
                 .iter()
-                .filter(|v| has_wildcard(&v.value) && !v.value.contains("${"))
+                .filter(|v| has_wildcard(&without_variables(&v.value)))
             {
                 let outcome = match (op.negated, statement.is_allow()) {
                     (false, true) => {
@@ -65,5 +64,38 @@ impl Rule for LiteralWildcardInCondition {
                 ));
             }
         }
+    }
+}
+
+/// `value` without its policy variables (`${aws:username}`, and `${*}`,
+/// the escaped literal star). Skipping every value that merely contains
+/// `${` missed `home/${aws:username}/*` under `StringEquals`, whose
+/// trailing `*` is still compared literally.
+fn without_variables(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::without_variables;
+
+    #[test]
+    fn policy_variables_are_not_wildcards() {
+        assert_eq!(without_variables("home/${aws:username}/*"), "home//*");
+        assert_eq!(without_variables("a${*}b"), "ab");
+        assert_eq!(without_variables("${unclosed*"), "${unclosed*");
     }
 }

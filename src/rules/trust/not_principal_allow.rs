@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::Statement;
+use crate::policy::{PolicyKind, Statement};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct NotPrincipalAllow;
@@ -21,15 +21,24 @@ impl Rule for NotPrincipalAllow {
         &META
     }
 
-    fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
         let Some(principal) = &statement.principal else {
             return;
         };
         if !principal.negated || !statement.is_allow() {
             return;
         }
-        cx.report(principal.key, "`NotPrincipal` in an Allow lets in every principal not listed, including anonymous callers")
+        // Anonymous callers cannot call `sts:AssumeRole`; in a trust policy
+        // the point is every principal of every account.
+        let message = if policy.policy.kind == PolicyKind::Trust {
+            "`NotPrincipal` in an Allow lets every principal not listed, in every account, assume this role"
+        } else {
+            "`NotPrincipal` in an Allow lets in every principal not listed, including anonymous callers"
+        };
+        cx.report(principal.key, message)
             .label("everyone except these")
-            .help("name the allowed principals in `Principal`; use `NotPrincipal` only with `Deny`");
+            .help(
+                "name the allowed principals in `Principal`; use `NotPrincipal` only with `Deny`",
+            );
     }
 }

@@ -19,6 +19,13 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../../rules/trust-account-root.md"),
 };
 
+/// Principal keys that identify only an account or organization.
+const ACCOUNT_LEVEL_KEYS: &[&str] = &[
+    "aws:PrincipalAccount",
+    "aws:PrincipalOrgID",
+    "aws:PrincipalOrgPaths",
+];
+
 impl Rule for TrustAccountRoot {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -28,7 +35,14 @@ impl Rule for TrustAccountRoot {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Trust {
             return;
         }
-        if !scope::principal_narrowing(statement).is_empty() {
+        // Keys that name an account or organization do not narrow *which*
+        // principal of the trusted account may assume the role: that account
+        // already is in the organization (and is the principal's account), so
+        // `aws:PrincipalOrgID` next to `:root` still lets in every principal there.
+        if scope::principal_narrowing(statement)
+            .iter()
+            .any(|c| !ACCOUNT_LEVEL_KEYS.iter().any(|k| c.key_is(k)))
+        {
             return;
         }
         for p in statement.principals() {
