@@ -367,7 +367,10 @@ mod tests {
     fn parse_err(text: &str) -> (String, String) {
         let e = parse(text, SourceId(0)).expect_err("must be rejected");
         let span = e.span.expect("points into the file");
-        (e.message, text[span.start as usize..span.end as usize].to_string())
+        (
+            e.message,
+            text[span.start as usize..span.end as usize].to_string(),
+        )
     }
 
     #[test]
@@ -393,7 +396,10 @@ mod tests {
     #[test]
     fn unknown_keys_point_at_the_key() {
         let (msg, at) = parse_err("rules:\n  selct: [syntax]\n");
-        assert_eq!(msg, "unknown key `selct`; expected one of: select, ignore, severity");
+        assert_eq!(
+            msg,
+            "unknown key `selct`; expected one of: select, ignore, severity"
+        );
         assert_eq!(at, "selct");
         let (msg, at) = parse_err("includes: [\"a/**\"]\n");
         assert!(msg.starts_with("unknown key `includes`"), "{msg}");
@@ -403,7 +409,10 @@ mod tests {
     #[test]
     fn unknown_rules_and_severities_point_at_the_value() {
         let (msg, at) = parse_err("rules:\n  ignore: [wildcard-actions]\n");
-        assert_eq!(msg, "`wildcard-actions` is not a rule or category (see `iamchain rules`)");
+        assert_eq!(
+            msg,
+            "`wildcard-actions` is not a rule or category (see `iamchain rules`)"
+        );
         assert_eq!(at, "wildcard-actions");
         let (msg, at) = parse_err("rules:\n  severity: {wildcard-action: fatal}\n");
         assert_eq!(msg, "`fatal` is not a severity; use error, warning or note");

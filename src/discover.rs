@@ -17,6 +17,9 @@ pub struct Candidate {
     pub path: PathBuf,
     /// Named on the command line (read even if it does not look like IAM input).
     pub explicit: bool,
+    /// The path below the directory that was asked for (what kind inference
+    /// may read; see [`crate::load::load_document`]).
+    pub hint: PathBuf,
 }
 
 /// A path that could not be walked.
@@ -49,9 +52,17 @@ pub fn discover(
     for root in paths {
         let meta = std::fs::metadata(root).map_err(|e| format!("{}: {e}", root.display()))?;
         if meta.is_file() {
+            // A file named on the command line: its relative path is the
+            // user's own words; of an absolute one only the name is.
+            let hint = if root.is_absolute() {
+                root.file_name().map(PathBuf::from).unwrap_or_default()
+            } else {
+                clean(root)
+            };
             files.push(Candidate {
                 path: clean(root),
                 explicit: true,
+                hint,
             });
             continue;
         }
@@ -73,6 +84,10 @@ pub fn discover(
                         files.push(Candidate {
                             path: clean(p),
                             explicit: false,
+                            hint: p
+                                .strip_prefix(root)
+                                .map(Path::to_path_buf)
+                                .unwrap_or_default(),
                         });
                     }
                 }

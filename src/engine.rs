@@ -44,6 +44,7 @@ pub struct Run {
 
 struct Read {
     path: PathBuf,
+    hint: PathBuf,
     text: String,
     error: Option<LoadError>,
 }
@@ -56,11 +57,12 @@ pub fn run(
     mut sources: SourceMap,
 ) -> Run {
     let reads: Vec<Option<Read>> = candidates.par_iter().map(read).collect();
-    let mut ids: Vec<(SourceId, Option<LoadError>)> = Vec::new();
+    let mut ids: Vec<(SourceId, PathBuf, Option<LoadError>)> = Vec::new();
     for r in reads.into_iter().flatten() {
         let id = sources.add(r.path, r.text);
         ids.push((
             id,
+            r.hint,
             r.error.map(|e| LoadError {
                 span: Span {
                     source: id,
@@ -91,21 +93,21 @@ pub fn run_texts(files: Vec<(PathBuf, String)>, config: &Config) -> Run {
     let mut sources = SourceMap::new();
     let ids = files
         .into_iter()
-        .map(|(path, text)| (sources.add(path, text), None))
+        .map(|(path, text)| (sources.add(path.clone(), text), path, None))
         .collect();
     analyse(sources, ids, Vec::new(), config)
 }
 
 fn analyse(
     mut sources: SourceMap,
-    ids: Vec<(SourceId, Option<LoadError>)>,
+    ids: Vec<(SourceId, PathBuf, Option<LoadError>)>,
     mut extra: Vec<Document>,
     config: &Config,
 ) -> Run {
     let sources_ref = &sources;
     let mut documents: Vec<Document> = ids
         .into_par_iter()
-        .map(|(id, error)| {
+        .map(|(id, hint, error)| {
             let file = sources_ref.get(id);
             match error {
                 Some(e) => Document {
@@ -113,7 +115,9 @@ fn analyse(
                     errors: vec![e],
                     ..Document::default()
                 },
-                None => guarded(id, || load::load_document(&file.path, &file.text, id)),
+                None => guarded(id, || {
+                    load::load_document(&file.path, &hint, &file.text, id)
+                }),
             }
         })
         .collect();
@@ -194,6 +198,7 @@ fn read(candidate: &Candidate) -> Option<Read> {
     let fail = |message: String| {
         Some(Read {
             path: path.clone(),
+            hint: candidate.hint.clone(),
             text: String::new(),
             error: Some(LoadError {
                 kind: LoadErrorKind::Io,
@@ -227,18 +232,28 @@ fn read(candidate: &Candidate) -> Option<Read> {
     match String::from_utf8(bytes) {
         Ok(text) => Some(Read {
             path: path.clone(),
+            hint: candidate.hint.clone(),
             text,
             error: None,
         }),
         Err(e) => {
+            let bytes = e.as_bytes();
+            if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+                return fail(
+                    "file is UTF-16; iamchain reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)".into(),
+                );
+            }
             let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            // The invalid byte became U+FFFD (3 bytes) in `text`: span all of it.
+            let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
             Some(Read {
                 path: path.clone(),
+                hint: candidate.hint.clone(),
                 text,
                 error: Some(LoadError {
                     kind: LoadErrorKind::Io,
-                    span: Span::new(SourceId::default(), at, at + 1),
+                    span: Span::new(SourceId::default(), at, end),
                     message: format!("file is not valid UTF-8 (invalid byte at offset {at})"),
                 }),
             })
@@ -267,10 +282,9 @@ fn apply_ignores(
     findings.retain(|f| {
         !config.ignores.iter().any(|ig| {
             ig.rule == f.rule
-                && ig
-                    .path
-                    .as_ref()
-                    .is_none_or(|g| g.is_match(config.relative(sources.path(f.primary.span.source))))
+                && ig.path.as_ref().is_none_or(|g| {
+                    g.is_match(config.relative(sources.path(f.primary.span.source)))
+                })
                 && ig.sid.as_ref().is_none_or(|sid| {
                     sid_at(documents, f.primary.span).is_some_and(|s| s == sid.as_str())
                 })

@@ -145,15 +145,26 @@ fn iamchain_in(dir: &str, args: &[&str]) -> std::process::Output {
 #[test]
 fn config_found_upward_applies_rules_severity_and_targeted_ignores() {
     // Run from a subdirectory: the config two levels up is found.
-    let out = iamchain_in("testdata/config/ignores/roles", &["lint", ".", "--format", "concise"]);
+    let out = iamchain_in(
+        "testdata/config/ignores/roles",
+        &["lint", ".", "--format", "concise"],
+    );
     assert_eq!(
         text(&out.stdout),
         "app-permissions.json:5:52: error[wildcard-action] `cloudformation:*` allows every action of `cloudformation`, including ones added later\n\
          app-trust-policy.json:3:46: warning[trust-account-root] every principal of account 222222222222 whose IAM policies allow `sts:AssumeRole` may assume this role\n"
     );
     // Without it, everything is reported again.
-    let all = iamchain_in("testdata/config/ignores/roles", &["lint", ".", "--format", "concise", "--no-config"]);
-    assert_eq!(text(&all.stdout).lines().count(), 5, "{}", text(&all.stdout));
+    let all = iamchain_in(
+        "testdata/config/ignores/roles",
+        &["lint", ".", "--format", "concise", "--no-config"],
+    );
+    assert_eq!(
+        text(&all.stdout).lines().count(),
+        5,
+        "{}",
+        text(&all.stdout)
+    );
 }
 
 #[test]
@@ -169,8 +180,16 @@ fn an_invalid_config_is_exit_2_with_a_snippet_at_the_key() {
     let out = iamchain_in("testdata/config/unknown-key", &["lint", "."]);
     assert_eq!(out.status.code(), Some(2));
     let err = text(&out.stderr);
-    assert!(err.contains("invalid configuration: unknown key `exlcude`"), "{err}");
+    assert!(
+        err.contains("invalid configuration: unknown key `exlcude`"),
+        "{err}"
+    );
     assert!(err.contains(".iamchain.yaml:3:1"), "{err}");
-    let explicit = iamchain(&["lint", "testdata/parse", "--config", "testdata/config/unknown-key/.iamchain.yaml"]);
+    let explicit = iamchain(&[
+        "lint",
+        "testdata/parse",
+        "--config",
+        "testdata/config/unknown-key/.iamchain.yaml",
+    ]);
     assert_eq!(explicit.status.code(), Some(2));
 }

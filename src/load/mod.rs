@@ -55,6 +55,9 @@ pub struct Document {
     pub source: SourceId,
     /// The parsed trees (several for multi-document YAML).
     pub roots: Vec<tree::Node>,
+    /// Documents embedded as strings in the roots (a trust policy in `aws iam
+    /// get-role` output), parsed, with spans into this file.
+    pub embedded: Vec<tree::Node>,
     /// Problems reading it.
     pub errors: Vec<LoadError>,
     /// The policies found in it.
@@ -85,8 +88,11 @@ impl Format {
     }
 }
 
-/// Load one file's text into a [`Document`].
-pub fn load_document(path: &Path, text: &str, source: SourceId) -> Document {
+/// Load one file's text into a [`Document`]. `hint` is the file's path
+/// relative to the directory the user asked to lint: only its components
+/// say where a bare policy is used (`trust`, `scp`, …), so a checkout under
+/// `/home/scp/` does not turn every policy into an SCP.
+pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> Document {
     let mut doc = Document {
         source,
         ..Document::default()
@@ -121,8 +127,11 @@ pub fn load_document(path: &Path, text: &str, source: SourceId) -> Document {
         },
     }
     for root in &doc.roots {
-        doc.policies
-            .extend(policy_file::policies_in(path, text, root));
+        let found = policy_file::policies_in(hint, text, root);
+        doc.policies.extend(found.policies);
+        doc.embedded.extend(found.embedded);
+        doc.errors.extend(found.errors);
+        doc.attachments.extend(policy_file::attachments_in(root));
     }
     doc
 }

@@ -12,15 +12,26 @@
 use std::path::Path;
 
 use crate::load::tree::Node;
-use crate::load::{PolicyDoc, json};
+use crate::load::{LoadError, LoadErrorKind, PolicyDoc, json};
 use crate::policy::document::{self, PolicyKind};
 
+/// What one loaded tree holds.
+#[derive(Default)]
+pub struct Found {
+    /// The policy documents.
+    pub policies: Vec<PolicyDoc>,
+    /// Documents that were embedded as JSON strings, parsed (spans into the file).
+    pub embedded: Vec<Node>,
+    /// Embedded documents that did not parse.
+    pub errors: Vec<LoadError>,
+}
+
 /// The policies in a loaded tree from `path`.
-pub fn policies_in(path: &Path, text: &str, root: &Node) -> Vec<PolicyDoc> {
-    let mut out = Vec::new();
+pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
+    let mut found = Found::default();
     if document::looks_like_policy(root) {
-        out.push(build(root, kind_for(path, root)));
-        return out;
+        found.policies.push(build(root, kind_for(path, root)));
+        return found;
     }
     // A policy wrapped in an array (`[{"Version": …, "Statement": …}]`) is a
     // common copy-paste slip: AWS rejects it, so report it as a policy of the
@@ -28,23 +39,23 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Vec<PolicyDoc> {
     if let Some(items) = root.as_array()
         && items.iter().any(document::looks_like_policy)
     {
-        out.push(build(root, PolicyKind::Identity));
-        return out;
+        found.policies.push(build(root, PolicyKind::Identity));
+        return found;
     }
     // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}
     if let Some(doc) = root
         .get("Role")
         .and_then(|r| r.get("AssumeRolePolicyDocument"))
     {
-        push_embedded(&mut out, text, doc, PolicyKind::Trust);
+        push_embedded(&mut found, text, doc, PolicyKind::Trust);
     }
     // `aws iam get-policy-version`: {"PolicyVersion": {"Document": …}}
     if let Some(doc) = root.get("PolicyVersion").and_then(|r| r.get("Document")) {
-        push_embedded(&mut out, text, doc, PolicyKind::Identity);
+        push_embedded(&mut found, text, doc, PolicyKind::Identity);
     }
     // `aws iam get-role-policy` / `get-user-policy`: {"PolicyDocument": …}
     if let Some(doc) = root.get("PolicyDocument") {
-        push_embedded(&mut out, text, doc, PolicyKind::Identity);
+        push_embedded(&mut found, text, doc, PolicyKind::Identity);
     }
     // `aws organizations describe-policy`: {"Policy": {"PolicySummary": {"Type": …}, "Content": "…"}}
     if let Some(policy) = root.get("Policy")
@@ -58,9 +69,9 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Vec<PolicyDoc> {
             Some("RESOURCE_CONTROL_POLICY") => PolicyKind::ResourceControl,
             _ => PolicyKind::ServiceControl,
         };
-        push_embedded(&mut out, text, content, kind);
+        push_embedded(&mut found, text, content, kind);
     }
-    out
+    found
 }
 
 /// Managed policies attached to a principal, from `aws iam
@@ -81,10 +92,17 @@ pub fn attachments_in(root: &Node) -> Vec<crate::source::Spanned<String>> {
 
 /// A policy given as an object or as a JSON string (the CLI prints some
 /// documents as strings); spans of a string's content map into the file.
-fn push_embedded(out: &mut Vec<PolicyDoc>, text: &str, node: &Node, kind: PolicyKind) {
-    match node.as_str() {
-        Some(_) => out.extend(parse_string_policy(node, text, kind)),
-        None => out.push(build(node, kind)),
+fn push_embedded(found: &mut Found, text: &str, node: &Node, kind: PolicyKind) {
+    if node.as_str().is_none() {
+        found.policies.push(build(node, kind));
+        return;
+    }
+    match parse_string(node, text) {
+        Ok(inner) => {
+            found.policies.push(build(&inner, kind));
+            found.embedded.push(inner);
+        }
+        Err(e) => found.errors.push(e),
     }
 }
 
@@ -97,17 +115,19 @@ pub fn build(node: &Node, kind: PolicyKind) -> PolicyDoc {
     }
 }
 
-/// Parse a policy stored as a JSON string literal in `text` (the file's
-/// text) at `node`, with spans that point into the file.
-pub fn parse_string_policy(node: &Node, text: &str, kind: PolicyKind) -> Option<PolicyDoc> {
+/// Parse the JSON document held in the string literal `node` of `text`
+/// (the file's text), with spans that point into the file.
+pub fn parse_string(node: &Node, text: &str) -> Result<Node, LoadError> {
     let (start, end) = (
         node.span.start as usize + 1,
-        (node.span.end as usize).checked_sub(1)?,
+        (node.span.end as usize).saturating_sub(1),
     );
-    let raw = text.get(start..end)?;
-    json::parse_embedded(raw, start, node.span.source)
-        .ok()
-        .map(|n| build(&n, kind))
+    let raw = text.get(start..end.max(start)).unwrap_or("");
+    json::parse_embedded(raw, start, node.span.source).map_err(|e| LoadError {
+        kind: LoadErrorKind::Json,
+        span: e.span,
+        message: format!("embedded policy document: {}", e.message),
+    })
 }
 
 /// Infer where a bare policy file is used.

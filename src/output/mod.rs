@@ -41,8 +41,12 @@ pub fn write(
 pub fn summary_line(report: &Report) -> String {
     let (e, w, n) = report.counts();
     let total = e + w + n;
+    let files = match report.files {
+        1 => "1 file".to_string(),
+        n => format!("{n} files"),
+    };
     if total == 0 {
-        return format!("no findings in {} files", report.files);
+        return format!("no findings in {files}");
     }
     let mut parts = Vec::new();
     for (count, word) in [(e, "error"), (w, "warning"), (n, "note")] {
@@ -54,9 +58,8 @@ pub fn summary_line(report: &Report) -> String {
         }
     }
     format!(
-        "{total} finding{} in {} files: {}",
+        "{total} finding{} in {files}: {}",
         if total == 1 { "" } else { "s" },
-        report.files,
         parts.join(", ")
     )
 }

@@ -25,8 +25,18 @@ fn excerpt(sources: &SourceMap, span: Span) -> (&str, usize, Range<usize>) {
     let (_, end) = lines.line_range(&file.text, last);
     let end = end.max(span.end as usize).min(file.text.len());
     let text = file.text.get(start..end).unwrap_or("");
-    let rel = (span.start as usize).saturating_sub(start)
-        ..(span.end as usize).saturating_sub(start).min(text.len());
+    let mut lo = (span.start as usize).saturating_sub(start).min(text.len());
+    let mut hi = (span.end as usize)
+        .saturating_sub(start)
+        .clamp(lo, text.len());
+    // Never cut a character: widen the range to whole characters.
+    while !text.is_char_boundary(lo) {
+        lo -= 1;
+    }
+    while !text.is_char_boundary(hi) {
+        hi += 1;
+    }
+    let rel = lo..hi;
     (text, first + 1, rel)
 }
 

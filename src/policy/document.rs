@@ -434,9 +434,11 @@ fn build_statement(
                     )
                     .help(format!("keep either `{base}` or `Not{base}`")),
                 );
+                continue;
             }
-            // Exact duplicate keys are the `duplicate-key` rule's to report.
-            continue;
+            // An exact duplicate key is the `duplicate-key` rule's to
+            // report; like most JSON readers (and like `Effect`, `Sid` and
+            // `Condition` above) the model keeps the last value.
         }
         *slot = Some((negated, m.key.span, &m.value));
     }
@@ -447,7 +449,7 @@ fn build_statement(
     let effect = match parts.effect {
         None => {
             problems.push(
-                Problem::new(node.span, "statement has no `Effect`")
+                Problem::new(opening(node.span), "statement has no `Effect`")
                     .help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
             );
             None
@@ -494,7 +496,7 @@ fn build_statement(
             .help("the principal of an identity policy is whoever it is attached to; remove the element"),
         ),
         (None, true) => problems.push(Problem::new(
-            node.span,
+            opening(node.span),
             format!("a statement of {} needs a `Principal`", kind.with_article()),
         )),
         _ => {}
@@ -527,7 +529,7 @@ fn build_statement(
     });
     if action.is_none() {
         problems.push(Problem::new(
-            node.span,
+            opening(node.span),
             "statement has no `Action` or `NotAction`",
         ));
     }
@@ -550,7 +552,7 @@ fn build_statement(
             .help("the resource of a trust policy is the role itself; remove the element"),
         ),
         (None, k) if k != PolicyKind::Trust => problems.push(Problem::new(
-            node.span,
+            opening(node.span),
             "statement has no `Resource` or `NotResource`",
         )),
         _ => {}
@@ -577,6 +579,15 @@ fn build_statement(
             resource,
             conditions,
         });
+    }
+}
+
+/// The first character of a span: where a problem about a whole statement
+/// points, so the snippet is one line and not the whole statement.
+fn opening(span: Span) -> Span {
+    Span {
+        end: span.start.saturating_add(1).min(span.end),
+        ..span
     }
 }
 

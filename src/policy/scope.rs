@@ -57,8 +57,17 @@ fn key_in(cond: &Condition, keys: &[&str], prefixes: &[&str]) -> bool {
 /// Whether a condition must hold, and holds only for some values of its key:
 /// the shape that narrows a statement.
 pub fn is_restrictive(cond: &Condition) -> bool {
+    is_restrictive_given(cond, &[])
+}
+
+/// [`is_restrictive`], where the keys in `always_present` are known to be in
+/// every request the statement is checked for, so `…IfExists` on them is the
+/// same as the plain operator (`aws:PrincipalArn` is in every signed request;
+/// `iam:PassedToService` in every `iam:PassRole` check).
+pub fn is_restrictive_given(cond: &Condition, always_present: &[&str]) -> bool {
     let op = &cond.operator.value;
-    if op.negated || op.if_exists || op.set == Some(SetQualifier::ForAllValues) {
+    let if_exists_matters = op.if_exists && !always_present.iter().any(|k| cond.key_is(k));
+    if op.negated || if_exists_matters || op.set == Some(SetQualifier::ForAllValues) {
         return false;
     }
     if op.kind == OperatorKind::Null {
@@ -74,32 +83,53 @@ pub fn is_restrictive(cond: &Condition) -> bool {
     !cond.values.is_empty() && !all_wild
 }
 
-/// The conditions of `statement` that narrow the calling principal.
-pub fn principal_narrowing(statement: &Statement) -> Vec<&Condition> {
+/// Keys present in every request made with AWS credentials
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn>):
+/// an `sts:AssumeRole` call always carries them.
+pub const SIGNED_REQUEST_KEYS: &[&str] = &[
+    "aws:PrincipalArn",
+    "aws:PrincipalAccount",
+    "aws:userid",
+    "aws:PrincipalType",
+];
+
+/// The conditions of `statement` that narrow the calling principal;
+/// `always_present` as for [`is_restrictive_given`].
+pub fn principal_narrowing<'s>(
+    statement: &'s Statement,
+    always_present: &[&str],
+) -> Vec<&'s Condition> {
     statement
         .conditions
         .iter()
-        .filter(|c| key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) && is_restrictive(c))
+        .filter(|c| {
+            key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES)
+                && is_restrictive_given(c, always_present)
+        })
         .collect()
 }
 
 /// The conditions of `statement` that narrow the caller or its origin
 /// (principal keys, source ARN/account, network).
-pub fn caller_narrowing(statement: &Statement) -> Vec<&Condition> {
+pub fn caller_narrowing<'s>(
+    statement: &'s Statement,
+    always_present: &[&str],
+) -> Vec<&'s Condition> {
     statement
         .conditions
         .iter()
         .filter(|c| {
             (key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) || key_in(c, ORIGIN_KEYS, &[]))
-                && is_restrictive(c)
+                && is_restrictive_given(c, always_present)
         })
         .collect()
 }
 
-/// Whether `statement` has a restrictive condition on one of `keys`.
-pub fn has_restrictive(statement: &Statement, keys: &[&str]) -> bool {
+/// Whether `statement` has a restrictive condition on one of `keys`;
+/// `always_present` as for [`is_restrictive_given`].
+pub fn has_restrictive(statement: &Statement, keys: &[&str], always_present: &[&str]) -> bool {
     statement
         .conditions
         .iter()
-        .any(|c| key_in(c, keys, &[]) && is_restrictive(c))
+        .any(|c| key_in(c, keys, &[]) && is_restrictive_given(c, always_present))
 }

@@ -32,7 +32,7 @@ impl Rule for AssumeRoleAnyResource {
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
         if !grants(statement, policy)
             || policy.policy.kind != crate::policy::PolicyKind::Identity
-            || scope::has_restrictive(statement, RESOURCE_KEYS)
+            || scope::has_restrictive(statement, RESOURCE_KEYS, &["aws:ResourceAccount"])
             || statement.conditions.iter().any(|c| {
                 c.key
                     .value

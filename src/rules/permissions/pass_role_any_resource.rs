@@ -24,7 +24,12 @@ impl Rule for PassRoleAnyResource {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        if !grants(statement, policy) || scope::has_restrictive(statement, &["iam:PassedToService"])
+        if !grants(statement, policy)
+            || scope::has_restrictive(
+                statement,
+                &["iam:PassedToService"],
+                &["iam:PassedToService"],
+            )
         {
             return;
         }

@@ -26,7 +26,7 @@ impl Rule for PublicResourcePolicy {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Resource {
             return;
         }
-        if !scope::caller_narrowing(statement).is_empty() {
+        if !scope::caller_narrowing(statement, &[]).is_empty() {
             return;
         }
         if let Some(p) = statement

@@ -4,7 +4,6 @@
 
 use crate::diagnostic::Severity;
 use crate::load::Document;
-use crate::load::json;
 use crate::load::tree::{Node, Value};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -24,7 +23,9 @@ impl Rule for DuplicateKey {
     }
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
-        for root in &document.roots {
+        // Embedded documents (a policy stored as a JSON string) are parsed
+        // apart from the file's tree; their duplicate keys count too.
+        for root in document.roots.iter().chain(&document.embedded) {
             visit(root, cx);
         }
     }
@@ -45,27 +46,6 @@ fn visit(node: &Node, cx: &mut Context<'_>) {
         }
         Value::Array(items) => items.iter().for_each(|n| visit(n, cx)),
         Value::Tagged(_, inner) => visit(inner, cx),
-        Value::String(text) if text.trim_start().starts_with('{') => {
-            // A policy stored as a JSON string (`aws iam get-role` prints
-            // `AssumeRolePolicyDocument` that way) is parsed apart from the
-            // file, so its duplicate keys are not in the file's tree: parse
-            // it here too, with spans that point inside the string.
-            if let Some(inner) = embedded(node, cx) {
-                visit(&inner, cx);
-            }
-        }
         _ => {}
     }
-}
-
-/// The JSON document inside a string node, if the string is written as a
-/// JSON string literal and its content parses.
-fn embedded(node: &Node, cx: &Context<'_>) -> Option<Node> {
-    let text = &cx.sources.try_get(node.span.source)?.text;
-    let (start, end) = (node.span.start as usize, node.span.end as usize);
-    let literal = text.get(start..end)?;
-    if literal.len() < 2 || !literal.starts_with('"') || !literal.ends_with('"') {
-        return None;
-    }
-    json::parse_embedded(text.get(start + 1..end - 1)?, start + 1, node.span.source).ok()
 }

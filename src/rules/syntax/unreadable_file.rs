@@ -4,7 +4,6 @@
 use crate::diagnostic::Severity;
 use crate::load::{Document, LoadErrorKind};
 use crate::rules::{Category, Context, Rule, RuleMeta};
-use crate::source::Span;
 
 pub(crate) struct UnreadableFile;
 
@@ -27,29 +26,9 @@ impl Rule for UnreadableFile {
             .iter()
             .filter(|e| e.kind == LoadErrorKind::Io)
         {
-            cx.report(on_char_boundaries(e.span, cx), e.message.clone())
+            cx.report(e.span, e.message.clone())
                 .label("reading stopped here")
                 .help("make the file readable, or exclude it in .iamchain.yaml");
         }
     }
-}
-
-/// `span` widened to whole characters of the text as loaded. A file that is
-/// not UTF-8 is loaded lossily, so the invalid byte at offset `n` becomes a
-/// three-byte U+FFFD there, and the one-byte span `n..n+1` the reader gives
-/// ends inside it: rendering such a span panicked the text output.
-fn on_char_boundaries(span: Span, cx: &Context<'_>) -> Span {
-    let Some(file) = cx.sources.try_get(span.source) else {
-        return span;
-    };
-    let text = file.text.as_str();
-    let mut start = (span.start as usize).min(text.len());
-    while !text.is_char_boundary(start) {
-        start -= 1;
-    }
-    let mut end = (span.end as usize).clamp(start, text.len());
-    while !text.is_char_boundary(end) {
-        end += 1;
-    }
-    Span::new(span.source, start, end)
 }

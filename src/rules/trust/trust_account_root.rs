@@ -39,7 +39,7 @@ impl Rule for TrustAccountRoot {
         // principal of the trusted account may assume the role: that account
         // already is in the organization (and is the principal's account), so
         // `aws:PrincipalOrgID` next to `:root` still lets in every principal there.
-        if scope::principal_narrowing(statement)
+        if scope::principal_narrowing(statement, scope::SIGNED_REQUEST_KEYS)
             .iter()
             .any(|c| !ACCOUNT_LEVEL_KEYS.iter().any(|k| c.key_is(k)))
         {

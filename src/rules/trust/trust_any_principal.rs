@@ -26,7 +26,7 @@ impl Rule for TrustAnyPrincipal {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Trust {
             return;
         }
-        if !scope::caller_narrowing(statement).is_empty() {
+        if !scope::caller_narrowing(statement, scope::SIGNED_REQUEST_KEYS).is_empty() {
             return;
         }
         if let Some(p) = statement
