@@ -11,6 +11,9 @@
 //!   select: [syntax, permissions, trust-any-principal]   # categories or rule names; default: all
 //!   ignore: [policy-version]
 //!   severity: {wildcard-action: error}
+//! accounts:
+//!   "111111111111": {name: dev, environment: dev}
+//!   "333333333333": {name: prod, environment: prod}
 //! include: ["infra/**"]
 //! exclude: ["**/fixtures/**"]
 //! ignore:
@@ -28,6 +31,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use crate::diagnostic::Severity;
 use crate::load::tree::{Node, Value};
 use crate::load::yaml;
+use crate::model::Environment;
 use crate::rules;
 use crate::source::{SourceId, SourceMap, Span};
 
@@ -70,6 +74,15 @@ pub struct Ignore {
     pub span: Span,
 }
 
+/// What the config says about one AWS account.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Account {
+    /// A human name ("prod", "acme-payments-prod").
+    pub name: Option<String>,
+    /// Its environment; when absent, guessed from the name.
+    pub environment: Option<Environment>,
+}
+
 /// The loaded configuration.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -89,6 +102,8 @@ pub struct Config {
     pub exclude: Option<GlobSet>,
     /// Targeted ignores.
     pub ignores: Vec<Ignore>,
+    /// Accounts by id: names and environments.
+    pub accounts: BTreeMap<String, Account>,
 }
 
 impl Config {
@@ -102,6 +117,25 @@ impl Config {
         };
         let text = rel.to_string_lossy().replace('\\', "/");
         text.strip_prefix("./").map(str::to_string).unwrap_or(text)
+    }
+
+    /// The environment of `account`: from the config, else guessed from its
+    /// configured name (`acme-prod` is Prod).
+    pub fn environment(&self, account: &str) -> Option<Environment> {
+        let a = self.accounts.get(account)?;
+        a.environment
+            .or_else(|| a.name.as_deref().and_then(Environment::guess_from_name))
+    }
+
+    /// A label for an account in messages: `333333333333 (prod)`.
+    pub fn describe_account(&self, account: &str) -> String {
+        match self.accounts.get(account).and_then(|a| a.name.as_deref()) {
+            Some(name) => format!("{account} ({name})"),
+            None => match self.environment(account) {
+                Some(env) => format!("{account} ({})", env.as_str()),
+                None => account.to_string(),
+            },
+        }
     }
 
     /// Whether `rule` runs.
@@ -164,6 +198,7 @@ pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
     for m in object(root, "the config file")? {
         match &*m.key.value {
             "rules" => read_rules(&m.value, &mut config)?,
+            "accounts" => read_accounts(&m.value, &mut config)?,
             "include" => config.include = Some(globs(&m.value, "include")?),
             "exclude" => config.exclude = Some(globs(&m.value, "exclude")?),
             "ignore" => {
@@ -175,7 +210,7 @@ pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
                 return Err(unknown(
                     m.key.span,
                     other,
-                    &["rules", "include", "exclude", "ignore"],
+                    &["rules", "accounts", "include", "exclude", "ignore"],
                 ));
             }
         }
@@ -278,6 +313,36 @@ fn read_rules(node: &Node, config: &mut Config) -> Result<(), ConfigError> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+fn read_accounts(node: &Node, config: &mut Config) -> Result<(), ConfigError> {
+    for m in object(node, "`accounts`")? {
+        let id = m.key.value.to_string();
+        if !crate::policy::arn::is_account_id(&id) {
+            return Err(ConfigError::at(
+                m.key.span,
+                format!("`{id}` is not a 12-digit account id (quote it to keep leading zeros)"),
+            ));
+        }
+        let mut account = Account::default();
+        for f in object(&m.value, "an account")? {
+            match &*f.key.value {
+                "name" => account.name = Some(string(&f.value, "name")?),
+                "environment" => {
+                    let text = string(&f.value, "environment")?;
+                    account.environment = Some(Environment::parse(&text).ok_or_else(|| {
+                        ConfigError::at(
+                            f.value.span,
+                            format!("`{text}` is not an environment; use dev, staging, prod, management or other"),
+                        )
+                    })?);
+                }
+                other => return Err(unknown(f.key.span, other, &["name", "environment"])),
+            }
+        }
+        config.accounts.insert(id, account);
     }
     Ok(())
 }
@@ -446,6 +511,25 @@ mod tests {
         let (msg, at) = parse_err("exclude: [\"a/[\"]\n");
         assert!(msg.starts_with("invalid glob `a/[`"), "{msg}");
         assert_eq!(at, "\"a/[\"");
+    }
+
+    #[test]
+    fn accounts_name_environments() {
+        let c = parse_ok(
+            "accounts:\n  \"012345678901\": {name: acme-prod}\n  111111111111: {name: tools, environment: dev}\n",
+        );
+        assert_eq!(c.environment("012345678901"), Some(Environment::Prod));
+        assert_eq!(c.environment("111111111111"), Some(Environment::Dev));
+        assert_eq!(c.environment("999999999999"), None);
+        assert_eq!(
+            c.describe_account("012345678901"),
+            "012345678901 (acme-prod)"
+        );
+        let (msg, at) = parse_err("accounts:\n  \"1234\": {name: x}\n");
+        assert!(msg.contains("12-digit"), "{msg}");
+        assert_eq!(at, "\"1234\"");
+        let (msg, _) = parse_err("accounts:\n  \"111111111111\": {environment: prodd}\n");
+        assert!(msg.contains("`prodd` is not an environment"), "{msg}");
     }
 
     #[test]

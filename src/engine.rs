@@ -136,7 +136,7 @@ fn analyse(
     let check = |source: SourceId, f: &(dyn Fn(&dyn rules::Rule, &mut Context<'_>) + Sync)| {
         let mut out = Vec::new();
         for (rule, severity) in &enabled {
-            let mut cx = Context::new(rule.meta(), *severity, sources_ref, &mut out);
+            let mut cx = Context::new(rule.meta(), *severity, sources_ref, config, &mut out);
             if catch_unwind(AssertUnwindSafe(|| f(*rule, &mut cx))).is_err() {
                 out.push(internal_error(source, rule.meta().name));
             }

@@ -46,6 +46,11 @@ pub struct PolicyDoc {
     pub policy: Policy,
     /// Grammar problems (reported by `invalid-policy`).
     pub problems: Vec<Problem>,
+    /// The account the policy is in force in, when the input says.
+    pub account: Option<String>,
+    /// Which instantiation it comes from, for messages ("stack instance
+    /// 333333333333 (prod)"); `None` for plain inputs.
+    pub origin: Option<String>,
 }
 
 /// Everything loaded from one file.
@@ -62,6 +67,9 @@ pub struct Document {
     pub errors: Vec<LoadError>,
     /// The policies found in it.
     pub policies: Vec<PolicyDoc>,
+    /// Roles, users and groups this file defines, with indices into
+    /// `policies`. Empty for bare policy files.
+    pub principals: Vec<crate::model::IamPrincipal>,
     /// Managed policy ARNs attached by this file (`aws iam
     /// list-attached-role-policies` output), with their spans.
     pub attachments: Vec<crate::source::Spanned<String>>,

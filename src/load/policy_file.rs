@@ -112,6 +112,8 @@ pub fn build(node: &Node, kind: PolicyKind) -> PolicyDoc {
     PolicyDoc {
         policy: built.policy,
         problems: built.problems,
+        account: None,
+        origin: None,
     }
 }
 

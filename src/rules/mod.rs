@@ -6,6 +6,7 @@
 //! never fail and never print: they call [`Context::report`], which stamps
 //! the rule's name and configured severity on the finding.
 
+use crate::config::Config;
 use crate::diagnostic::{Finding, Label, Severity};
 use crate::load::{Document, PolicyDoc};
 use crate::policy::Statement;
@@ -93,6 +94,9 @@ pub struct Context<'a> {
     findings: &'a mut Vec<Finding>,
     /// Every loaded file (to read a value's text).
     pub sources: &'a SourceMap,
+    /// The run's configuration: facts about accounts and environments that
+    /// rules reason with.
+    pub config: &'a Config,
 }
 
 impl<'a> Context<'a> {
@@ -101,6 +105,7 @@ impl<'a> Context<'a> {
         meta: &'static RuleMeta,
         severity: Severity,
         sources: &'a SourceMap,
+        config: &'a Config,
         findings: &'a mut Vec<Finding>,
     ) -> Self {
         Context {
@@ -108,6 +113,7 @@ impl<'a> Context<'a> {
             severity,
             findings,
             sources,
+            config,
         }
     }
 
