@@ -52,24 +52,22 @@ impl<'a> PrincipalPolicies<'a> {
     }
 }
 
-/// Load the AWS managed policies attached in `documents` into `sources`
-/// (once each) and return them per document.
-pub fn resolve_managed(
-    documents: &[Document],
-    sources: &mut SourceMap,
-) -> Vec<Vec<ManagedAttachment>> {
-    let mut loaded: BTreeMap<&str, Option<PolicyDoc>> = BTreeMap::new();
+/// Load the AWS managed policies attached in `documents` (by attachment
+/// listings and by the principals they define) into `sources`, once each,
+/// and return them per document, keyed by ARN.
+pub fn resolve_managed(documents: &[Document], sources: &mut SourceMap) -> Vec<Vec<ManagedAttachment>> {
+    let mut loaded: BTreeMap<String, Option<PolicyDoc>> = BTreeMap::new();
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
         let mut resolved = Vec::new();
-        for a in &doc.attachments {
-            let entry = loaded.entry(a.value.as_str()).or_insert_with(|| {
+        let arns = doc
+            .attachments
+            .iter()
+            .chain(doc.principals.iter().flat_map(|p| &p.managed));
+        for a in arns {
+            let entry = loaded.entry(a.value.clone()).or_insert_with(|| {
                 let managed = crate::catalog::managed_policy(&a.value)?;
-                let path = PathBuf::from(format!(
-                    "aws-managed{}{}.json",
-                    managed.path(),
-                    managed.name
-                ));
+                let path = PathBuf::from(format!("aws-managed{}{}.json", managed.path(), managed.name));
                 let id = sources.add(path, managed.document.to_string());
                 let node = crate::load::json::parse(&sources.get(id).text, id).ok()?;
                 Some(crate::load::policy_file::build(&node, PolicyKind::Identity))
@@ -87,14 +85,35 @@ pub fn resolve_managed(
     out
 }
 
-/// Group identity policies by the directory of the file they are in.
+/// The principals of a run: those the inputs define (a CloudFormation role,
+/// an export's user), and for bare policy files one per directory.
 pub fn group<'a>(
     documents: &'a [Document],
     managed: &'a [Vec<ManagedAttachment>],
     sources: &SourceMap,
 ) -> Vec<PrincipalPolicies<'a>> {
+    let mut out = Vec::new();
     let mut by_dir: BTreeMap<PathBuf, PrincipalPolicies<'a>> = BTreeMap::new();
     for (doc, attached) in documents.iter().zip(managed) {
+        if !doc.principals.is_empty() {
+            for p in &doc.principals {
+                let name = match (&p.arn, &p.origin) {
+                    (Some(arn), Some(origin)) => format!("{arn} ({origin})"),
+                    (Some(arn), None) => arn.clone(),
+                    (None, Some(origin)) => format!("{} {} ({origin})", p.kind.as_str(), p.name.value),
+                    (None, None) => format!("{} {}", p.kind.as_str(), p.name.value),
+                };
+                out.push(PrincipalPolicies {
+                    name,
+                    policies: p.policies.iter().filter_map(|&i| doc.policies.get(i)).collect(),
+                    managed: attached
+                        .iter()
+                        .filter(|m| p.managed.iter().any(|a| a.span == m.span))
+                        .collect(),
+                });
+            }
+            continue;
+        }
         let identity: Vec<&PolicyDoc> = doc
             .policies
             .iter()
@@ -108,19 +127,18 @@ pub fn group<'a>(
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let entry = by_dir
-            .entry(dir.clone())
-            .or_insert_with(|| PrincipalPolicies {
-                name: if dir.as_os_str().is_empty() {
-                    ".".to_string()
-                } else {
-                    crate::engine::slash_path(&dir)
-                },
-                policies: Vec::new(),
-                managed: Vec::new(),
-            });
+        let entry = by_dir.entry(dir.clone()).or_insert_with(|| PrincipalPolicies {
+            name: if dir.as_os_str().is_empty() {
+                ".".to_string()
+            } else {
+                crate::engine::slash_path(&dir)
+            },
+            policies: Vec::new(),
+            managed: Vec::new(),
+        });
         entry.policies.extend(identity);
         entry.managed.extend(attached.iter());
     }
-    by_dir.into_values().collect()
+    out.extend(by_dir.into_values());
+    out
 }
