@@ -63,6 +63,8 @@ pub struct IamPrincipal {
     /// Which instantiation this is, for messages: "stack instance
     /// 333333333333 (prod)"; `None` for plain inputs.
     pub origin: Option<String>,
+    /// When it was last used, as the export says (`RoleLastUsed`).
+    pub last_used: Option<String>,
 }
 
 /// The environment an account belongs to.

@@ -52,10 +52,27 @@ impl<'a> PrincipalPolicies<'a> {
     }
 }
 
+/// Managed policies the inputs define themselves (an export's `Policies`,
+/// a template's `AWS::IAM::ManagedPolicy`), by ARN.
+fn defined_by_arn(documents: &[Document]) -> BTreeMap<&str, &PolicyDoc> {
+    documents
+        .iter()
+        .flat_map(|d| &d.policies)
+        .filter_map(|p| p.arn.as_deref().map(|a| (a, p)))
+        .collect()
+}
+
 /// Load the AWS managed policies attached in `documents` (by attachment
-/// listings and by the principals they define) into `sources`, once each,
-/// and return them per document, keyed by ARN.
-pub fn resolve_managed(documents: &[Document], sources: &mut SourceMap) -> Vec<Vec<ManagedAttachment>> {
+/// listings and by the principals they define) that the inputs do not
+/// define themselves into `sources`, once each, and return them per document.
+pub fn resolve_managed(
+    documents: &[Document],
+    sources: &mut SourceMap,
+) -> Vec<Vec<ManagedAttachment>> {
+    let defined: std::collections::BTreeSet<String> = defined_by_arn(documents)
+        .keys()
+        .map(|a| a.to_string())
+        .collect();
     let mut loaded: BTreeMap<String, Option<PolicyDoc>> = BTreeMap::new();
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
@@ -63,14 +80,22 @@ pub fn resolve_managed(documents: &[Document], sources: &mut SourceMap) -> Vec<V
         let arns = doc
             .attachments
             .iter()
-            .chain(doc.principals.iter().flat_map(|p| &p.managed));
+            .chain(doc.principals.iter().flat_map(|p| &p.managed))
+            .filter(|a| !defined.contains(&a.value));
         for a in arns {
             let entry = loaded.entry(a.value.clone()).or_insert_with(|| {
                 let managed = crate::catalog::managed_policy(&a.value)?;
-                let path = PathBuf::from(format!("aws-managed{}{}.json", managed.path(), managed.name));
+                let path = PathBuf::from(format!(
+                    "aws-managed{}{}.json",
+                    managed.path(),
+                    managed.name
+                ));
                 let id = sources.add(path, managed.document.to_string());
                 let node = crate::load::json::parse(&sources.get(id).text, id).ok()?;
-                Some(crate::load::policy_file::build(&node, PolicyKind::Identity))
+                let mut policy = crate::load::policy_file::build(&node, PolicyKind::Identity);
+                policy.arn = Some(a.value.clone());
+                policy.name = Some(managed.name.to_string());
+                Some(policy)
             });
             if let Some(policy) = entry {
                 resolved.push(ManagedAttachment {
@@ -86,12 +111,43 @@ pub fn resolve_managed(documents: &[Document], sources: &mut SourceMap) -> Vec<V
 }
 
 /// The principals of a run: those the inputs define (a CloudFormation role,
-/// an export's user), and for bare policy files one per directory.
+/// an export's user — with the policies of its groups), and for bare policy
+/// files one per directory.
 pub fn group<'a>(
     documents: &'a [Document],
     managed: &'a [Vec<ManagedAttachment>],
     sources: &SourceMap,
 ) -> Vec<PrincipalPolicies<'a>> {
+    let by_arn = defined_by_arn(documents);
+    // Groups by (account, name), so users inherit their groups' policies.
+    let mut groups: BTreeMap<(Option<&str>, &str), (&'a Document, &'a crate::model::IamPrincipal)> =
+        BTreeMap::new();
+    for doc in documents {
+        for p in doc
+            .principals
+            .iter()
+            .filter(|p| p.kind == crate::model::PrincipalKind::Group)
+        {
+            groups.insert((p.account.as_deref(), p.name.value.as_str()), (doc, p));
+        }
+    }
+    // Everything one principal definition holds: inline policies, managed
+    // policies defined in the inputs, and AWS managed ones from the catalog.
+    let holdings = |doc: &'a Document,
+                    attached: &'a [ManagedAttachment],
+                    p: &'a crate::model::IamPrincipal,
+                    into: &mut PrincipalPolicies<'a>| {
+        into.policies
+            .extend(p.policies.iter().filter_map(|&i| doc.policies.get(i)));
+        for arn in &p.managed {
+            match by_arn.get(arn.value.as_str()) {
+                Some(policy) => into.policies.push(policy),
+                None => into
+                    .managed
+                    .extend(attached.iter().filter(|m| m.span == arn.span)),
+            }
+        }
+    };
     let mut out = Vec::new();
     let mut by_dir: BTreeMap<PathBuf, PrincipalPolicies<'a>> = BTreeMap::new();
     for (doc, attached) in documents.iter().zip(managed) {
@@ -100,24 +156,40 @@ pub fn group<'a>(
                 let name = match (&p.arn, &p.origin) {
                     (Some(arn), Some(origin)) => format!("{arn} ({origin})"),
                     (Some(arn), None) => arn.clone(),
-                    (None, Some(origin)) => format!("{} {} ({origin})", p.kind.as_str(), p.name.value),
+                    (None, Some(origin)) => {
+                        format!("{} {} ({origin})", p.kind.as_str(), p.name.value)
+                    }
                     (None, None) => format!("{} {}", p.kind.as_str(), p.name.value),
                 };
-                out.push(PrincipalPolicies {
+                let mut entry = PrincipalPolicies {
                     name,
-                    policies: p.policies.iter().filter_map(|&i| doc.policies.get(i)).collect(),
-                    managed: attached
-                        .iter()
-                        .filter(|m| p.managed.iter().any(|a| a.span == m.span))
-                        .collect(),
-                });
+                    policies: Vec::new(),
+                    managed: Vec::new(),
+                };
+                holdings(doc, attached, p, &mut entry);
+                for g in &p.groups {
+                    if let Some((gdoc, group)) =
+                        groups.get(&(p.account.as_deref(), g.value.as_str()))
+                    {
+                        let gattached = documents
+                            .iter()
+                            .position(|d| std::ptr::eq(d, *gdoc))
+                            .and_then(|i| managed.get(i))
+                            .map(Vec::as_slice)
+                            .unwrap_or_default();
+                        holdings(gdoc, gattached, group, &mut entry);
+                    }
+                }
+                out.push(entry);
             }
             continue;
         }
         let identity: Vec<&PolicyDoc> = doc
             .policies
             .iter()
-            .filter(|p| p.policy.kind == PolicyKind::Identity)
+            // Managed policy definitions (with an ARN) are held by whoever
+            // attaches them, not by the directory they are in.
+            .filter(|p| p.policy.kind == PolicyKind::Identity && p.arn.is_none())
             .collect();
         if identity.is_empty() && attached.is_empty() {
             continue;
@@ -127,15 +199,17 @@ pub fn group<'a>(
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let entry = by_dir.entry(dir.clone()).or_insert_with(|| PrincipalPolicies {
-            name: if dir.as_os_str().is_empty() {
-                ".".to_string()
-            } else {
-                crate::engine::slash_path(&dir)
-            },
-            policies: Vec::new(),
-            managed: Vec::new(),
-        });
+        let entry = by_dir
+            .entry(dir.clone())
+            .or_insert_with(|| PrincipalPolicies {
+                name: if dir.as_os_str().is_empty() {
+                    ".".to_string()
+                } else {
+                    crate::engine::slash_path(&dir)
+                },
+                policies: Vec::new(),
+                managed: Vec::new(),
+            });
         entry.policies.extend(identity);
         entry.managed.extend(attached.iter());
     }

@@ -6,6 +6,7 @@
 //! becomes a [`LoadError`] on the [`Document`], reported by the syntax
 //! rules; a bad file never stops the others from being analysed.
 
+pub mod gaad;
 pub mod json;
 pub mod offsets;
 pub mod policy_file;
@@ -51,6 +52,20 @@ pub struct PolicyDoc {
     /// Which instantiation it comes from, for messages ("stack instance
     /// 333333333333 (prod)"); `None` for plain inputs.
     pub origin: Option<String>,
+    /// Its name (inline policy name, managed policy name), when known.
+    pub name: Option<String>,
+    /// Its ARN, for managed policies (how attachments find it).
+    pub arn: Option<String>,
+}
+
+impl PolicyDoc {
+    /// Whether this is an AWS managed policy (`arn:aws:iam::aws:policy/…`).
+    pub fn is_aws_managed(&self) -> bool {
+        self.arn
+            .as_deref()
+            .and_then(crate::policy::arn::Arn::parse)
+            .is_some_and(|a| a.service == "iam" && a.account == "aws")
+    }
 }
 
 /// Everything loaded from one file.
@@ -134,12 +149,18 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
             }),
         },
     }
-    for root in &doc.roots {
+    let roots = std::mem::take(&mut doc.roots);
+    for root in &roots {
+        if gaad::is_export(root) {
+            gaad::load(root, text, &mut doc);
+            continue;
+        }
         let found = policy_file::policies_in(hint, text, root);
         doc.policies.extend(found.policies);
         doc.embedded.extend(found.embedded);
         doc.errors.extend(found.errors);
         doc.attachments.extend(policy_file::attachments_in(root));
     }
+    doc.roots = roots;
     doc
 }

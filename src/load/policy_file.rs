@@ -114,6 +114,8 @@ pub fn build(node: &Node, kind: PolicyKind) -> PolicyDoc {
         problems: built.problems,
         account: None,
         origin: None,
+        name: None,
+        arn: None,
     }
 }
 

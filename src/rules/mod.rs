@@ -66,7 +66,9 @@ pub trait Rule: Sync {
 
     /// Called once per loaded file. By default visits each policy in it.
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
-        for policy in &document.policies {
+        // An AWS managed policy in an export is AWS's text, not the user's:
+        // what they chose is to attach it, which principal rules judge.
+        for policy in document.policies.iter().filter(|p| !p.is_aws_managed()) {
             self.check_policy(policy, cx);
         }
     }
