@@ -26,6 +26,8 @@ pub struct Cli {
 enum Command {
     /// Lint IAM policies and the files that hold them.
     Lint(LintArgs),
+    /// Draw the principal graph: who can become whom, across files and accounts.
+    Graph(GraphArgs),
     /// List every rule with its category, default severity and summary.
     Rules,
     /// Print a rule's documentation page.
@@ -54,6 +56,27 @@ struct LintArgs {
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+}
+
+#[derive(clap::Args, Debug)]
+struct GraphArgs {
+    /// Files or directories to read (default: the current directory).
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = output::graph::GraphFormat::Mermaid)]
+    format: output::graph::GraphFormat,
+    /// Only paths that start at this principal (ARN or name).
+    #[arg(long)]
+    from: Option<String>,
+    /// Only paths that end at this principal (ARN or name).
+    #[arg(long)]
+    to: Option<String>,
+    /// Use this configuration file instead of searching for `.iamchain.yaml`.
+    #[arg(long, conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Do not read any configuration file.
+    #[arg(long)]
+    no_config: bool,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -93,6 +116,7 @@ pub fn run() -> ExitCode {
             }
         },
         Command::Lint(args) => return lint(args, &mut out),
+        Command::Graph(args) => return graph(args, &mut out),
     };
     match result {
         Ok(code) => code,
@@ -106,7 +130,7 @@ pub fn run() -> ExitCode {
 
 fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
     let mut sources = SourceMap::new();
-    let config = match load_config(&args, &mut sources) {
+    let config = match load_config(args.config.as_ref(), args.no_config, &mut sources) {
         Ok(c) => c,
         Err(e) => {
             report_config_error(&e, &sources);
@@ -141,6 +165,43 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
     exit_code(&run.report, args.fail_on)
 }
 
+fn graph(args: GraphArgs, out: &mut dyn Write) -> ExitCode {
+    let mut sources = SourceMap::new();
+    let mut config = match load_config(args.config.as_ref(), args.no_config, &mut sources) {
+        Ok(c) => c,
+        Err(e) => {
+            report_config_error(&e, &sources);
+            return ExitCode::from(2);
+        }
+    };
+    config.graph_request = Some(config::GraphRequest {
+        from: args.from.clone(),
+        to: args.to.clone(),
+    });
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let (candidates, walk_errors) = match discover::discover(&paths, &config) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let run = engine::run(&candidates, &walk_errors, &config, sources);
+    let view = run.view.unwrap_or_default();
+    match output::graph::write(args.format, &view, out).and_then(|_| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot write output: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
     let level = match fail_on {
         FailOn::Error => Severity::Error,
@@ -154,11 +215,15 @@ fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
     }
 }
 
-fn load_config(args: &LintArgs, sources: &mut SourceMap) -> Result<Config, ConfigError> {
-    if args.no_config {
+fn load_config(
+    explicit: Option<&PathBuf>,
+    no_config: bool,
+    sources: &mut SourceMap,
+) -> Result<Config, ConfigError> {
+    if no_config {
         return Ok(Config::default());
     }
-    let path = match &args.config {
+    let path = match explicit {
         Some(p) => Some(p.clone()),
         None => std::env::current_dir()
             .ok()

@@ -14,6 +14,9 @@
 //! accounts:
 //!   "111111111111": {name: dev, environment: dev}
 //!   "333333333333": {name: prod, environment: prod}
+//! launchers:
+//!   - principal: arn:aws:iam::111111111111:role/OctoLauncherRole   # an ARN or a role name
+//!     reaches: [DevDeployRole, StagingDeployRole, ProdDeployRole]
 //! include: ["infra/**"]
 //! exclude: ["**/fixtures/**"]
 //! ignore:
@@ -33,7 +36,7 @@ use crate::load::tree::{Node, Value};
 use crate::load::yaml;
 use crate::model::Environment;
 use crate::rules;
-use crate::source::{SourceId, SourceMap, Span};
+use crate::source::{SourceId, SourceMap, Span, Spanned};
 
 /// The file name looked for.
 pub const FILE_NAME: &str = ".iamchain.yaml";
@@ -83,6 +86,15 @@ pub struct Account {
     pub environment: Option<Environment>,
 }
 
+/// A launcher and the deploy roles it is meant to reach (the intended chains).
+#[derive(Debug, Clone)]
+pub struct Launcher {
+    /// The launcher: an ARN or a role name.
+    pub principal: Spanned<String>,
+    /// The roles it may assume: ARNs or role names.
+    pub reaches: Vec<Spanned<String>>,
+}
+
 /// The loaded configuration.
 #[derive(Debug, Default)]
 pub struct Config {
@@ -104,6 +116,20 @@ pub struct Config {
     pub ignores: Vec<Ignore>,
     /// Accounts by id: names and environments.
     pub accounts: BTreeMap<String, Account>,
+    /// Launchers and their intended chains; empty: inferred.
+    pub launchers: Vec<Launcher>,
+    /// Set by `iamchain graph` (never read from the file): snapshot the
+    /// principal graph, limited to paths from / to these principals.
+    pub graph_request: Option<GraphRequest>,
+}
+
+/// What `iamchain graph` asked for.
+#[derive(Debug, Clone, Default)]
+pub struct GraphRequest {
+    /// Only paths starting here (ARN or name).
+    pub from: Option<String>,
+    /// Only paths ending here (ARN or name).
+    pub to: Option<String>,
 }
 
 impl Config {
@@ -199,6 +225,11 @@ pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
         match &*m.key.value {
             "rules" => read_rules(&m.value, &mut config)?,
             "accounts" => read_accounts(&m.value, &mut config)?,
+            "launchers" => {
+                for item in array(&m.value, "launchers")? {
+                    config.launchers.push(read_launcher(item)?);
+                }
+            }
             "include" => config.include = Some(globs(&m.value, "include")?),
             "exclude" => config.exclude = Some(globs(&m.value, "exclude")?),
             "ignore" => {
@@ -210,7 +241,14 @@ pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
                 return Err(unknown(
                     m.key.span,
                     other,
-                    &["rules", "accounts", "include", "exclude", "ignore"],
+                    &[
+                        "rules",
+                        "accounts",
+                        "launchers",
+                        "include",
+                        "exclude",
+                        "ignore",
+                    ],
                 ));
             }
         }
@@ -315,6 +353,30 @@ fn read_rules(node: &Node, config: &mut Config) -> Result<(), ConfigError> {
         }
     }
     Ok(())
+}
+
+fn spanned_string(node: &Node, what: &str) -> Result<Spanned<String>, ConfigError> {
+    Ok(Spanned::new(string(node, what)?, node.span))
+}
+
+fn read_launcher(node: &Node) -> Result<Launcher, ConfigError> {
+    let mut principal = None;
+    let mut reaches = Vec::new();
+    for m in object(node, "a launcher")? {
+        match &*m.key.value {
+            "principal" => principal = Some(spanned_string(&m.value, "principal")?),
+            "reaches" => {
+                reaches = array(&m.value, "reaches")?
+                    .iter()
+                    .map(|n| spanned_string(n, "reaches"))
+                    .collect::<Result<_, _>>()?
+            }
+            other => return Err(unknown(m.key.span, other, &["principal", "reaches"])),
+        }
+    }
+    let principal =
+        principal.ok_or_else(|| ConfigError::at(node.span, "a launcher needs a `principal`"))?;
+    Ok(Launcher { principal, reaches })
 }
 
 fn read_accounts(node: &Node, config: &mut Config) -> Result<(), ConfigError> {

@@ -40,6 +40,8 @@ pub struct Run {
     pub sources: SourceMap,
     /// What was found.
     pub report: Report,
+    /// The principal graph, when `config.graph_request` asked for it.
+    pub view: Option<crate::graph::view::View>,
 }
 
 struct Read {
@@ -147,8 +149,8 @@ fn analyse(
         .par_iter()
         .flat_map_iter(|doc| check(doc.source, &|rule, cx| rule.check_document(doc, cx)))
         .collect();
-    let groups = principals::group(&documents, &managed, sources_ref);
-    findings.par_extend(groups.par_iter().flat_map_iter(|p| {
+    let graph = crate::graph::build(principals::group(&documents, &managed, sources_ref), config);
+    findings.par_extend(graph.principals.par_iter().flat_map_iter(|p| {
         let source = p
             .policies
             .first()
@@ -157,14 +159,58 @@ fn analyse(
             .unwrap_or_default();
         check(source, &|rule, cx| rule.check_principal(p, cx))
     }));
+    findings.extend(check(SourceId::default(), &|rule, cx| {
+        rule.check_graph(&graph, cx)
+    }));
     apply_ignores(&mut findings, &documents, config, &sources);
+    let view = config.graph_request.as_ref().map(|req| {
+        let flagged = flagged_nodes(&graph, &findings);
+        let mut view = crate::graph::view::snapshot(&graph, config, &flagged);
+        if req.from.is_some() || req.to.is_some() {
+            crate::graph::view::restrict(&graph, &mut view, req.from.as_deref(), req.to.as_deref());
+        }
+        view
+    });
+    drop(graph);
     let mut report = Report {
         findings,
         files: documents.len(),
         policies: documents.iter().map(|d| d.policies.len()).sum(),
     };
     report.sort(&sources);
-    Run { sources, report }
+    Run {
+        sources,
+        report,
+        view,
+    }
+}
+
+/// Nodes a finding points at: its span lies in the principal's definition,
+/// or on the evidence of an edge into or out of it.
+fn flagged_nodes(
+    g: &crate::graph::PrincipalGraph<'_>,
+    findings: &[Finding],
+) -> std::collections::BTreeSet<String> {
+    let inside = |outer: Span, inner: Span| {
+        outer.source == inner.source && outer.start <= inner.start && inner.end <= outer.end
+    };
+    let mut out = std::collections::BTreeSet::new();
+    for n in g.nodes() {
+        let node = g.at(n);
+        let def_span = node.definition.map(|d| d.span);
+        let edge_spans: Vec<Span> = g
+            .incoming(n)
+            .iter()
+            .filter_map(|(_, e)| e.trust.as_ref().map(|l| l.span))
+            .collect();
+        if findings.iter().any(|f| {
+            def_span.is_some_and(|d| inside(d, f.primary.span))
+                || edge_spans.contains(&f.primary.span)
+        }) {
+            out.insert(node.id.clone());
+        }
+    }
+    out
 }
 
 /// Run a loader, turning a panic into a load error on the file.

@@ -36,6 +36,8 @@ pub struct ManagedAttachment {
 pub struct PrincipalPolicies<'a> {
     /// What the principal is called in messages (its directory, or its name).
     pub name: String,
+    /// The definition, for principals the inputs define (none for a directory of policy files).
+    pub definition: Option<(&'a Document, &'a crate::model::IamPrincipal)>,
     /// Its own identity policies.
     pub policies: Vec<&'a PolicyDoc>,
     /// Attached AWS managed policies, resolved.
@@ -163,6 +165,7 @@ pub fn group<'a>(
                 };
                 let mut entry = PrincipalPolicies {
                     name,
+                    definition: Some((doc, p)),
                     policies: Vec::new(),
                     managed: Vec::new(),
                 };
@@ -207,6 +210,7 @@ pub fn group<'a>(
                 } else {
                     crate::engine::slash_path(&dir)
                 },
+                definition: None,
                 policies: Vec::new(),
                 managed: Vec::new(),
             });

@@ -3,6 +3,7 @@
 //! exists.
 
 pub mod concise;
+pub mod graph;
 pub mod json;
 pub mod text;
 

@@ -8,11 +8,13 @@
 
 use crate::config::Config;
 use crate::diagnostic::{Finding, Label, Severity};
+use crate::graph::PrincipalGraph;
 use crate::load::{Document, PolicyDoc};
 use crate::policy::Statement;
 use crate::principals::PrincipalPolicies;
 use crate::source::{SourceMap, Span};
 
+pub mod chain;
 pub mod permissions;
 pub mod resource;
 pub mod syntax;
@@ -29,6 +31,8 @@ pub enum Category {
     Trust,
     /// Who a resource policy lets in.
     Resource,
+    /// Chains of principals across files and accounts.
+    Chain,
 }
 
 impl Category {
@@ -39,6 +43,7 @@ impl Category {
             Category::Permissions => "permissions",
             Category::Trust => "trust",
             Category::Resource => "resource",
+            Category::Chain => "chain",
         }
     }
 }
@@ -84,6 +89,10 @@ pub trait Rule: Sync {
     /// (inline, customer managed, attached AWS managed): for rules about
     /// combinations that no single policy shows.
     fn check_principal(&self, _principal: &PrincipalPolicies<'_>, _cx: &mut Context<'_>) {}
+
+    /// Called once per run with the principal graph: for rules about chains
+    /// of principals across files and accounts.
+    fn check_graph(&self, _graph: &PrincipalGraph<'_>, _cx: &mut Context<'_>) {}
 
     /// Called for every modelled statement.
     fn check_statement(&self, _statement: &Statement, _policy: &PolicyDoc, _cx: &mut Context<'_>) {}
@@ -154,11 +163,19 @@ pub static ALL: &[&dyn Rule] = &[
     &permissions::pass_role_any_resource::PassRoleAnyResource,
     &permissions::wildcard_action::WildcardAction,
     // trust
+    &trust::dangling_trust_principal::DanglingTrustPrincipal,
     &trust::not_principal_allow::NotPrincipalAllow,
     &trust::trust_account_root::TrustAccountRoot,
     &trust::trust_any_principal::TrustAnyPrincipal,
     // resource
     &resource::public_resource_policy::PublicResourcePolicy,
+    // chain
+    &chain::broken_chain::BrokenChain,
+    &chain::chain_to_admin::ChainToAdmin,
+    &chain::launcher_resource_permissions::LauncherResourcePermissions,
+    &chain::pod_identity_chain_tag_session::PodIdentityChainTagSession,
+    &chain::role_chain_session_too_long::RoleChainSessionTooLong,
+    &chain::unintended_chain::UnintendedChain,
 ];
 
 /// Look a rule up by name.

@@ -1,0 +1,288 @@
+//! The principal graph: who can become whom.
+//!
+//! Nodes are principals keyed by normalised ARN (roles, users), and the
+//! things that can act as one: AWS service principals (`pods.eks.amazonaws.com`
+//! for EKS Pod Identity, `ec2.amazonaws.com` for instance profiles), OIDC and
+//! SAML providers (with the subject a trust condition pins, for IRSA), and
+//! principals a trust policy names that no input defines. An edge says that
+//! its source can obtain its target's credentials, and exists only when
+//! **both sides** allow it — the caller's identity policies and the target's
+//! trust policy, minus explicit Deny (see [`edges`]). Each edge carries the
+//! spans of the statements that make it, and whether a condition the analysis
+//! cannot decide guards it.
+//!
+//! Hops that one side allows and the other does not are kept apart as
+//! [`BrokenHop`]s: the deploy that fails at 2 a.m. with "not authorized to
+//! perform sts:AssumeRole".
+
+pub mod edges;
+pub mod intent;
+pub mod paths;
+pub mod view;
+
+use std::collections::BTreeMap;
+
+use petgraph::stable_graph::{NodeIndex, StableDiGraph};
+
+use crate::config::Config;
+use crate::diagnostic::Label;
+use crate::load::Document;
+use crate::model::PrincipalKind;
+use crate::principals::PrincipalPolicies;
+use crate::source::Span;
+
+/// What a node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum NodeKind {
+    /// An IAM role.
+    Role,
+    /// An IAM user.
+    User,
+    /// An AWS service principal (`pods.eks.amazonaws.com`).
+    Service,
+    /// An OIDC or SAML identity provider (optionally narrowed to a subject).
+    Federated,
+    /// A principal named in a policy but defined by no input.
+    External,
+    /// A whole account, as trusted by `arn:aws:iam::ID:root`.
+    Account,
+}
+
+impl NodeKind {
+    /// Lowercase name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Role => "role",
+            NodeKind::User => "user",
+            NodeKind::Service => "service",
+            NodeKind::Federated => "federated",
+            NodeKind::External => "external",
+            NodeKind::Account => "account",
+        }
+    }
+}
+
+/// A node of the graph.
+#[derive(Debug)]
+pub struct Node<'a> {
+    /// Normalised identity: an ARN, `service:<name>` or `federated:<provider>[#sub]`.
+    pub id: String,
+    /// What it is.
+    pub kind: NodeKind,
+    /// Its account, when known.
+    pub account: Option<String>,
+    /// Short name for pictures and messages (`OctoLauncherRole`).
+    pub label: String,
+    /// Where it is defined, when an input defines it.
+    pub defined_at: Option<Span>,
+    /// Its identity policies, for principals the inputs define.
+    pub holdings: Option<usize>,
+    /// The principal definition, when an input defines it.
+    pub definition: Option<&'a crate::model::IamPrincipal>,
+    /// The document that defines it.
+    pub document: Option<&'a Document>,
+}
+
+/// How one principal becomes another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mechanism {
+    /// `sts:AssumeRole` from a role or user.
+    AssumeRole,
+    /// `sts:AssumeRoleWithWebIdentity` (IRSA and other OIDC issuers).
+    WebIdentity,
+    /// `sts:AssumeRoleWithSAML`.
+    Saml,
+    /// EKS Pod Identity (`pods.eks.amazonaws.com` with `sts:AssumeRole` + `sts:TagSession`).
+    PodIdentity,
+    /// Another AWS service assumes the role on a customer's behalf (EC2 instance profile, Lambda, …).
+    Service,
+}
+
+impl Mechanism {
+    /// Label for pictures and messages.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mechanism::AssumeRole => "sts:AssumeRole",
+            Mechanism::WebIdentity => "sts:AssumeRoleWithWebIdentity",
+            Mechanism::Saml => "sts:AssumeRoleWithSAML",
+            Mechanism::PodIdentity => "EKS Pod Identity",
+            Mechanism::Service => "service",
+        }
+    }
+}
+
+/// An edge: `source` can obtain `target`'s credentials.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    /// How.
+    pub mechanism: Mechanism,
+    /// The condition keys the analysis could not decide (empty: unconditional).
+    pub conditions: Vec<String>,
+    /// The trust-side statement (the principal entry that admits the caller).
+    pub trust: Option<Label>,
+    /// The identity-side statement (the resource that names the target), if one is needed.
+    pub identity: Option<Label>,
+    /// Whether the trust policy allows `sts:TagSession` for this caller.
+    pub tag_session: bool,
+}
+
+impl Edge {
+    /// Whether a condition the analysis cannot decide guards the edge.
+    pub fn is_conditional(&self) -> bool {
+        !self.conditions.is_empty()
+    }
+}
+
+/// Which side of a hop is missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    /// The target's trust policy does not admit the caller.
+    Trust,
+    /// The caller's identity policies do not allow the action on the target.
+    Identity,
+}
+
+/// A hop one side allows and the other does not.
+#[derive(Clone, Debug)]
+pub struct BrokenHop {
+    /// The caller.
+    pub source: NodeIndex,
+    /// The target.
+    pub target: NodeIndex,
+    /// The side that is missing.
+    pub missing: Side,
+    /// The statement on the side that allows it.
+    pub present: Label,
+    /// Where the missing side would go (the target's trust policy or the
+    /// caller's policy document).
+    pub missing_at: Option<Label>,
+    /// Explicitly denied (rather than not allowed).
+    pub denied: bool,
+}
+
+/// The graph of a run.
+pub struct PrincipalGraph<'a> {
+    /// Nodes and edges.
+    pub graph: StableDiGraph<Node<'a>, Edge>,
+    /// Principals' identity policies, indexed by `Node::holdings`.
+    pub principals: Vec<PrincipalPolicies<'a>>,
+    /// Hops one side allows and the other does not.
+    pub broken: Vec<BrokenHop>,
+    /// Launchers and the deploy roles they are meant to reach.
+    pub intent: intent::Intent,
+    index: BTreeMap<String, NodeIndex>,
+}
+
+impl<'a> PrincipalGraph<'a> {
+    /// An empty graph over `principals`.
+    fn new(principals: Vec<PrincipalPolicies<'a>>) -> Self {
+        PrincipalGraph {
+            graph: StableDiGraph::new(),
+            principals,
+            broken: Vec::new(),
+            intent: intent::Intent::default(),
+            index: BTreeMap::new(),
+        }
+    }
+
+    /// The node with this id, if any.
+    pub fn find(&self, id: &str) -> Option<NodeIndex> {
+        self.index.get(id).copied()
+    }
+
+    /// The node with this id, creating it with `make` if needed.
+    fn node(&mut self, id: &str, make: impl FnOnce() -> Node<'a>) -> NodeIndex {
+        if let Some(&i) = self.index.get(id) {
+            return i;
+        }
+        let i = self.graph.add_node(make());
+        self.index.insert(id.to_string(), i);
+        i
+    }
+
+    /// A node by index.
+    pub fn at(&self, i: NodeIndex) -> &Node<'a> {
+        &self.graph[i]
+    }
+
+    /// Nodes in id order (deterministic).
+    pub fn nodes(&self) -> impl Iterator<Item = NodeIndex> + '_ {
+        self.index.values().copied()
+    }
+
+    /// Edges leaving `i`, sorted by target id.
+    pub fn outgoing(&self, i: NodeIndex) -> Vec<(NodeIndex, &Edge)> {
+        let mut out: Vec<(NodeIndex, &Edge)> = self
+            .graph
+            .edges_directed(i, petgraph::Direction::Outgoing)
+            .map(|e| {
+                use petgraph::visit::EdgeRef;
+                (e.target(), e.weight())
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            self.graph[a.0]
+                .id
+                .cmp(&self.graph[b.0].id)
+                .then(a.1.mechanism.cmp(&b.1.mechanism))
+        });
+        out
+    }
+
+    /// Edges entering `i`, sorted by source id.
+    pub fn incoming(&self, i: NodeIndex) -> Vec<(NodeIndex, &Edge)> {
+        let mut out: Vec<(NodeIndex, &Edge)> = self
+            .graph
+            .edges_directed(i, petgraph::Direction::Incoming)
+            .map(|e| {
+                use petgraph::visit::EdgeRef;
+                (e.source(), e.weight())
+            })
+            .collect();
+        out.sort_by(|a, b| {
+            self.graph[a.0]
+                .id
+                .cmp(&self.graph[b.0].id)
+                .then(a.1.mechanism.cmp(&b.1.mechanism))
+        });
+        out
+    }
+
+    /// The identity policies of a node, if the inputs define it.
+    pub fn holdings(&self, i: NodeIndex) -> Option<&PrincipalPolicies<'a>> {
+        self.graph[i].holdings.and_then(|h| self.principals.get(h))
+    }
+}
+
+/// Build the graph from the loaded documents.
+pub fn build<'a>(principals: Vec<PrincipalPolicies<'a>>, config: &Config) -> PrincipalGraph<'a> {
+    let mut g = PrincipalGraph::new(principals);
+    // Nodes for every principal the inputs define with an ARN.
+    for h in 0..g.principals.len() {
+        let Some((doc, def)) = g.principals[h].definition else {
+            continue;
+        };
+        let Some(arn) = def.arn.clone() else { continue };
+        let kind = match def.kind {
+            PrincipalKind::Role => NodeKind::Role,
+            PrincipalKind::User => NodeKind::User,
+            // Groups cannot be assumed or assume; their policies reach users.
+            PrincipalKind::Group => continue,
+        };
+        let i = g.node(&arn, || Node {
+            id: arn.clone(),
+            kind,
+            account: def.account.clone(),
+            label: def.name.value.clone(),
+            defined_at: Some(def.name.span),
+            holdings: Some(h),
+            definition: Some(def),
+            document: Some(doc),
+        });
+        // A role defined twice (a template and an export): keep the first.
+        let _ = i;
+    }
+    edges::assume_role::add(&mut g);
+    g.intent = intent::resolve(&g, config);
+    g
+}

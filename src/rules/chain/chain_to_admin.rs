@@ -1,0 +1,110 @@
+//! `chain-to-admin`: a workload (a pod, an instance, a CI job) can reach,
+//! through any chain of roles, a principal with administrator-equivalent
+//! rights: `*` on `*`, or a policy-writing action that grants itself the rest.
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::diagnostic::Severity;
+use crate::graph::{NodeKind, PrincipalGraph, paths};
+use crate::policy::condition::RequestContext;
+use crate::policy::eval::{self, Decision, Request};
+use crate::rules::chain::{describe_path, is_certain, with_hops};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+use crate::source::Span;
+
+pub(crate) struct ChainToAdmin;
+
+static META: RuleMeta = RuleMeta {
+    name: "chain-to-admin",
+    category: Category::Chain,
+    default_severity: Severity::Error,
+    summary: "a workload can reach administrator-equivalent rights",
+    docs: include_str!("../../../rules/chain-to-admin.md"),
+};
+
+/// Actions that make a principal administrator-equivalent: with any of them
+/// on every resource it can grant itself everything else.
+const ADMIN_EQUIVALENT: &[&str] = &[
+    "iam:PutRolePolicy",
+    "iam:AttachRolePolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachUserPolicy",
+    "iam:CreatePolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+];
+
+impl Rule for ChainToAdmin {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
+        let workloads: Vec<NodeIndex> = g
+            .nodes()
+            .filter(|&n| matches!(g.at(n).kind, NodeKind::Service | NodeKind::Federated))
+            .collect();
+        for start in workloads {
+            for (target, path) in paths::reachable(g, start) {
+                let Some((action, span)) = admin_grant(g, target) else {
+                    continue;
+                };
+                let may = if is_certain(g, &path) { "can" } else { "may" };
+                let f = cx.report(
+                    span,
+                    format!(
+                        "workload `{}` {may} reach `{}`, which holds `{action}` on every resource: {}",
+                        g.at(start).label,
+                        g.at(target).label,
+                        describe_path(g, &path)
+                    ),
+                );
+                f.label("administrator-equivalent").help(
+                    "scope this role's permissions to what it deploys, or cut the chain that reaches it",
+                );
+                with_hops(f, g, &path);
+            }
+        }
+    }
+}
+
+/// The administrator-equivalent action a node's policies allow on every
+/// resource, with the span of the statement's action that grants it.
+fn admin_grant(g: &PrincipalGraph<'_>, n: NodeIndex) -> Option<(&'static str, Span)> {
+    let h = g.holdings(n)?;
+    let account = g.at(n).account.clone().unwrap_or_else(|| "*".into());
+    let ctx = RequestContext::new();
+    let resource = format!("arn:aws:iam::{account}:role/any");
+    for action in ADMIN_EQUIVALENT {
+        let request = Request {
+            action,
+            resource: &resource,
+            caller: None,
+            context: &ctx,
+        };
+        if eval::evaluate(h.all().map(|p| &p.policy), &request) != Decision::Allowed {
+            continue;
+        }
+        let grants = |p: &crate::load::PolicyDoc| {
+            p.policy.statements.iter().find_map(|s| {
+                (s.is_allow()
+                    && eval::statement_applies(s, &request) != crate::policy::condition::Tri::False)
+                    .then(|| {
+                        s.action
+                            .as_ref()
+                            .map(|a| a.items.first().map_or(a.key, |i| i.span))
+                    })
+                    .flatten()
+            })
+        };
+        // Point at the user's own text: the statement in their policy, or
+        // where they attach an AWS managed policy that grants it.
+        let span = h.policies.iter().find_map(|p| grants(p)).or_else(|| {
+            h.managed
+                .iter()
+                .find(|m| grants(&m.policy).is_some())
+                .map(|m| m.span)
+        })?;
+        return Some((action, span));
+    }
+    None
+}
