@@ -96,7 +96,7 @@ pub struct Launcher {
 }
 
 /// The loaded configuration.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Config {
     /// Where it came from.
     pub path: Option<PathBuf>,

@@ -32,6 +32,13 @@ const MARKERS: &[&str] = &[
     "PolicyDocument",
     "aws-auth",
     "eks.amazonaws.com",
+    // Organizations exports.
+    "\"Organization\"",
+    "\"Accounts\"",
+    "\"Roots\"",
+    "\"OrganizationalUnits\"",
+    "\"Targets\"",
+    "\"AttachedPolicies\"",
 ];
 
 /// The result of a run.
@@ -124,6 +131,8 @@ fn analyse(
         })
         .collect();
     documents.append(&mut extra);
+    let discovered = with_exported_accounts(config, &documents);
+    let config = discovered.as_ref().unwrap_or(config);
     let managed = principals::resolve_managed(&documents, &mut sources);
     let sources_ref = &sources;
 
@@ -149,7 +158,11 @@ fn analyse(
         .par_iter()
         .flat_map_iter(|doc| check(doc.source, &|rule, cx| rule.check_document(doc, cx)))
         .collect();
-    let graph = crate::graph::build(principals::group(&documents, &managed, sources_ref), config);
+    let graph = crate::graph::build(
+        principals::group(&documents, &managed, sources_ref),
+        &documents,
+        config,
+    );
     findings.par_extend(graph.principals.par_iter().flat_map_iter(|p| {
         let source = p
             .policies
@@ -211,6 +224,33 @@ fn flagged_nodes(
         }
     }
     out
+}
+
+/// The config plus the account names Organizations exports give, for
+/// accounts the config does not describe (their environment is then guessed
+/// from the name: `acme-prod` is Prod). `None` when there is nothing to add.
+fn with_exported_accounts(config: &Config, documents: &[Document]) -> Option<Config> {
+    let names: Vec<(&str, &str)> = documents
+        .iter()
+        .flat_map(|d| &d.org_nodes)
+        .filter(|n| n.kind == crate::model::OrgNodeKind::Account)
+        .filter_map(|n| Some((n.id.value.as_str(), n.name.as_deref()?)))
+        .filter(|(id, _)| !config.accounts.contains_key(*id))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let mut c = config.clone();
+    for (id, name) in names {
+        c.accounts.insert(
+            id.to_string(),
+            crate::config::Account {
+                name: Some(name.to_string()),
+                environment: None,
+            },
+        );
+    }
+    Some(c)
 }
 
 /// Run a loader, turning a panic into a load error on the file.

@@ -144,3 +144,51 @@ mod tests {
         assert_eq!(Environment::parse("PROD"), Some(Environment::Prod));
     }
 }
+
+/// The organization, from `describe-organization`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Organization {
+    /// `o-…`.
+    pub id: Option<Spanned<String>>,
+    /// The management account, where SCPs never apply.
+    pub management_account: Option<Spanned<String>>,
+}
+
+/// What an organization node is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum OrgNodeKind {
+    /// The root (`r-…`).
+    Root,
+    /// An organizational unit (`ou-…`).
+    OrganizationalUnit,
+    /// A member account.
+    Account,
+}
+
+/// A root, OU or account of the organization tree.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrgNode {
+    /// Its id, where it was written.
+    pub id: Spanned<String>,
+    /// What it is.
+    pub kind: OrgNodeKind,
+    /// Its name (an account's name says its environment when the config does not).
+    pub name: Option<String>,
+    /// Its parent's id, when the export says.
+    pub parent: Option<String>,
+    /// `ACTIVE`, `SUSPENDED`, … for accounts.
+    pub status: Option<String>,
+}
+
+/// An SCP or RCP attached to a root, OU or account.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PolicyTarget {
+    /// The policy id (`p-…`, or `p-FullAWSAccess`).
+    pub policy: String,
+    /// The target id, where the attachment was written.
+    pub target: Spanned<String>,
+    /// Whether this comes from a complete listing of the target's policies
+    /// (`list-policies-for-target`), so that a policy not listed is known
+    /// not to be attached there.
+    pub complete: bool,
+}

@@ -17,6 +17,7 @@
 
 pub mod edges;
 pub mod intent;
+pub mod org;
 pub mod paths;
 pub mod view;
 
@@ -140,6 +141,8 @@ pub enum Side {
     Trust,
     /// The caller's identity policies do not allow the action on the target.
     Identity,
+    /// An SCP on the caller's account denies the call.
+    Scp,
 }
 
 /// A hop one side allows and the other does not.
@@ -170,17 +173,20 @@ pub struct PrincipalGraph<'a> {
     pub broken: Vec<BrokenHop>,
     /// Launchers and the deploy roles they are meant to reach.
     pub intent: intent::Intent,
+    /// The organization and its SCPs, as far as the exports say.
+    pub org: org::Org<'a>,
     index: BTreeMap<String, NodeIndex>,
 }
 
 impl<'a> PrincipalGraph<'a> {
     /// An empty graph over `principals`.
-    fn new(principals: Vec<PrincipalPolicies<'a>>) -> Self {
+    fn new(principals: Vec<PrincipalPolicies<'a>>, org: org::Org<'a>) -> Self {
         PrincipalGraph {
             graph: StableDiGraph::new(),
             principals,
             broken: Vec::new(),
             intent: intent::Intent::default(),
+            org,
             index: BTreeMap::new(),
         }
     }
@@ -248,6 +254,16 @@ impl<'a> PrincipalGraph<'a> {
         out
     }
 
+    /// The SCP documents that reach `account`.
+    pub fn org_policies(&self, account: &str) -> Vec<&'a crate::policy::Policy> {
+        self.org
+            .scps_for(account)
+            .iter()
+            .filter_map(|(id, _, _)| self.org.policy(id))
+            .map(|p| &p.policy)
+            .collect()
+    }
+
     /// The identity policies of a node, if the inputs define it.
     pub fn holdings(&self, i: NodeIndex) -> Option<&PrincipalPolicies<'a>> {
         self.graph[i].holdings.and_then(|h| self.principals.get(h))
@@ -255,8 +271,12 @@ impl<'a> PrincipalGraph<'a> {
 }
 
 /// Build the graph from the loaded documents.
-pub fn build<'a>(principals: Vec<PrincipalPolicies<'a>>, config: &Config) -> PrincipalGraph<'a> {
-    let mut g = PrincipalGraph::new(principals);
+pub fn build<'a>(
+    principals: Vec<PrincipalPolicies<'a>>,
+    documents: &'a [Document],
+    config: &Config,
+) -> PrincipalGraph<'a> {
+    let mut g = PrincipalGraph::new(principals, org::Org::collect(documents));
     // Nodes for every principal the inputs define with an ARN.
     for h in 0..g.principals.len() {
         let Some((doc, def)) = g.principals[h].definition else {

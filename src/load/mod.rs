@@ -9,6 +9,7 @@
 pub mod gaad;
 pub mod json;
 pub mod offsets;
+pub mod organizations;
 pub mod policy_file;
 pub mod tree;
 pub mod yaml;
@@ -56,6 +57,8 @@ pub struct PolicyDoc {
     pub name: Option<String>,
     /// Its ARN, for managed policies (how attachments find it).
     pub arn: Option<String>,
+    /// Its id, for SCPs and RCPs (`p-…`: how Organizations attachments find it).
+    pub id: Option<String>,
 }
 
 impl PolicyDoc {
@@ -85,6 +88,12 @@ pub struct Document {
     /// Roles, users and groups this file defines, with indices into
     /// `policies`. Empty for bare policy files.
     pub principals: Vec<crate::model::IamPrincipal>,
+    /// The organization, from `describe-organization`.
+    pub organization: Option<crate::model::Organization>,
+    /// Roots, OUs and accounts from Organizations exports.
+    pub org_nodes: Vec<crate::model::OrgNode>,
+    /// SCP/RCP attachments from Organizations exports (and templates).
+    pub policy_targets: Vec<crate::model::PolicyTarget>,
     /// Managed policy ARNs attached by this file (`aws iam
     /// list-attached-role-policies` output), with their spans.
     pub attachments: Vec<crate::source::Spanned<String>>,
@@ -153,6 +162,10 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
     for root in &roots {
         if gaad::is_export(root) {
             gaad::load(root, text, &mut doc);
+            continue;
+        }
+        if organizations::is_export(root) {
+            organizations::load(path, root, &mut doc);
             continue;
         }
         let found = policy_file::policies_in(hint, text, root);

@@ -69,7 +69,24 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
             Some("RESOURCE_CONTROL_POLICY") => PolicyKind::ResourceControl,
             _ => PolicyKind::ServiceControl,
         };
+        let before = found.policies.len();
         push_embedded(&mut found, text, content, kind);
+        // The id (`p-…`) is how `list-targets-for-policy` exports refer to it.
+        let summary = policy.get("PolicySummary");
+        if let Some(p) = found.policies.get_mut(before) {
+            p.id = summary
+                .and_then(|s| s.get("Id"))
+                .and_then(Node::as_str)
+                .map(str::to_string);
+            p.name = summary
+                .and_then(|s| s.get("Name"))
+                .and_then(Node::as_str)
+                .map(str::to_string);
+            p.arn = summary
+                .and_then(|s| s.get("Arn"))
+                .and_then(Node::as_str)
+                .map(str::to_string);
+        }
     }
     found
 }
@@ -116,6 +133,7 @@ pub fn build(node: &Node, kind: PolicyKind) -> PolicyDoc {
         origin: None,
         name: None,
         arn: None,
+        id: None,
     }
 }
 

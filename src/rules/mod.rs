@@ -175,6 +175,8 @@ pub static ALL: &[&dyn Rule] = &[
     &chain::launcher_resource_permissions::LauncherResourcePermissions,
     &chain::pod_identity_chain_tag_session::PodIdentityChainTagSession,
     &chain::role_chain_session_too_long::RoleChainSessionTooLong,
+    &chain::scp_management_account::ScpManagementAccount,
+    &chain::scp_principal_arn_chain::ScpPrincipalArnChain,
     &chain::unintended_chain::UnintendedChain,
 ];
 

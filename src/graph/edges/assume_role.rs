@@ -386,6 +386,44 @@ fn add_aws_edge(
             }
         }
     }
+    // An SCP on the caller's account applies to the call, with the
+    // caller as `aws:PrincipalArn` at this hop.
+    if let Some(account) = g.at(caller).account.clone() {
+        let scp_ctx = RequestContext::new()
+            .with("aws:PrincipalArn", &caller_id)
+            .with("aws:PrincipalAccount", &account);
+        let scp_request = Request {
+            context: &scp_ctx,
+            ..identity_request.clone()
+        };
+        match g.org.decide(&account, &scp_request) {
+            Some(Decision::ExplicitDeny | Decision::ImplicitDeny) => {
+                if let Some(present) = trust_label.clone() {
+                    let missing_at = g
+                        .org
+                        .denying(&account, &scp_request)
+                        .map(|(s, m)| Label::new(s, m));
+                    g.broken.push(BrokenHop {
+                        source: caller,
+                        target: role,
+                        missing: Side::Scp,
+                        present,
+                        missing_at,
+                        denied: true,
+                    });
+                }
+                return;
+            }
+            Some(Decision::Conditional) => {
+                for k in undecided(g.org_policies(&account), &scp_request) {
+                    if !conditions.contains(&k) {
+                        conditions.push(k);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     if !added.insert((caller, role, Mechanism::AssumeRole)) {
         return;
     }

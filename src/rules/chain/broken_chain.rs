@@ -26,6 +26,15 @@ impl Rule for BrokenChain {
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
         for hop in &g.broken {
+            // An SCP that stops a hop nobody intends is the guard working;
+            // it breaks a chain only when the hop is an intended one.
+            let intended = g
+                .intent
+                .launcher(hop.source)
+                .is_some_and(|l| l.reaches.contains(&hop.target));
+            if hop.missing == Side::Scp && !intended {
+                continue;
+            }
             let (caller, target) = (&g.at(hop.source).label, &g.at(hop.target).label);
             let (message, help) = match (hop.missing, hop.denied) {
                 (Side::Trust, false) => (
@@ -53,6 +62,13 @@ impl Rule for BrokenChain {
                         "allow `sts:AssumeRole` on `{}` in a policy of `{caller}`, or remove it from the trust policy",
                         g.at(hop.target).id
                     ),
+                ),
+                (Side::Scp, _) => (
+                    format!(
+                        "`{target}` trusts `{caller}` and its policies allow the call, but an SCP on account {} denies `sts:AssumeRole`",
+                        g.at(hop.source).account.as_deref().unwrap_or("?")
+                    ),
+                    "allow the call in the SCP, or move the caller to an account the SCP does not govern".to_string(),
                 ),
                 (Side::Identity, true) => (
                     format!(

@@ -7,6 +7,8 @@ pub mod chain_to_admin;
 pub mod launcher_resource_permissions;
 pub mod pod_identity_chain_tag_session;
 pub mod role_chain_session_too_long;
+pub mod scp_management_account;
+pub mod scp_principal_arn_chain;
 pub mod unintended_chain;
 
 use petgraph::stable_graph::NodeIndex;
