@@ -180,10 +180,8 @@ impl<'a> Org<'a> {
                 {
                     overall = Decision::ImplicitDeny
                 }
-                Decision::Conditional => {
-                    if overall == Decision::Allowed {
-                        overall = Decision::Conditional;
-                    }
+                Decision::Conditional if overall == Decision::Allowed => {
+                    overall = Decision::Conditional
                 }
                 _ => {}
             }
