@@ -149,14 +149,19 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let progress = Progress::start(candidates.len());
     let run = engine::run(&candidates, &walk_errors, &config, sources);
+    drop(progress);
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
-    if let Err(e) =
-        output::write(args.format, &run.report, &run.sources, color, out).and_then(|_| out.flush())
+    let written = match args.format {
+        OutputFormat::Summary => output::summary::write(&run.accounts, &run.report, out),
+        format => output::write(format, &run.report, &run.sources, color, out),
+    };
+    if let Err(e) = written.and_then(|_| out.flush())
         && e.kind() != io::ErrorKind::BrokenPipe
     {
         eprintln!("error: cannot write output: {e}");
@@ -198,6 +203,50 @@ fn graph(args: GraphArgs, out: &mut dyn Write) -> ExitCode {
         Err(e) => {
             eprintln!("error: cannot write output: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// A progress line on stderr for runs longer than a second, when stderr is
+/// a terminal (never in CI logs or pipes). Cleared when dropped.
+struct Progress {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(total: usize) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let done = std::sync::Arc::new(AtomicBool::new(false));
+        let thread = io::stderr().is_terminal().then(|| {
+            let done = done.clone();
+            std::thread::spawn(move || {
+                let started = std::time::Instant::now();
+                let mut shown = false;
+                while !done.load(Ordering::Relaxed) {
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                    if started.elapsed().as_secs_f64() < 1.0 {
+                        continue;
+                    }
+                    let read = engine::FILES_READ.load(Ordering::Relaxed).min(total);
+                    let phase = if read < total { "reading" } else { "analysing" };
+                    eprint!("\riamchain: {phase} {read}/{total} files, {:.0}s ", started.elapsed().as_secs_f64());
+                    shown = true;
+                }
+                if shown {
+                    eprint!("\r\x1b[2K");
+                }
+            })
+        });
+        Progress { done, thread }
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.done.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
         }
     }
 }

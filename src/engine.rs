@@ -18,6 +18,9 @@ use crate::principals;
 use crate::rules::{self, Context};
 use crate::source::{SourceId, SourceMap, Span};
 
+/// Files read so far in this process, for the progress line on a terminal.
+pub static FILES_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Files larger than this are not read (reported by `unreadable-file`).
 pub const MAX_FILE_SIZE: u64 = 256 * 1024 * 1024;
 
@@ -49,6 +52,8 @@ pub struct Run {
     pub report: Report,
     /// The principal graph, when `config.graph_request` asked for it.
     pub view: Option<crate::graph::view::View>,
+    /// Per-account summary (`--format summary`).
+    pub accounts: Vec<crate::graph::summary::AccountSummary>,
 }
 
 struct Read {
@@ -184,6 +189,7 @@ fn analyse(
         }
         view
     });
+    let accounts = crate::graph::summary::summarise(&graph, config, &findings);
     drop(graph);
     let mut report = Report {
         findings,
@@ -195,6 +201,7 @@ fn analyse(
         sources,
         report,
         view,
+        accounts,
     }
 }
 
@@ -280,6 +287,7 @@ fn internal_error(source: SourceId, rule: &str) -> Finding {
 }
 
 fn read(candidate: &Candidate) -> Option<Read> {
+    FILES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = &candidate.path;
     let fail = |message: String| {
         Some(Read {

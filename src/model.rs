@@ -63,7 +63,8 @@ pub struct IamPrincipal {
     /// Which instantiation this is, for messages: "stack instance
     /// 333333333333 (prod)"; `None` for plain inputs.
     pub origin: Option<String>,
-    /// When it was last used, as the export says (`RoleLastUsed`).
+    /// When it was last used, as the export says (`RoleLastUsed`): an empty
+    /// string for never; `None` when the input does not say.
     pub last_used: Option<String>,
 }
 

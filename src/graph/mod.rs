@@ -19,6 +19,7 @@ pub mod edges;
 pub mod intent;
 pub mod org;
 pub mod paths;
+pub mod summary;
 pub mod view;
 
 use std::collections::BTreeMap;

@@ -190,11 +190,14 @@ fn load_principal(item: &Node, kind: PrincipalKind, text: &str, doc: &mut Docume
         .iter()
         .filter_map(|g| g.as_str().map(|s| Spanned::new(s.to_string(), g.span)))
         .collect();
-    let last_used = item
-        .get("RoleLastUsed")
-        .and_then(|r| r.get("LastUsedDate"))
-        .and_then(Node::as_str)
-        .map(str::to_string);
+    // `RoleLastUsed: {}` means never used; no `RoleLastUsed` at all means
+    // the export does not say (older CLI versions leave it out).
+    let last_used = item.get("RoleLastUsed").map(|r| {
+        r.get("LastUsedDate")
+            .and_then(Node::as_str)
+            .unwrap_or_default()
+            .to_string()
+    });
     for &i in policies.iter().chain(trust.iter()) {
         doc.policies[i].account = account.clone();
     }

@@ -5,6 +5,7 @@
 pub mod concise;
 pub mod graph;
 pub mod json;
+pub mod summary;
 pub mod text;
 
 use std::io::{self, Write};
@@ -21,6 +22,8 @@ pub enum OutputFormat {
     Concise,
     /// iamchain's own versioned JSON.
     Json,
+    /// Per account: principals, findings by rule, chains into Prod.
+    Summary,
 }
 
 /// Write `report` in `format`.
@@ -35,6 +38,8 @@ pub fn write(
         OutputFormat::Text => text::write(report, sources, color, out),
         OutputFormat::Concise => concise::write(report, sources, out),
         OutputFormat::Json => json::write(report, sources, out),
+        // Needs the run's account summaries: the CLI calls summary::write.
+        OutputFormat::Summary => writeln!(out, "{}", summary_line(report)),
     }
 }
 

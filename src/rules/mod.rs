@@ -14,6 +14,7 @@ use crate::policy::Statement;
 use crate::principals::PrincipalPolicies;
 use crate::source::{SourceMap, Span};
 
+pub mod audit;
 pub mod chain;
 pub mod permissions;
 pub mod resource;
@@ -33,6 +34,8 @@ pub enum Category {
     Resource,
     /// Chains of principals across files and accounts.
     Chain,
+    /// What account exports show: users, unused roles.
+    Audit,
 }
 
 impl Category {
@@ -44,6 +47,7 @@ impl Category {
             Category::Trust => "trust",
             Category::Resource => "resource",
             Category::Chain => "chain",
+            Category::Audit => "audit",
         }
     }
 }
@@ -178,6 +182,11 @@ pub static ALL: &[&dyn Rule] = &[
     &chain::scp_management_account::ScpManagementAccount,
     &chain::scp_principal_arn_chain::ScpPrincipalArnChain,
     &chain::unintended_chain::UnintendedChain,
+    // audit
+    &audit::admin_user::AdminUser,
+    &audit::inline_policy_on_user::InlinePolicyOnUser,
+    &audit::unused_role::UnusedRole,
+    &audit::user_without_group::UserWithoutGroup,
 ];
 
 /// Look a rule up by name.

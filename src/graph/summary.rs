@@ -1,0 +1,91 @@
+//! The auditor's first page: per account, how many principals, which
+//! findings, and the chains that reach Prod — computed from the graph and
+//! the findings of a run (`--format summary`).
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::diagnostic::{Finding, Severity};
+use crate::graph::{NodeKind, PrincipalGraph, paths};
+use crate::model::{Environment, PrincipalKind};
+use crate::source::Span;
+
+/// One account's summary.
+#[derive(Clone, Debug, Default)]
+pub struct AccountSummary {
+    /// The account id (`unknown` for findings outside any known account).
+    pub account: String,
+    /// Its name, if the config or an Organizations export gives one.
+    pub name: Option<String>,
+    /// Its environment, if known.
+    pub environment: Option<Environment>,
+    /// Roles, users and groups defined in it.
+    pub roles: usize,
+    /// Users.
+    pub users: usize,
+    /// Groups.
+    pub groups: usize,
+    /// Findings by rule: (severity, count).
+    pub findings: BTreeMap<String, (Severity, usize)>,
+    /// Chains from a workload into this account's roles, when it is Prod.
+    pub chains_to_prod: Vec<String>,
+}
+
+/// Summarise a run.
+pub fn summarise(g: &PrincipalGraph<'_>, config: &Config, findings: &[Finding]) -> Vec<AccountSummary> {
+    let mut accounts: BTreeMap<String, AccountSummary> = BTreeMap::new();
+    let mut spans: Vec<(Span, String)> = Vec::new();
+    for p in &g.principals {
+        let Some((doc, def)) = p.definition else { continue };
+        let Some(account) = def.account.clone() else { continue };
+        let entry = accounts.entry(account.clone()).or_default();
+        match def.kind {
+            PrincipalKind::Role => entry.roles += 1,
+            PrincipalKind::User => entry.users += 1,
+            PrincipalKind::Group => entry.groups += 1,
+        }
+        spans.push((def.span, account.clone()));
+        for &i in def.policies.iter().chain(def.trust.iter()) {
+            if let Some(policy) = doc.policies.get(i) {
+                spans.push((policy.policy.span, account.clone()));
+            }
+        }
+    }
+    for f in findings {
+        let s = f.primary.span;
+        let account = spans
+            .iter()
+            .filter(|(outer, _)| outer.source == s.source && outer.start <= s.start && s.end <= outer.end)
+            .min_by_key(|(outer, _)| outer.len())
+            .map(|(_, a)| a.clone())
+            .unwrap_or_else(|| "unknown".to_string());
+        let entry = accounts.entry(account).or_default();
+        let slot = entry.findings.entry(f.rule.to_string()).or_insert((f.severity, 0));
+        slot.1 += 1;
+    }
+    let workloads: Vec<_> = g
+        .nodes()
+        .filter(|&n| matches!(g.at(n).kind, NodeKind::Service | NodeKind::Federated))
+        .collect();
+    for w in workloads {
+        for (target, path) in paths::reachable(g, w) {
+            let Some(account) = g.at(target).account.clone() else { continue };
+            if config.environment(&account) != Some(Environment::Prod) {
+                continue;
+            }
+            let text = path.iter().map(|&n| g.at(n).label.as_str()).collect::<Vec<_>>().join(" → ");
+            accounts.entry(account).or_default().chains_to_prod.push(text);
+        }
+    }
+    accounts
+        .into_iter()
+        .map(|(id, mut s)| {
+            s.name = config.accounts.get(&id).and_then(|a| a.name.clone());
+            s.environment = config.environment(&id);
+            s.account = id;
+            s.chains_to_prod.sort();
+            s.chains_to_prod.truncate(10);
+            s
+        })
+        .collect()
+}
