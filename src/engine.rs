@@ -32,6 +32,7 @@ const MARKERS: &[&str] = &[
     "PolicyDocument",
     "aws-auth",
     "eks.amazonaws.com",
+    "StackSetId",
 ];
 
 /// The result of a run.
@@ -116,12 +117,15 @@ fn analyse(
                     ..Document::default()
                 },
                 None => guarded(id, || {
-                    load::load_document(&file.path, &hint, &file.text, id)
+                    load::load_document_with(&file.path, &hint, &file.text, id, Some(config))
                 }),
             }
         })
         .collect();
     documents.append(&mut extra);
+    // Joins templates with the files that give them values (parameter
+    // files, StackSet instances); may read files the walk did not yield.
+    load::stackset::link(&mut documents, &mut sources, config);
     let managed = principals::resolve_managed(&documents, &mut sources);
     let sources_ref = &sources;
 
@@ -157,6 +161,7 @@ fn analyse(
             .unwrap_or_default();
         check(source, &|rule, cx| rule.check_principal(p, cx))
     }));
+    apply_suppressions(&mut findings, &documents);
     apply_ignores(&mut findings, &documents, config, &sources);
     let mut report = Report {
         findings,
@@ -267,6 +272,24 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".into(),
         _ => e.to_string().to_lowercase(),
     }
+}
+
+/// Drop findings covered by an inline suppression (a `# iamchain:
+/// ignore[rule] reason` comment, a resource's `Metadata`) that gives a
+/// reason; invalid ones are reported by `invalid-suppression` instead.
+fn apply_suppressions(findings: &mut Vec<Finding>, documents: &[Document]) {
+    let suppressions: Vec<&load::suppress::Suppression> = documents
+        .iter()
+        .flat_map(|d| &d.suppressions)
+        .filter(|s| s.is_valid())
+        .collect();
+    if suppressions.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        f.rule == "invalid-suppression"
+            || !suppressions.iter().any(|s| s.covers(f.rule, f.primary.span))
+    });
 }
 
 /// Drop findings matched by a configured ignore.
