@@ -13,6 +13,8 @@ use crate::policy::Statement;
 use crate::principals::PrincipalPolicies;
 use crate::source::{SourceMap, Span};
 
+pub mod credentials;
+pub mod environment;
 pub mod permissions;
 pub mod resource;
 pub mod syntax;
@@ -29,6 +31,10 @@ pub enum Category {
     Trust,
     /// Who a resource policy lets in.
     Resource,
+    /// Rights that depend on the account's environment (Prod).
+    Environment,
+    /// Stored, long-lived credentials.
+    Credentials,
 }
 
 impl Category {
@@ -39,6 +45,8 @@ impl Category {
             Category::Permissions => "permissions",
             Category::Trust => "trust",
             Category::Resource => "resource",
+            Category::Environment => "environment",
+            Category::Credentials => "credentials",
         }
     }
 }
@@ -205,6 +213,8 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::duplicate_sid::DuplicateSid,
     &syntax::invalid_json::InvalidJson,
     &syntax::invalid_policy::InvalidPolicy,
+    &syntax::invalid_suppression::InvalidSuppression,
+    &syntax::invalid_template::InvalidTemplate,
     &syntax::invalid_yaml::InvalidYaml,
     &syntax::literal_wildcard_in_condition::LiteralWildcardInCondition,
     &syntax::policy_version::PolicyVersion,
@@ -222,6 +232,11 @@ pub static ALL: &[&dyn Rule] = &[
     &trust::trust_any_principal::TrustAnyPrincipal,
     // resource
     &resource::public_resource_policy::PublicResourcePolicy,
+    // environment
+    &environment::prod_delete_right::ProdDeleteRight,
+    &environment::prod_push_right::ProdPushRight,
+    // credentials
+    &credentials::long_lived_access_key::LongLivedAccessKey,
 ];
 
 fn overlaps(a: Span, b: Span) -> bool {
