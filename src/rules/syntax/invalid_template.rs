@@ -13,7 +13,7 @@ static META: RuleMeta = RuleMeta {
     name: "invalid-template",
     category: Category::Syntax,
     default_severity: Severity::Error,
-    summary: "CloudFormation template cannot be deployed as written",
+    summary: "template that CloudFormation rejects or iamchain cannot follow",
     docs: include_str!("../../../rules/invalid-template.md"),
 };
 
