@@ -183,7 +183,7 @@ impl<'a> Context<'a> {
                 }
             }
             if let Some(origin) = &cur.origin {
-                message = format!("{message} in {origin}");
+                message = format!("{message}, in {origin}");
                 if let Some(s) = cur.origin_span {
                     related.push(Label::new(s, origin.clone()));
                 }

@@ -92,16 +92,19 @@ pub(crate) fn grants<'p>(
                     granted.push(a.clone());
                 }
             }
-            let Some(first) = granted.first() else { continue };
+            if granted.is_empty() {
+                continue;
+            }
             let Some(action) = &s.action else { continue };
+            // Point at the first item, in written order, that grants one.
             let (span, written) = if action.negated {
                 (action.key, "NotAction".to_string())
             } else {
-                match action
-                    .items
-                    .iter()
-                    .find(|i| pattern::matches_ignore_case(&i.value, first))
-                {
+                match action.items.iter().find(|i| {
+                    granted
+                        .iter()
+                        .any(|g| pattern::matches_ignore_case(&i.value, g))
+                }) {
                     Some(i) => (i.span, i.value.clone()),
                     None => continue,
                 }
@@ -117,19 +120,33 @@ pub(crate) fn grants<'p>(
     out
 }
 
-/// "`s3:Delete*` (`s3:DeleteBucket`, `s3:DeleteObject` and 3 more)".
+/// The subject of the message and its verb: "`s3:Delete*` (grants
+/// `s3:DeleteBucket`, `s3:DeleteObject` and 3 more) lets", "`ecr:PutImage`
+/// and 3 more push actions let".
 pub(crate) fn describe(grant: &Grant<'_>) -> String {
-    if grant.actions.len() == 1 && grant.actions[0].eq_ignore_ascii_case(&grant.written) {
-        return format!("`{}`", grant.written);
-    }
-    let shown: Vec<String> = grant.actions.iter().take(3).map(|a| format!("`{a}`")).collect();
-    let more = grant.actions.len().saturating_sub(3);
-    let list = if more > 0 {
-        format!("{} and {more} more", shown.join(", "))
-    } else {
-        shown.join(", ")
+    let list = |items: &[String]| {
+        let shown: Vec<String> = items.iter().take(3).map(|a| format!("`{a}`")).collect();
+        match items.len().saturating_sub(3) {
+            0 => shown.join(", "),
+            more => format!("{} and {more} more", shown.join(", ")),
+        }
     };
-    format!("`{}` ({list})", grant.written)
+    if grant.written == "NotAction" || pattern::has_wildcard(&grant.written) {
+        return format!("`{}` (grants {}) lets", grant.written, list(&grant.actions));
+    }
+    // Literal actions: name them in the order written, the pointed-at one first.
+    let mut ordered: Vec<String> = vec![grant.written.clone()];
+    ordered.extend(
+        grant
+            .actions
+            .iter()
+            .filter(|a| !a.eq_ignore_ascii_case(&grant.written))
+            .cloned(),
+    );
+    match ordered.len() {
+        1 => format!("`{}` lets", grant.written),
+        n => format!("`{}` and {} more let", grant.written, n - 1),
+    }
 }
 
 /// Report each grant, inside its policy (so the instance is named).
@@ -148,7 +165,7 @@ pub(crate) fn report(
         } else {
             format!(" (account {})", cx.config.describe_account(account))
         };
-        let message = format!("{} lets a production role {verb}{whose}", describe(&g));
+        let message = format!("{} a production role {verb}{whose}", describe(&g));
         cx.report(g.span, message).label(label).help(help);
         cx.leave_policy();
     }
