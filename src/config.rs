@@ -502,7 +502,9 @@ mod tests {
 
     #[test]
     fn prod_section_extends_the_rights_and_rejects_unknown_keys() {
-        let c = parse_ok("prod:\n  push_actions: [\"lambda:UpdateFunctionCode\"]\n  delete_actions: [\"dynamodb:DeleteTable\"]\n  artifact_buckets: [\"*-releases-*\"]\n");
+        let c = parse_ok(
+            "prod:\n  push_actions: [\"lambda:UpdateFunctionCode\"]\n  delete_actions: [\"dynamodb:DeleteTable\"]\n  artifact_buckets: [\"*-releases-*\"]\n",
+        );
         assert_eq!(c.prod.push_actions, ["lambda:UpdateFunctionCode"]);
         assert_eq!(c.prod.delete_actions, ["dynamodb:DeleteTable"]);
         assert_eq!(c.prod.artifact_buckets, ["*-releases-*"]);

@@ -125,7 +125,13 @@ fn analyse(
     documents.append(&mut extra);
     // Joins templates with the files that give them values (parameter
     // files, StackSet instances); may read files the walk did not yield.
-    load::stackset::link(&mut documents, &mut sources, config);
+    if catch_unwind(AssertUnwindSafe(|| {
+        load::stackset::link(&mut documents, &mut sources, config)
+    }))
+    .is_err()
+    {
+        extra_error(&mut documents);
+    }
     let managed = principals::resolve_managed(&documents, &mut sources);
     let sources_ref = &sources;
 
@@ -170,6 +176,17 @@ fn analyse(
     };
     report.sort(&sources);
     Run { sources, report }
+}
+
+/// A panic in the cross-file pass: say so on the first file rather than end the run.
+fn extra_error(documents: &mut [Document]) {
+    if let Some(d) = documents.first_mut() {
+        d.errors.push(LoadError {
+            kind: LoadErrorKind::Io,
+            span: Span::file_start(d.source),
+            message: "internal error while joining templates with their StackSet instances; this is a bug in iamchain, please report it".into(),
+        });
+    }
 }
 
 /// Run a loader, turning a panic into a load error on the file.
@@ -288,7 +305,9 @@ fn apply_suppressions(findings: &mut Vec<Finding>, documents: &[Document]) {
     }
     findings.retain(|f| {
         f.rule == "invalid-suppression"
-            || !suppressions.iter().any(|s| s.covers(f.rule, f.primary.span))
+            || !suppressions
+                .iter()
+                .any(|s| s.covers(f.rule, f.primary.span))
     });
 }
 

@@ -89,7 +89,10 @@ fn broken_templates_are_findings_not_crashes() {
 
 #[test]
 fn a_star_parameter_default_is_reported_as_may_with_the_assumption() {
-    let (_, v) = lint_json("testdata/rules/assume-role-any-resource/bad", &["--no-config"]);
+    let (_, v) = lint_json(
+        "testdata/rules/assume-role-any-resource/bad",
+        &["--no-config"],
+    );
     let any = findings(&v, "assume-role-any-resource");
     assert!(
         any.iter().any(|f| f["message"]

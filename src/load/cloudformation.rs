@@ -236,7 +236,9 @@ pub fn instantiate(
             }
         }
         let props = match res.get("Properties") {
-            Some(p) => ev.eval(p).unwrap_or_else(|| Node::new(Value::Object(Vec::new()), p.span)),
+            Some(p) => ev
+                .eval(p)
+                .unwrap_or_else(|| Node::new(Value::Object(Vec::new()), p.span)),
             None => Node::new(Value::Object(Vec::new()), res.span),
         };
         let (assumptions, provenance) = ev.take();
@@ -260,18 +262,28 @@ pub fn instantiate(
                     _ => (PrincipalKind::Group, "GroupName", "group"),
                 };
                 let trust = if kind == PrincipalKind::Role {
-                    add(doc, props.get("AssumeRolePolicyDocument"), PolicyKind::Trust)
+                    add(
+                        doc,
+                        props.get("AssumeRolePolicyDocument"),
+                        PolicyKind::Trust,
+                    )
                 } else {
                     None
                 };
                 let mut policies = Vec::new();
-                for p in props.get("Policies").and_then(Node::as_array).unwrap_or_default() {
+                for p in props
+                    .get("Policies")
+                    .and_then(Node::as_array)
+                    .unwrap_or_default()
+                {
                     if let Some(i) = add(doc, p.get("PolicyDocument"), PolicyKind::Identity) {
                         policies.push(i);
                     }
                 }
                 let name = name_of(key);
-                let path = scalar(props.get("Path")).map(|p| p.value).unwrap_or_else(|| "/".into());
+                let path = scalar(props.get("Path"))
+                    .map(|p| p.value)
+                    .unwrap_or_else(|| "/".into());
                 let arn = inst
                     .account
                     .as_ref()
@@ -318,7 +330,9 @@ pub fn instantiate(
                         let evaluated = scalars(props.get(key));
                         for (j, name) in evaluated.iter().enumerate() {
                             let by_ref = raw.get(j).and_then(|r| match intrinsic(r) {
-                                Ok(Some(c)) if c.name == "Ref" => c.arg.as_str().map(str::to_string),
+                                Ok(Some(c)) if c.name == "Ref" => {
+                                    c.arg.as_str().map(str::to_string)
+                                }
                                 _ => None,
                             });
                             attaches.push(Attach {
@@ -395,11 +409,13 @@ pub fn instantiate(
                 span: whole,
             }),
             "AWS::IAM::InstanceProfile" => {
-                doc.resources.instance_profiles.push(model::InstanceProfile {
-                    name: name_of("InstanceProfileName"),
-                    roles: scalars(props.get("Roles")),
-                    span: whole,
-                })
+                doc.resources
+                    .instance_profiles
+                    .push(model::InstanceProfile {
+                        name: name_of("InstanceProfileName"),
+                        roles: scalars(props.get("Roles")),
+                        span: whole,
+                    })
             }
             "AWS::IAM::OIDCProvider" => doc.resources.oidc_providers.push(model::OidcProvider {
                 url: scalar(props.get("Url")),
@@ -438,36 +454,42 @@ pub fn instantiate(
                         }
                     })
                     .collect();
-                doc.resources.eks_access_entries.push(model::EksAccessEntry {
-                    cluster: scalar(props.get("ClusterName")),
-                    principal_arn: scalar(props.get("PrincipalArn")),
-                    kind: scalar(props.get("Type")),
-                    username: scalar(props.get("Username")),
-                    kubernetes_groups: scalars(props.get("KubernetesGroups")),
-                    access_policies,
-                    span: whole,
-                });
+                doc.resources
+                    .eks_access_entries
+                    .push(model::EksAccessEntry {
+                        cluster: scalar(props.get("ClusterName")),
+                        principal_arn: scalar(props.get("PrincipalArn")),
+                        kind: scalar(props.get("Type")),
+                        username: scalar(props.get("Username")),
+                        kubernetes_groups: scalars(props.get("KubernetesGroups")),
+                        access_policies,
+                        span: whole,
+                    });
             }
             "AWS::EKS::PodIdentityAssociation" => {
-                doc.resources.eks_pod_identities.push(model::EksPodIdentity {
-                    cluster: scalar(props.get("ClusterName")),
-                    namespace: scalar(props.get("Namespace")),
-                    service_account: scalar(props.get("ServiceAccount")),
-                    role_arn: scalar(props.get("RoleArn")),
-                    span: whole,
-                })
+                doc.resources
+                    .eks_pod_identities
+                    .push(model::EksPodIdentity {
+                        cluster: scalar(props.get("ClusterName")),
+                        namespace: scalar(props.get("Namespace")),
+                        service_account: scalar(props.get("ServiceAccount")),
+                        role_arn: scalar(props.get("RoleArn")),
+                        span: whole,
+                    })
             }
             "AWS::EC2::LaunchTemplate" => {
                 let opts = props
                     .get("LaunchTemplateData")
                     .and_then(|d| d.get("MetadataOptions"));
-                doc.resources.launch_templates.push(model::LaunchTemplateMetadata {
-                    name: name_of("LaunchTemplateName"),
-                    http_tokens: scalar(opts.and_then(|o| o.get("HttpTokens"))),
-                    hop_limit: scalar(opts.and_then(|o| o.get("HttpPutResponseHopLimit"))),
-                    http_endpoint: scalar(opts.and_then(|o| o.get("HttpEndpoint"))),
-                    span: opts.map_or(whole, |o| o.span),
-                });
+                doc.resources
+                    .launch_templates
+                    .push(model::LaunchTemplateMetadata {
+                        name: name_of("LaunchTemplateName"),
+                        http_tokens: scalar(opts.and_then(|o| o.get("HttpTokens"))),
+                        hop_limit: scalar(opts.and_then(|o| o.get("HttpPutResponseHopLimit"))),
+                        http_endpoint: scalar(opts.and_then(|o| o.get("HttpEndpoint"))),
+                        span: opts.map_or(whole, |o| o.span),
+                    });
             }
             "AWS::CloudFormation::StackSet" => {
                 crate::load::stackset::from_resource(&props, text, doc, config);
@@ -481,7 +503,9 @@ pub fn instantiate(
     }
     for (logical, span) in logins {
         if let Some(&user) = by_logical.get(&logical) {
-            doc.resources.login_profiles.push(model::LoginProfile { user, span });
+            doc.resources
+                .login_profiles
+                .push(model::LoginProfile { user, span });
         }
     }
     for a in attaches {
@@ -504,5 +528,148 @@ pub fn instantiate(
     }
     for p in ev.problems {
         push_problem(doc, p);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceId;
+
+    fn load_yaml(text: &str) -> Document {
+        crate::load::load_document(
+            std::path::Path::new("t.yaml"),
+            std::path::Path::new("t.yaml"),
+            text,
+            SourceId(0),
+        )
+    }
+
+    #[test]
+    fn iam_bearing_resources_become_model_objects() {
+        let text = r#"AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Deploy:
+    Type: AWS::IAM::Role
+    Properties:
+      RoleName: deploy
+      Path: /ci/
+      MaxSessionDuration: 7200
+      PermissionsBoundary: arn:aws:iam::aws:policy/PowerUserAccess
+      ManagedPolicyArns: [arn:aws:iam::aws:policy/ReadOnlyAccess]
+      AssumeRolePolicyDocument: '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]}'
+  ByName:
+    Type: AWS::IAM::ManagedPolicy
+    Properties:
+      Roles: [deploy]
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:GetObject, Resource: '*'}]}
+  Inline:
+    Type: AWS::IAM::RolePolicy
+    Properties:
+      RoleName: !Ref Deploy
+      PolicyName: p
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Action: s3:ListBucket, Resource: '*'}]}
+  Scp:
+    Type: AWS::Organizations::Policy
+    Properties:
+      Name: deny-leave
+      Type: SERVICE_CONTROL_POLICY
+      TargetIds: [ou-abcd-12345678]
+      Content: {Version: '2012-10-17', Statement: [{Effect: Deny, Action: organizations:LeaveOrganization, Resource: '*'}]}
+  Bucket:
+    Type: AWS::S3::BucketPolicy
+    Properties:
+      Bucket: b
+      PolicyDocument: {Version: '2012-10-17', Statement: [{Effect: Allow, Principal: '*', Action: s3:GetObject, Resource: 'arn:aws:s3:::b/*'}]}
+  Cluster:
+    Type: AWS::EKS::Cluster
+    Properties:
+      Name: prod
+      AccessConfig: {AuthenticationMode: API_AND_CONFIG_MAP, BootstrapClusterCreatorAdminPermissions: true}
+  Entry:
+    Type: AWS::EKS::AccessEntry
+    Properties:
+      ClusterName: !Ref Cluster
+      PrincipalArn: !GetAtt Deploy.Arn
+      AccessPolicies:
+        - PolicyArn: arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy
+          AccessScope: {Type: namespace, Namespaces: [apps]}
+  Pods:
+    Type: AWS::EKS::PodIdentityAssociation
+    Properties: {ClusterName: prod, Namespace: octopus, ServiceAccount: octopus, RoleArn: !GetAtt Deploy.Arn}
+  Lt:
+    Type: AWS::EC2::LaunchTemplate
+    Properties:
+      LaunchTemplateData:
+        MetadataOptions: {HttpTokens: optional, HttpPutResponseHopLimit: 2}
+  Oidc:
+    Type: AWS::IAM::OIDCProvider
+    Properties: {Url: 'https://oidc.eks.us-east-1.amazonaws.com/id/X', ClientIdList: [sts.amazonaws.com]}
+  Profile:
+    Type: AWS::IAM::InstanceProfile
+    Properties: {Roles: [!Ref Deploy]}
+"#;
+        let doc = load_yaml(text);
+        assert!(
+            doc.template_problems.is_empty(),
+            "{:?}",
+            doc.template_problems
+        );
+        let role = &doc.principals[0];
+        assert_eq!(role.name.value, "deploy");
+        assert_eq!(role.path, "/ci/");
+        assert_eq!(
+            role.max_session_duration.as_ref().map(|m| m.value),
+            Some(7200)
+        );
+        assert!(role.boundary.is_some());
+        assert_eq!(role.managed.len(), 1);
+        let trust = role.trust.expect("trust");
+        assert_eq!(doc.policies[trust].policy.kind, PolicyKind::Trust);
+        assert_eq!(doc.policies[trust].policy.statements.len(), 1);
+        // Attached by name (ManagedPolicy.Roles) and by Ref (RolePolicy.RoleName).
+        assert_eq!(role.policies.len(), 2);
+        assert_eq!(
+            doc.resources.org_policies[0].target_ids[0].value,
+            "ou-abcd-12345678"
+        );
+        let scp = doc.resources.org_policies[0].policy;
+        assert_eq!(doc.policies[scp].policy.kind, PolicyKind::ServiceControl);
+        assert!(
+            doc.policies
+                .iter()
+                .any(|p| p.policy.kind == PolicyKind::Resource)
+        );
+        let c = &doc.resources.eks_clusters[0];
+        assert_eq!(
+            c.authentication_mode.as_ref().map(|s| s.value.as_str()),
+            Some("API_AND_CONFIG_MAP")
+        );
+        let e = &doc.resources.eks_access_entries[0];
+        assert_eq!(e.cluster.as_ref().map(|s| s.value.as_str()), Some("prod"));
+        assert_eq!(
+            e.principal_arn.as_ref().map(|s| s.value.as_str()),
+            Some("arn:aws:iam::*:role/ci/deploy")
+        );
+        assert_eq!(e.access_policies[0].namespaces[0].value, "apps");
+        assert_eq!(
+            doc.resources.eks_pod_identities[0]
+                .namespace
+                .as_ref()
+                .map(|s| s.value.as_str()),
+            Some("octopus")
+        );
+        assert_eq!(
+            doc.resources.launch_templates[0]
+                .http_tokens
+                .as_ref()
+                .map(|s| s.value.as_str()),
+            Some("optional")
+        );
+        assert_eq!(
+            doc.resources.oidc_providers[0].client_ids[0].value,
+            "sts.amazonaws.com"
+        );
+        assert_eq!(doc.resources.instance_profiles[0].roles[0].value, "deploy");
     }
 }

@@ -77,6 +77,7 @@ pub struct Evaluator<'a> {
     cache: BTreeMap<String, (Tri, Vec<Read>)>,
     visiting: Vec<String>,
     reads: Vec<Read>,
+    depth: usize,
     /// Problems found (deduplicated by the caller).
     pub problems: Vec<TemplateProblem>,
     /// Assumptions made since the last [`Evaluator::take`].
@@ -93,6 +94,11 @@ pub struct Call<'n> {
     /// The argument.
     pub arg: &'n Node,
 }
+
+/// Most intrinsic calls evaluated inside one another (the tree's own depth
+/// is capped by the parsers; this stops a `Fn::FindInMap` value that looks
+/// itself up).
+const MAX_CALL_DEPTH: usize = 32;
 
 const SHORT_TAGS: &[&str] = &[
     "And",
@@ -175,6 +181,7 @@ impl<'a> Evaluator<'a> {
             cache: BTreeMap::new(),
             visiting: Vec::new(),
             reads: Vec::new(),
+            depth: 0,
             problems: Vec::new(),
             assumptions: Vec::new(),
             provenance: Vec::new(),
@@ -206,6 +213,8 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluate `node`; `None` when it is `AWS::NoValue` (the property is removed).
     pub fn eval(&mut self, node: &Node) -> Option<Node> {
+        // Trees are depth-capped by the parsers, but evaluation can loop
+        // (a `Fn::FindInMap` value that looks itself up).
         match intrinsic(node) {
             Err(tag) => {
                 self.problem(
@@ -215,7 +224,21 @@ impl<'a> Evaluator<'a> {
                 );
                 self.unknown(node.span, format!("the value of `!{tag}`"))
             }
-            Ok(Some(call)) => self.call(&call.name, call.arg, node.span),
+            Ok(Some(call)) => {
+                if self.depth >= MAX_CALL_DEPTH {
+                    self.problem(
+                        node.span,
+                        "intrinsic functions nest too deeply here (a value that refers to itself?)"
+                            .into(),
+                        None,
+                    );
+                    return self.unknown(node.span, "the value".into());
+                }
+                self.depth += 1;
+                let v = self.call(&call.name, call.arg, node.span);
+                self.depth -= 1;
+                v
+            }
             Ok(None) => match &node.value {
                 Value::Object(members) => {
                     let mut out = Vec::with_capacity(members.len());
@@ -322,14 +345,21 @@ impl<'a> Evaluator<'a> {
                 if delim.is_empty() {
                     return Some(string(source, at));
                 }
-                let parts = source.split(delim.as_str()).map(|p| string(p, at)).collect();
+                let parts = source
+                    .split(delim.as_str())
+                    .map(|p| string(p, at))
+                    .collect();
                 Some(Node::new(Value::Array(parts), at))
             }
             "Fn::If" => {
                 let items = arg.as_array().unwrap_or_default();
                 let (Some(cond), Some(yes), Some(no)) = (items.first(), items.get(1), items.get(2))
                 else {
-                    self.problem(at, "`Fn::If` takes [condition, value if true, value if false]".into(), None);
+                    self.problem(
+                        at,
+                        "`Fn::If` takes [condition, value if true, value if false]".into(),
+                        None,
+                    );
                     return self.unknown(at, "the `Fn::If`".into());
                 };
                 let name = cond.as_scalar_text()?.into_owned();
@@ -375,7 +405,11 @@ impl<'a> Evaluator<'a> {
                         self.unknown(at, "the `Fn::FindInMap` value".into())
                     }
                     None => {
-                        self.problem(at, "`Fn::FindInMap` finds no such entry in `Mappings`".into(), None);
+                        self.problem(
+                            at,
+                            "`Fn::FindInMap` finds no such entry in `Mappings`".into(),
+                            None,
+                        );
                         self.unknown(at, "the `Fn::FindInMap` value".into())
                     }
                 }
@@ -446,9 +480,16 @@ impl<'a> Evaluator<'a> {
             });
             (g.value.clone(), true)
         } else if let Some(d) = decl.and_then(|d| d.get("Default")) {
-            let v = d.as_scalar_text().map(|s| s.into_owned()).unwrap_or_default();
+            let v = d
+                .as_scalar_text()
+                .map(|s| s.into_owned())
+                .unwrap_or_default();
             if self.inst.defaults_assumed {
-                self.assume(at, format!("parameter `{name}` = `{v}` (its default)"), Some(d.span));
+                self.assume(
+                    at,
+                    format!("parameter `{name}` = `{v}` (its default)"),
+                    Some(d.span),
+                );
                 self.reads.push(Read {
                     label: format!("parameter `{name}` = `{v}` (its default)"),
                     span: d.span,
@@ -524,7 +565,7 @@ impl<'a> Evaluator<'a> {
         self.prop(res, "Path").unwrap_or_else(|| "/".into())
     }
 
-    fn resource_type<'n>(res: &'n Node) -> &'n str {
+    fn resource_type(res: &Node) -> &str {
         res.get("Type").and_then(Node::as_str).unwrap_or("")
     }
 
@@ -536,10 +577,15 @@ impl<'a> Evaluator<'a> {
             "AWS::IAM::InstanceProfile" => self.name_of(logical, res, "InstanceProfileName", at),
             "AWS::S3::Bucket" => self.name_of(logical, res, "BucketName", at),
             "AWS::ECR::Repository" => self.name_of(logical, res, "RepositoryName", at),
+            "AWS::EKS::Cluster" => self.name_of(logical, res, "Name", at),
             "AWS::IAM::ManagedPolicy" | "AWS::SNS::Topic" | "AWS::IAM::OIDCProvider" => {
                 return self.get_att(logical, "Arn", at);
             }
-            _ => return self.unknown(at, format!("`Ref {logical}`")).unwrap_or_else(|| string("*", at)),
+            _ => {
+                return self
+                    .unknown(at, format!("`Ref {logical}`"))
+                    .unwrap_or_else(|| string("*", at));
+            }
         };
         string(value, at)
     }
@@ -594,7 +640,11 @@ impl<'a> Evaluator<'a> {
             }
             ("AWS::KMS::Key", "Arn") => {
                 let (r, a) = (self.region(at), self.account(at));
-                self.assume(at, format!("the key id of `{logical}` is not known; read as `*`"), None);
+                self.assume(
+                    at,
+                    format!("the key id of `{logical}` is not known; read as `*`"),
+                    None,
+                );
                 Some(format!("arn:aws:kms:{r}:{a}:key/*"))
             }
             ("AWS::Lambda::Function", "Arn") => {
@@ -679,10 +729,16 @@ impl<'a> Evaluator<'a> {
                 None => {
                     self.problem(
                         template.span,
-                        format!("`${{{name}}}` in `Fn::Sub` names no parameter, resource or variable"),
+                        format!(
+                            "`${{{name}}}` in `Fn::Sub` names no parameter, resource or variable"
+                        ),
                         Some("declare the parameter, or pass the variable in the `Fn::Sub` map"),
                     );
-                    self.assume(at, format!("`${{{name}}}` names nothing; read as `*`"), None);
+                    self.assume(
+                        at,
+                        format!("`${{{name}}}` names nothing; read as `*`"),
+                        None,
+                    );
                     out.push('*');
                 }
             }
@@ -713,12 +769,24 @@ impl<'a> Evaluator<'a> {
     fn note_reads(&mut self, reads: &[Read], span: Span, condition: &str, t: Tri) {
         for r in reads {
             if r.given {
-                let label = format!("condition `{condition}` is {} here: {}", tri_word(t), r.label);
-                if !self.provenance.iter().any(|p| p.value == label && p.span == r.span) {
+                let label = format!(
+                    "condition `{condition}` is {} here: {}",
+                    tri_word(t),
+                    r.label
+                );
+                if !self
+                    .provenance
+                    .iter()
+                    .any(|p| p.value == label && p.span == r.span)
+                {
                     self.provenance.push(Spanned::new(label, r.span));
                 }
             } else {
-                self.assume(span, format!("{}, so condition `{condition}` is {}", r.label, tri_word(t)), Some(r.span));
+                self.assume(
+                    span,
+                    format!("{}, so condition `{condition}` is {}", r.label, tri_word(t)),
+                    Some(r.span),
+                );
             }
         }
     }
@@ -733,13 +801,16 @@ impl<'a> Evaluator<'a> {
         if let Some(pos) = self.visiting.iter().position(|v| v == name) {
             let mut cycle: Vec<&str> = self.visiting[pos..].iter().map(String::as_str).collect();
             cycle.push(name);
-            let message = format!("condition `{name}` depends on itself: {}", cycle.join(" → "));
-            let span = self
-                .conditions
-                .get(name)
-                .map(|n| n.span)
-                .unwrap_or(at);
-            self.problem(span, message, Some("break the cycle; CloudFormation rejects circular conditions"));
+            let message = format!(
+                "condition `{name}` depends on itself: {}",
+                cycle.join(" → ")
+            );
+            let span = self.conditions.get(name).map(|n| n.span).unwrap_or(at);
+            self.problem(
+                span,
+                message,
+                Some("break the cycle; CloudFormation rejects circular conditions"),
+            );
             return Tri::Unknown;
         }
         let Some(def) = self.conditions.get(name).copied() else {
@@ -779,7 +850,11 @@ impl<'a> Evaluator<'a> {
                 };
             }
             Err(tag) => {
-                self.problem(node.span, format!("`!{tag}` is not a CloudFormation intrinsic function"), None);
+                self.problem(
+                    node.span,
+                    format!("`!{tag}` is not a CloudFormation intrinsic function"),
+                    None,
+                );
                 return Tri::Unknown;
             }
         };
@@ -868,7 +943,10 @@ Resources:
     Properties: {RoleName: Deploy, Path: /ci/}
 ";
 
-    fn eval_with(inst: &Instance, expr: &str) -> (Option<Node>, Vec<Assumption>, Vec<TemplateProblem>) {
+    fn eval_with(
+        inst: &Instance,
+        expr: &str,
+    ) -> (Option<Node>, Vec<Assumption>, Vec<TemplateProblem>) {
         let t = template(T);
         let e = template(&format!("x: {expr}\n"));
         let mut ev = Evaluator::new(&t, inst);
@@ -877,12 +955,18 @@ Resources:
     }
 
     fn s(n: &Option<Node>) -> String {
-        n.as_ref().and_then(|n| n.as_scalar_text()).map(|s| s.into_owned()).unwrap_or_default()
+        n.as_ref()
+            .and_then(|n| n.as_scalar_text())
+            .map(|s| s.into_owned())
+            .unwrap_or_default()
     }
 
     #[test]
     fn sub_with_a_star_default_is_an_assumption() {
-        let inst = Instance { defaults_assumed: true, ..Instance::default() };
+        let inst = Instance {
+            defaults_assumed: true,
+            ..Instance::default()
+        };
         let (v, a, p) = eval_with(&inst, "!Sub 'arn:aws:iam::${Target}:role/Deploy'");
         assert_eq!(s(&v), "arn:aws:iam::*:role/Deploy");
         assert!(p.is_empty());
@@ -891,9 +975,22 @@ Resources:
 
     #[test]
     fn given_values_and_pseudo_parameters() {
-        let mut inst = Instance { account: Some("333333333333".into()), ..Instance::default() };
-        inst.given.insert("Env".into(), Given { value: "prod".into(), span: Span::default(), from: "x".into() });
-        let (v, a, _) = eval_with(&inst, "!Sub '${AWS::Partition}:${AWS::AccountId}:${Env}:${!Lit}'");
+        let mut inst = Instance {
+            account: Some("333333333333".into()),
+            ..Instance::default()
+        };
+        inst.given.insert(
+            "Env".into(),
+            Given {
+                value: "prod".into(),
+                span: Span::default(),
+                from: "x".into(),
+            },
+        );
+        let (v, a, _) = eval_with(
+            &inst,
+            "!Sub '${AWS::Partition}:${AWS::AccountId}:${Env}:${!Lit}'",
+        );
         assert_eq!(s(&v), "aws:333333333333:prod:${Lit}");
         assert!(a.is_empty());
         let (v, _, _) = eval_with(&inst, "!If [IsProd, yes, no]");
@@ -920,9 +1017,18 @@ Resources:
         assert!(p[0].message.contains("`${Missing}`"), "{p:?}");
         let (_, _, p) = eval_with(&inst, "!Foo bar");
         assert!(p[0].message.contains("`!Foo`"));
+        let t = template("Mappings:\n  M: {k: {v: !FindInMap [M, k, v]}}\n");
+        let e = template("x: !FindInMap [M, k, v]\n");
+        let mut ev = Evaluator::new(&t, &inst);
+        assert_eq!(s(&ev.eval(e.get("x").expect("x"))), "*");
+        assert!(ev.problems[0].message.contains("nest too deeply"));
         let (_, _, p) = eval_with(&inst, "!If [Loop1, a, b]");
         assert!(p[0].message.contains("depends on itself"), "{p:?}");
         let (v, _, _) = eval_with(&inst, "!If [IsProd, a, b]");
-        assert_eq!(s(&v), "a", "unknown condition takes the true branch as an assumption");
+        assert_eq!(
+            s(&v),
+            "a",
+            "unknown condition takes the true branch as an assumption"
+        );
     }
 }

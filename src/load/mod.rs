@@ -97,7 +97,8 @@ impl PolicyDoc {
     /// overlaps it).
     pub fn assumptions_at(&self, span: Span) -> impl Iterator<Item = &Assumption> {
         self.assumptions.iter().filter(move |a| {
-            a.span.source == span.source && a.span.start < span.end.max(span.start + 1)
+            a.span.source == span.source
+                && a.span.start < span.end.max(span.start + 1)
                 && span.start < a.span.end.max(a.span.start + 1)
         })
     }

@@ -68,7 +68,11 @@ fn parameters(node: Option<&Node>, from: &str, out: &mut BTreeMap<String, Given>
 /// The instances of a StackSet resource's `StackInstancesGroup`.
 fn instances(props: &Node, config: Option<&Config>) -> Vec<Instance> {
     let mut set_level = BTreeMap::new();
-    parameters(props.get("Parameters"), "the StackSet's parameters", &mut set_level);
+    parameters(
+        props.get("Parameters"),
+        "the StackSet's parameters",
+        &mut set_level,
+    );
     let mut out = Vec::new();
     for group in props
         .get("StackInstancesGroup")
@@ -95,7 +99,10 @@ fn instances(props: &Node, config: Option<&Config>) -> Vec<Instance> {
             .and_then(Node::as_array)
             .unwrap_or_default()
             .iter()
-            .filter_map(|a| a.as_scalar_text().map(|s| Spanned::new(s.into_owned(), a.span)))
+            .filter_map(|a| {
+                a.as_scalar_text()
+                    .map(|s| Spanned::new(s.into_owned(), a.span))
+            })
             .collect();
         if accounts.is_empty() {
             out.push(Instance {
@@ -229,10 +236,13 @@ fn parse_file(id: SourceId, sources: &SourceMap) -> Option<Node> {
 fn parameter_file(template: &Path) -> Option<PathBuf> {
     let stem = template.file_stem()?.to_str()?;
     let dir = template.parent().unwrap_or(Path::new(""));
-    [format!("{stem}.parameters.json"), format!("{stem}.parameters")]
-        .into_iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.is_file())
+    [
+        format!("{stem}.parameters.json"),
+        format!("{stem}.parameters"),
+    ]
+    .into_iter()
+    .map(|n| dir.join(n))
+    .find(|p| p.is_file())
 }
 
 /// Values from a parameter file: the CLI's JSON list, or `Key=Value` lines.
@@ -301,7 +311,10 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
             let Some(root) = parse_file(id, sources) else {
                 documents[i].template_problems.push(TemplateProblem {
                     span: ext.url.span,
-                    message: format!("`TemplateURL` `{}` is not a readable template", ext.url.value),
+                    message: format!(
+                        "`TemplateURL` `{}` is not a readable template",
+                        ext.url.value
+                    ),
                     help: None,
                 });
                 continue;
@@ -329,7 +342,9 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
         }
     }
     for doc in documents.iter_mut() {
-        let Some(pending) = doc.cfn.clone() else { continue };
+        let Some(pending) = doc.cfn.clone() else {
+            continue;
+        };
         if pending.template && !expanded.contains(&doc.source) {
             let path = sources.path(doc.source).to_path_buf();
             if let Some(p) = parameter_file(&path)
@@ -356,44 +371,72 @@ fn reset(doc: &mut Document) {
     doc.embedded.clear();
 }
 
+/// A target account from CLI output: where it is written, its overrides, its region.
+type Target = (Span, BTreeMap<String, Given>, Option<String>);
+
 /// `describe-stack-set` output with its instances from the files beside it.
 fn cli_stack_set(doc: &mut Document, sources: &mut SourceMap, config: &Config) {
-    let Some(root) = doc.roots.first().cloned() else { return };
-    let Some(set) = root.get("StackSet") else { return };
-    let Some(body) = set.get("TemplateBody") else { return };
-    let set_id = set.get("StackSetId").and_then(Node::as_str).map(str::to_string);
+    let Some(root) = doc.roots.first().cloned() else {
+        return;
+    };
+    let Some(set) = root.get("StackSet") else {
+        return;
+    };
+    let Some(body) = set.get("TemplateBody") else {
+        return;
+    };
+    let set_id = set
+        .get("StackSetId")
+        .and_then(Node::as_str)
+        .map(str::to_string);
     let mut set_level = BTreeMap::new();
-    parameters(set.get("Parameters"), "the StackSet's parameters", &mut set_level);
+    parameters(
+        set.get("Parameters"),
+        "the StackSet's parameters",
+        &mut set_level,
+    );
     let dir = sources
         .path(doc.source)
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_default();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(if dir.as_os_str().is_empty() { Path::new(".") } else { &dir })
-        .map(|rd| rd.flatten().map(|e| e.path()).collect())
-        .unwrap_or_default();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        &dir
+    })
+    .map(|rd| rd.flatten().map(|e| e.path()).collect())
+    .unwrap_or_default();
     files.retain(|p| p.extension().is_some_and(|e| e == "json"));
     files.sort();
     // account → (span of the account, overrides)
-    let mut accounts: BTreeMap<String, (Span, BTreeMap<String, Given>, Option<String>)> = BTreeMap::new();
+    let mut accounts: BTreeMap<String, Target> = BTreeMap::new();
     let own = std::path::absolute(sources.path(doc.source)).ok();
     for f in files {
         if std::path::absolute(&f).ok() == own {
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(&f) else { continue };
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
         if !text.contains("StackSetId") {
             continue;
         }
-        let Some(id) = source_for(&f, sources) else { continue };
-        let Ok(node) = json::parse(&sources.get(id).text, id) else { continue };
-        let same_set = |n: &Node| {
-            match (n.get("StackSetId").and_then(Node::as_str), &set_id) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            }
+        let Some(id) = source_for(&f, sources) else {
+            continue;
         };
-        for s in node.get("Summaries").and_then(Node::as_array).unwrap_or_default() {
+        let Ok(node) = json::parse(&sources.get(id).text, id) else {
+            continue;
+        };
+        let same_set = |n: &Node| match (n.get("StackSetId").and_then(Node::as_str), &set_id) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        for s in node
+            .get("Summaries")
+            .and_then(Node::as_array)
+            .unwrap_or_default()
+        {
             if let Some(a) = s.get("Account").filter(|_| same_set(s))
                 && let Some(acct) = a.as_str()
             {

@@ -68,7 +68,9 @@ pub fn from_comments(text: &str, source: SourceId) -> Vec<Suppression> {
         };
         let covers = Span::new(source, start, end);
         // Where the text after `#` starts in the file, to point at the rule name.
-        let raw = text.get(c.span.start as usize..c.span.end as usize).unwrap_or("");
+        let raw = text
+            .get(c.span.start as usize..c.span.end as usize)
+            .unwrap_or("");
         let text_start = c.span.start as usize + raw.find(PREFIX).unwrap_or(0);
         let body = rest.trim_start();
         let body_start = text_start + PREFIX.len() + (rest.len() - body.len());
@@ -174,14 +176,41 @@ mod tests {
         let s = from_comments(text, SourceId(0));
         assert_eq!(s.len(), 2);
         assert_eq!(s[0].rule.value, "wildcard-action");
-        assert_eq!(&text[s[0].rule.span.start as usize..s[0].rule.span.end as usize], "wildcard-action");
-        assert_eq!(&text[s[1].rule.span.start as usize..s[1].rule.span.end as usize], "admin-access");
+        assert_eq!(
+            &text[s[0].rule.span.start as usize..s[0].rule.span.end as usize],
+            "wildcard-action"
+        );
+        assert_eq!(
+            &text[s[1].rule.span.start as usize..s[1].rule.span.end as usize],
+            "admin-access"
+        );
         assert_eq!(s[0].reason.as_deref(), Some("reviewed"));
         let b = text.find("b: 2").expect("b") as u32;
         let c = text.find("c: 3").expect("c") as u32;
-        assert!(s[0].covers("wildcard-action", Span { source: SourceId(0), start: b, end: b + 1 }));
-        assert!(!s[0].covers("wildcard-action", Span { source: SourceId(0), start: c, end: c + 1 }));
-        assert!(!s[0].covers("other", Span { source: SourceId(0), start: b, end: b + 1 }));
+        assert!(s[0].covers(
+            "wildcard-action",
+            Span {
+                source: SourceId(0),
+                start: b,
+                end: b + 1
+            }
+        ));
+        assert!(!s[0].covers(
+            "wildcard-action",
+            Span {
+                source: SourceId(0),
+                start: c,
+                end: c + 1
+            }
+        ));
+        assert!(!s[0].covers(
+            "other",
+            Span {
+                source: SourceId(0),
+                start: b,
+                end: b + 1
+            }
+        ));
     }
 
     #[test]
@@ -189,7 +218,10 @@ mod tests {
         let s = from_comments("x: 1 # iamchain: ignore[wildcard-action]\n", SourceId(0));
         assert_eq!(s.len(), 1);
         assert!(!s[0].is_valid());
-        let s = from_comments("x: 1 # iamchain: ignore wildcard-action because\n", SourceId(0));
+        let s = from_comments(
+            "x: 1 # iamchain: ignore wildcard-action because\n",
+            SourceId(0),
+        );
         assert_eq!(s.len(), 1);
         assert!(!s[0].is_valid());
     }

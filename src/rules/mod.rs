@@ -166,7 +166,11 @@ impl<'a> Context<'a> {
     /// The assumption the value at `span` depends on, in the policy being
     /// checked: rules use it to say "may".
     pub fn assumption_at(&self, span: Span) -> Option<&crate::load::Assumption> {
-        self.current.as_ref()?.assumptions.iter().find(|a| overlaps(a.span, span))
+        self.current
+            .as_ref()?
+            .assumptions
+            .iter()
+            .find(|a| overlaps(a.span, span))
     }
 
     /// Report a finding at `span`; chain `.help(…)`, `.related(…)` on the result.
@@ -240,9 +244,7 @@ pub static ALL: &[&dyn Rule] = &[
 ];
 
 fn overlaps(a: Span, b: Span) -> bool {
-    a.source == b.source
-        && a.start < b.end.max(b.start + 1)
-        && b.start < a.end.max(a.start + 1)
+    a.source == b.source && a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
 }
 
 /// Look a rule up by name.

@@ -158,7 +158,10 @@ fn page_examples_fire_and_fixes_do_not() {
                 select: Some(vec![m.name.to_string()]),
                 ..Config::default()
             };
-            if let Some((_, text)) = section.iter().find(|(p, _)| p.as_os_str() == ".iamchain.yaml") {
+            if let Some((_, text)) = section
+                .iter()
+                .find(|(p, _)| p.as_os_str() == ".iamchain.yaml")
+            {
                 let select = config.select.take();
                 config = crate::config::parse(text, crate::source::SourceId(0))
                     .unwrap_or_else(|e| panic!("rules/{}.md: config block: {e}", m.name));

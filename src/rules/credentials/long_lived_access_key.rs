@@ -60,11 +60,15 @@ impl Rule for LongLivedAccessKey {
             let f = cx
                 .report(
                     key.logical_id.span,
-                    format!("access key `{}` gives {user} a secret that never expires{origin}", key.logical_id.value),
+                    format!(
+                        "access key `{}` gives {user} a secret that never expires{origin}",
+                        key.logical_id.value
+                    ),
                 )
                 .label("long-lived credential");
             if let Some(u) = &key.user {
-                f.related.push(crate::diagnostic::Label::new(u.span, "held by this user"));
+                f.related
+                    .push(crate::diagnostic::Label::new(u.span, "held by this user"));
             }
             f.help("let the workload assume a role (IRSA, EKS Pod Identity, an instance profile) instead of storing keys");
         }
@@ -80,7 +84,10 @@ impl Rule for LongLivedAccessKey {
                         && user.groups.iter().any(|n| n.value == g.name.value)
                 })
                 .collect();
-            let own = user.policies.iter().filter_map(|&i| document.policies.get(i));
+            let own = user
+                .policies
+                .iter()
+                .filter_map(|&i| document.policies.get(i));
             let from_groups = groups
                 .iter()
                 .flat_map(|g| g.policies.iter().filter_map(|&i| document.policies.get(i)));

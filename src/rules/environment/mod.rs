@@ -26,7 +26,11 @@ pub(crate) fn prod_account(principal: &PrincipalPolicies<'_>, cx: &Context<'_>) 
 /// (`s3:Delete*` → `s3:DeleteObject`, …); unknown literal names are kept.
 pub(crate) fn expand(patterns: &[&str], extra: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for p in patterns.iter().copied().chain(extra.iter().map(String::as_str)) {
+    for p in patterns
+        .iter()
+        .copied()
+        .chain(extra.iter().map(String::as_str))
+    {
         let before = out.len();
         out.extend(catalog::expand(p).map(|a| a.full_name().to_string()));
         if out.len() == before && !pattern::has_wildcard(p) {
@@ -65,7 +69,10 @@ pub(crate) fn grants<'p>(
         .collect();
     let context = RequestContext::new();
     let mut out = Vec::new();
-    for doc in principal.all().filter(|p| p.policy.kind == PolicyKind::Identity) {
+    for doc in principal
+        .all()
+        .filter(|p| p.policy.kind == PolicyKind::Identity)
+    {
         for s in doc.policy.statements.iter().filter(|s| s.is_allow()) {
             let resources: Vec<&str> = match &s.resource {
                 Some(r) if !r.negated => r.items.iter().map(|i| i.value.as_str()).collect(),

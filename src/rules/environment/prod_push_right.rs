@@ -37,7 +37,11 @@ const ARTIFACT_BUCKETS: &[&str] = &["*artifact*", "*release*", "*build*"];
 
 fn buckets(extra: &[String]) -> GlobSet {
     let mut b = GlobSetBuilder::new();
-    for g in ARTIFACT_BUCKETS.iter().copied().chain(extra.iter().map(String::as_str)) {
+    for g in ARTIFACT_BUCKETS
+        .iter()
+        .copied()
+        .chain(extra.iter().map(String::as_str))
+    {
         if let Ok(g) = Glob::new(&g.to_ascii_lowercase()) {
             b.add(g);
         }

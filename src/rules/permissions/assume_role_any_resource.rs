@@ -50,7 +50,11 @@ impl Rule for AssumeRoleAnyResource {
         };
         let (resource, every_role) = match any_role_resource(statement) {
             Some(r) => (r, true),
-            None => match statement.resources().iter().find(|r| in_any_account(&r.value)) {
+            None => match statement
+                .resources()
+                .iter()
+                .find(|r| in_any_account(&r.value))
+            {
                 Some(r) => (r.span, false),
                 None => return,
             },
