@@ -230,7 +230,10 @@ impl Progress {
                     }
                     let read = engine::FILES_READ.load(Ordering::Relaxed).min(total);
                     let phase = if read < total { "reading" } else { "analysing" };
-                    eprint!("\riamchain: {phase} {read}/{total} files, {:.0}s ", started.elapsed().as_secs_f64());
+                    eprint!(
+                        "\riamchain: {phase} {read}/{total} files, {:.0}s ",
+                        started.elapsed().as_secs_f64()
+                    );
                     shown = true;
                 }
                 if shown {

@@ -17,6 +17,10 @@
 //! launchers:
 //!   - principal: arn:aws:iam::111111111111:role/OctoLauncherRole   # an ARN or a role name
 //!     reaches: [DevDeployRole, StagingDeployRole, ProdDeployRole]
+//! prod:                                  # extends the prod-*-right rules' defaults
+//!   push_actions: ["lambda:UpdateFunctionCode"]
+//!   delete_actions: ["dynamodb:DeleteTable"]
+//!   artifact_buckets: ["*-releases-*"]
 //! include: ["infra/**"]
 //! exclude: ["**/fixtures/**"]
 //! ignore:
@@ -121,6 +125,9 @@ pub struct Config {
     /// Set by `iamchain graph` (never read from the file): snapshot the
     /// principal graph, limited to paths from / to these principals.
     pub graph_request: Option<GraphRequest>,
+    /// Extra actions and buckets for the `prod-push-right` and
+    /// `prod-delete-right` rules, added to their defaults.
+    pub prod: ProdRights,
 }
 
 /// What `iamchain graph` asked for.
@@ -130,6 +137,17 @@ pub struct GraphRequest {
     pub from: Option<String>,
     /// Only paths ending here (ARN or name).
     pub to: Option<String>,
+}
+
+/// The `prod:` section: what counts as a push or a delete right.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProdRights {
+    /// Action patterns that publish artifacts (`ecr:PutImage`).
+    pub push_actions: Vec<String>,
+    /// Action patterns that destroy resources (`cloudformation:DeleteStack`).
+    pub delete_actions: Vec<String>,
+    /// Bucket name globs whose object writes count as pushes.
+    pub artifact_buckets: Vec<String>,
 }
 
 impl Config {
@@ -230,6 +248,7 @@ pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
                     config.launchers.push(read_launcher(item)?);
                 }
             }
+            "prod" => read_prod(&m.value, &mut config)?,
             "include" => config.include = Some(globs(&m.value, "include")?),
             "exclude" => config.exclude = Some(globs(&m.value, "exclude")?),
             "ignore" => {
@@ -245,6 +264,7 @@ pub fn parse(text: &str, source: SourceId) -> Result<Config, ConfigError> {
                         "rules",
                         "accounts",
                         "launchers",
+                        "prod",
                         "include",
                         "exclude",
                         "ignore",
@@ -409,6 +429,29 @@ fn read_accounts(node: &Node, config: &mut Config) -> Result<(), ConfigError> {
     Ok(())
 }
 
+fn read_prod(node: &Node, config: &mut Config) -> Result<(), ConfigError> {
+    for m in object(node, "`prod`")? {
+        let key = &*m.key.value;
+        let list = array(&m.value, &format!("prod.{key}"))?
+            .iter()
+            .map(|n| string(n, &format!("prod.{key}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        match key {
+            "push_actions" => config.prod.push_actions = list,
+            "delete_actions" => config.prod.delete_actions = list,
+            "artifact_buckets" => config.prod.artifact_buckets = list,
+            other => {
+                return Err(unknown(
+                    m.key.span,
+                    other,
+                    &["push_actions", "delete_actions", "artifact_buckets"],
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 fn globs(node: &Node, what: &str) -> Result<GlobSet, ConfigError> {
     let mut b = GlobSetBuilder::new();
     for item in array(node, what)? {
@@ -518,6 +561,22 @@ mod tests {
         assert!(!c.is_enabled(meta("admin-access")));
         assert_eq!(c.severity(meta("wildcard-action")), Severity::Error);
         assert_eq!(c.severity(meta("invalid-json")), Severity::Error);
+    }
+
+    #[test]
+    fn prod_section_extends_the_rights_and_rejects_unknown_keys() {
+        let c = parse_ok(
+            "prod:\n  push_actions: [\"lambda:UpdateFunctionCode\"]\n  delete_actions: [\"dynamodb:DeleteTable\"]\n  artifact_buckets: [\"*-releases-*\"]\n",
+        );
+        assert_eq!(c.prod.push_actions, ["lambda:UpdateFunctionCode"]);
+        assert_eq!(c.prod.delete_actions, ["dynamodb:DeleteTable"]);
+        assert_eq!(c.prod.artifact_buckets, ["*-releases-*"]);
+        let (msg, at) = parse_err("prod:\n  delete: [x]\n");
+        assert_eq!(
+            msg,
+            "unknown key `delete`; expected one of: push_actions, delete_actions, artifact_buckets"
+        );
+        assert_eq!(at, "delete");
     }
 
     #[test]

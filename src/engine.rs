@@ -42,6 +42,7 @@ const MARKERS: &[&str] = &[
     "\"OrganizationalUnits\"",
     "\"Targets\"",
     "\"AttachedPolicies\"",
+    "StackSetId",
 ];
 
 /// The result of a run.
@@ -130,12 +131,21 @@ fn analyse(
                     ..Document::default()
                 },
                 None => guarded(id, || {
-                    load::load_document(&file.path, &hint, &file.text, id)
+                    load::load_document_with(&file.path, &hint, &file.text, id, Some(config))
                 }),
             }
         })
         .collect();
     documents.append(&mut extra);
+    // Joins templates with the files that give them values (parameter
+    // files, StackSet instances); may read files the walk did not yield.
+    if catch_unwind(AssertUnwindSafe(|| {
+        load::stackset::link(&mut documents, &mut sources, config)
+    }))
+    .is_err()
+    {
+        extra_error(&mut documents);
+    }
     let discovered = with_exported_accounts(config, &documents);
     let config = discovered.as_ref().unwrap_or(config);
     let managed = principals::resolve_managed(&documents, &mut sources);
@@ -180,6 +190,7 @@ fn analyse(
     findings.extend(check(SourceId::default(), &|rule, cx| {
         rule.check_graph(&graph, cx)
     }));
+    apply_suppressions(&mut findings, &documents);
     apply_ignores(&mut findings, &documents, config, &sources);
     let view = config.graph_request.as_ref().map(|req| {
         let flagged = flagged_nodes(&graph, &findings);
@@ -258,6 +269,17 @@ fn with_exported_accounts(config: &Config, documents: &[Document]) -> Option<Con
         );
     }
     Some(c)
+}
+
+/// A panic in the cross-file pass: say so on the first file rather than end the run.
+fn extra_error(documents: &mut [Document]) {
+    if let Some(d) = documents.first_mut() {
+        d.errors.push(LoadError {
+            kind: LoadErrorKind::Io,
+            span: Span::file_start(d.source),
+            message: "internal error while joining templates with their StackSet instances; this is a bug in iamchain, please report it".into(),
+        });
+    }
 }
 
 /// Run a loader, turning a panic into a load error on the file.
@@ -361,6 +383,26 @@ fn io_message(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".into(),
         _ => e.to_string().to_lowercase(),
     }
+}
+
+/// Drop findings covered by an inline suppression (a `# iamchain:
+/// ignore[rule] reason` comment, a resource's `Metadata`) that gives a
+/// reason; invalid ones are reported by `invalid-suppression` instead.
+fn apply_suppressions(findings: &mut Vec<Finding>, documents: &[Document]) {
+    let suppressions: Vec<&load::suppress::Suppression> = documents
+        .iter()
+        .flat_map(|d| &d.suppressions)
+        .filter(|s| s.is_valid())
+        .collect();
+    if suppressions.is_empty() {
+        return;
+    }
+    findings.retain(|f| {
+        f.rule == "invalid-suppression"
+            || !suppressions
+                .iter()
+                .any(|s| s.covers(f.rule, f.primary.span))
+    });
 }
 
 /// Drop findings matched by a configured ignore.

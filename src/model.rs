@@ -126,6 +126,175 @@ impl Environment {
     }
 }
 
+/// IAM-adjacent resources a template defines besides principals and
+/// policies: what the EKS, credential and organization rules read. Filled by
+/// [`crate::load::cloudformation`]; empty for other inputs.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Resources {
+    /// `AWS::Organizations::Policy` SCPs and RCPs.
+    pub org_policies: Vec<OrgPolicy>,
+    /// `AWS::IAM::AccessKey`.
+    pub access_keys: Vec<AccessKey>,
+    /// `AWS::IAM::User` `LoginProfile`s (console passwords).
+    pub login_profiles: Vec<LoginProfile>,
+    /// `AWS::IAM::InstanceProfile`.
+    pub instance_profiles: Vec<InstanceProfile>,
+    /// `AWS::IAM::OIDCProvider`.
+    pub oidc_providers: Vec<OidcProvider>,
+    /// `AWS::EKS::Cluster`.
+    pub eks_clusters: Vec<EksCluster>,
+    /// `AWS::EKS::AccessEntry`.
+    pub eks_access_entries: Vec<EksAccessEntry>,
+    /// `AWS::EKS::PodIdentityAssociation`.
+    pub eks_pod_identities: Vec<EksPodIdentity>,
+    /// `AWS::EC2::LaunchTemplate` `MetadataOptions`.
+    pub launch_templates: Vec<LaunchTemplateMetadata>,
+}
+
+/// An SCP or RCP with the roots, OUs or accounts it is attached to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrgPolicy {
+    /// `Name`, or the logical id.
+    pub name: Spanned<String>,
+    /// Index into the document's `policies` of its content.
+    pub policy: usize,
+    /// `TargetIds`, as evaluated.
+    pub target_ids: Vec<Spanned<String>>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// A stored access key for a user.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AccessKey {
+    /// The logical id.
+    pub logical_id: Spanned<String>,
+    /// `UserName`, as evaluated.
+    pub user: Option<Spanned<String>>,
+    /// `Status` (`Active` when absent).
+    pub status: Option<Spanned<String>>,
+    /// The account, when known.
+    pub account: Option<String>,
+    /// Which instantiation, for messages.
+    pub origin: Option<String>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// A user's console password.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoginProfile {
+    /// Index into the document's `principals` of the user.
+    pub user: usize,
+    /// The `LoginProfile` property.
+    pub span: Span,
+}
+
+/// An instance profile and the roles in it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct InstanceProfile {
+    /// `InstanceProfileName`, or the logical id.
+    pub name: Spanned<String>,
+    /// `Roles`, as evaluated (names).
+    pub roles: Vec<Spanned<String>>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// An IAM OIDC identity provider.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OidcProvider {
+    /// `Url`.
+    pub url: Option<Spanned<String>>,
+    /// `ClientIdList` (audiences).
+    pub client_ids: Vec<Spanned<String>>,
+    /// `ThumbprintList`.
+    pub thumbprints: Vec<Spanned<String>>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// An EKS cluster's access configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksCluster {
+    /// `Name`, or the logical id.
+    pub name: Spanned<String>,
+    /// `AccessConfig.AuthenticationMode` (`CONFIG_MAP`, `API`, `API_AND_CONFIG_MAP`).
+    pub authentication_mode: Option<Spanned<String>>,
+    /// `AccessConfig.BootstrapClusterCreatorAdminPermissions`.
+    pub bootstrap_creator_admin: Option<Spanned<String>>,
+    /// `RoleArn` (the cluster service role).
+    pub role_arn: Option<Spanned<String>>,
+    /// `ResourcesVpcConfig.EndpointPublicAccess`.
+    pub endpoint_public_access: Option<Spanned<String>>,
+    /// `ResourcesVpcConfig.PublicAccessCidrs`.
+    pub public_access_cidrs: Vec<Spanned<String>>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// An EKS access entry and its access policies.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksAccessEntry {
+    /// `ClusterName`.
+    pub cluster: Option<Spanned<String>>,
+    /// `PrincipalArn`.
+    pub principal_arn: Option<Spanned<String>>,
+    /// `Type` (`STANDARD` when absent).
+    pub kind: Option<Spanned<String>>,
+    /// `Username`.
+    pub username: Option<Spanned<String>>,
+    /// `KubernetesGroups`.
+    pub kubernetes_groups: Vec<Spanned<String>>,
+    /// `AccessPolicies`.
+    pub access_policies: Vec<EksAccessPolicy>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// One access policy of an access entry.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksAccessPolicy {
+    /// `PolicyArn` (`arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`).
+    pub policy_arn: Option<Spanned<String>>,
+    /// `AccessScope.Type` (`cluster` or `namespace`).
+    pub scope: Option<Spanned<String>>,
+    /// `AccessScope.Namespaces`.
+    pub namespaces: Vec<Spanned<String>>,
+    /// The whole entry.
+    pub span: Span,
+}
+
+/// An EKS Pod Identity association.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EksPodIdentity {
+    /// `ClusterName`.
+    pub cluster: Option<Spanned<String>>,
+    /// `Namespace`.
+    pub namespace: Option<Spanned<String>>,
+    /// `ServiceAccount`.
+    pub service_account: Option<Spanned<String>>,
+    /// `RoleArn`.
+    pub role_arn: Option<Spanned<String>>,
+    /// The whole resource.
+    pub span: Span,
+}
+
+/// The instance metadata options of a launch template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LaunchTemplateMetadata {
+    /// `LaunchTemplateName`, or the logical id.
+    pub name: Spanned<String>,
+    /// `LaunchTemplateData.MetadataOptions.HttpTokens` (`optional` when absent: IMDSv1 allowed).
+    pub http_tokens: Option<Spanned<String>>,
+    /// `…HttpPutResponseHopLimit`.
+    pub hop_limit: Option<Spanned<String>>,
+    /// `…HttpEndpoint`.
+    pub http_endpoint: Option<Spanned<String>>,
+    /// The `MetadataOptions` object, or the whole resource when absent.
+    pub span: Span,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,12 +32,20 @@ pub struct AccountSummary {
 }
 
 /// Summarise a run.
-pub fn summarise(g: &PrincipalGraph<'_>, config: &Config, findings: &[Finding]) -> Vec<AccountSummary> {
+pub fn summarise(
+    g: &PrincipalGraph<'_>,
+    config: &Config,
+    findings: &[Finding],
+) -> Vec<AccountSummary> {
     let mut accounts: BTreeMap<String, AccountSummary> = BTreeMap::new();
     let mut spans: Vec<(Span, String)> = Vec::new();
     for p in &g.principals {
-        let Some((doc, def)) = p.definition else { continue };
-        let Some(account) = def.account.clone() else { continue };
+        let Some((doc, def)) = p.definition else {
+            continue;
+        };
+        let Some(account) = def.account.clone() else {
+            continue;
+        };
         let entry = accounts.entry(account.clone()).or_default();
         match def.kind {
             PrincipalKind::Role => entry.roles += 1,
@@ -55,12 +63,17 @@ pub fn summarise(g: &PrincipalGraph<'_>, config: &Config, findings: &[Finding]) 
         let s = f.primary.span;
         let account = spans
             .iter()
-            .filter(|(outer, _)| outer.source == s.source && outer.start <= s.start && s.end <= outer.end)
+            .filter(|(outer, _)| {
+                outer.source == s.source && outer.start <= s.start && s.end <= outer.end
+            })
             .min_by_key(|(outer, _)| outer.len())
             .map(|(_, a)| a.clone())
             .unwrap_or_else(|| "unknown".to_string());
         let entry = accounts.entry(account).or_default();
-        let slot = entry.findings.entry(f.rule.to_string()).or_insert((f.severity, 0));
+        let slot = entry
+            .findings
+            .entry(f.rule.to_string())
+            .or_insert((f.severity, 0));
         slot.1 += 1;
     }
     let workloads: Vec<_> = g
@@ -69,12 +82,22 @@ pub fn summarise(g: &PrincipalGraph<'_>, config: &Config, findings: &[Finding]) 
         .collect();
     for w in workloads {
         for (target, path) in paths::reachable(g, w) {
-            let Some(account) = g.at(target).account.clone() else { continue };
+            let Some(account) = g.at(target).account.clone() else {
+                continue;
+            };
             if config.environment(&account) != Some(Environment::Prod) {
                 continue;
             }
-            let text = path.iter().map(|&n| g.at(n).label.as_str()).collect::<Vec<_>>().join(" → ");
-            accounts.entry(account).or_default().chains_to_prod.push(text);
+            let text = path
+                .iter()
+                .map(|&n| g.at(n).label.as_str())
+                .collect::<Vec<_>>()
+                .join(" → ");
+            accounts
+                .entry(account)
+                .or_default()
+                .chains_to_prod
+                .push(text);
         }
     }
     accounts

@@ -6,11 +6,15 @@
 //! becomes a [`LoadError`] on the [`Document`], reported by the syntax
 //! rules; a bad file never stops the others from being analysed.
 
+pub mod cloudformation;
 pub mod gaad;
+pub mod intrinsics;
 pub mod json;
 pub mod offsets;
 pub mod organizations;
 pub mod policy_file;
+pub mod stackset;
+pub mod suppress;
 pub mod tree;
 pub mod yaml;
 
@@ -53,6 +57,17 @@ pub struct PolicyDoc {
     /// Which instantiation it comes from, for messages ("stack instance
     /// 333333333333 (prod)"); `None` for plain inputs.
     pub origin: Option<String>,
+    /// Where that instantiation is defined (the target account of a stack
+    /// instance), for a related label.
+    pub origin_span: Option<Span>,
+    /// Values in the policy that came from something the input does not fix
+    /// (a parameter's default, a parameter without a value, an import): a
+    /// rule reporting at one of their spans says "may" and names it.
+    pub assumptions: Vec<Assumption>,
+    /// Values given for this instantiation that decided that the policy
+    /// exists (the override `AllowCFNDelete=true` that turned its
+    /// resource's `Condition` on), as related labels.
+    pub provenance: Vec<crate::source::Spanned<String>>,
     /// Its name (inline policy name, managed policy name), when known.
     pub name: Option<String>,
     /// Its ARN, for managed policies (how attachments find it).
@@ -61,7 +76,34 @@ pub struct PolicyDoc {
     pub id: Option<String>,
 }
 
+/// A value the analysis had to assume (see [`PolicyDoc::assumptions`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assumption {
+    /// The value in the policy that depends on it.
+    pub span: Span,
+    /// What was assumed: "parameter `Target` = `*` (its default)".
+    pub text: String,
+    /// Where the assumed value is written (the parameter's `Default`).
+    pub source: Option<Span>,
+}
+
 impl PolicyDoc {
+    /// A policy document with no instantiation facts.
+    pub fn new(policy: Policy, problems: Vec<Problem>) -> Self {
+        PolicyDoc {
+            policy,
+            problems,
+            account: None,
+            origin: None,
+            origin_span: None,
+            assumptions: Vec::new(),
+            provenance: Vec::new(),
+            name: None,
+            arn: None,
+            id: None,
+        }
+    }
+
     /// Whether this is an AWS managed policy (`arn:aws:iam::aws:policy/…`).
     pub fn is_aws_managed(&self) -> bool {
         self.arn
@@ -69,6 +111,30 @@ impl PolicyDoc {
             .and_then(crate::policy::arn::Arn::parse)
             .is_some_and(|a| a.service == "iam" && a.account == "aws")
     }
+
+    /// The assumptions a value at `span` depends on (those whose span
+    /// overlaps it).
+    pub fn assumptions_at(&self, span: Span) -> impl Iterator<Item = &Assumption> {
+        self.assumptions.iter().filter(move |a| {
+            a.span.source == span.source
+                && a.span.start < span.end.max(span.start + 1)
+                && span.start < a.span.end.max(a.span.start + 1)
+        })
+    }
+}
+
+/// Something wrong with a CloudFormation template or StackSet that is not a
+/// JSON/YAML syntax error (an unknown tag, a `Fn::Sub` variable that names
+/// nothing, circular conditions, a `TemplateURL` that points nowhere);
+/// reported by `invalid-template`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateProblem {
+    /// Where.
+    pub span: Span,
+    /// What is wrong, lowercase.
+    pub message: String,
+    /// How to fix it.
+    pub help: Option<String>,
 }
 
 /// Everything loaded from one file.
@@ -97,6 +163,16 @@ pub struct Document {
     /// Managed policy ARNs attached by this file (`aws iam
     /// list-attached-role-policies` output), with their spans.
     pub attachments: Vec<crate::source::Spanned<String>>,
+    /// IAM-adjacent resources a template defines (EKS, access keys, SCPs, …).
+    pub resources: crate::model::Resources,
+    /// Template problems (reported by `invalid-template`).
+    pub template_problems: Vec<TemplateProblem>,
+    /// Inline suppressions written in this file (YAML comments, resource
+    /// `Metadata`), applied by the engine.
+    pub suppressions: Vec<suppress::Suppression>,
+    /// What the cross-file pass ([`stackset::link`]) still has to do for
+    /// this file: the template it is, StackSets it declares.
+    pub cfn: Option<cloudformation::Pending>,
 }
 
 /// The input formats iamchain recognises by extension; content decides the rest.
@@ -125,6 +201,18 @@ impl Format {
 /// say where a bare policy is used (`trust`, `scp`, …), so a checkout under
 /// `/home/scp/` does not turn every policy into an SCP.
 pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> Document {
+    load_document_with(path, hint, text, source, None)
+}
+
+/// [`load_document`] with the run's configuration, which names the
+/// accounts of StackSet instances ("stack instance 333333333333 (prod)").
+pub fn load_document_with(
+    path: &Path,
+    hint: &Path,
+    text: &str,
+    source: SourceId,
+    config: Option<&crate::config::Config>,
+) -> Document {
     let mut doc = Document {
         source,
         ..Document::default()
@@ -157,6 +245,12 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
                 message: e.message,
             }),
         },
+    }
+    if matches!(format, Format::Yaml) {
+        doc.suppressions = suppress::from_comments(text, source);
+    }
+    if cloudformation::load(text, source, &mut doc, config) {
+        return doc;
     }
     let roots = std::mem::take(&mut doc.roots);
     for root in &roots {

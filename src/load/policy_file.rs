@@ -126,15 +126,7 @@ fn push_embedded(found: &mut Found, text: &str, node: &Node, kind: PolicyKind) {
 /// Build a policy document from a tree.
 pub fn build(node: &Node, kind: PolicyKind) -> PolicyDoc {
     let built = document::build(node, kind);
-    PolicyDoc {
-        policy: built.policy,
-        problems: built.problems,
-        account: None,
-        origin: None,
-        name: None,
-        arn: None,
-        id: None,
-    }
+    PolicyDoc::new(built.policy, built.problems)
 }
 
 /// Parse the JSON document held in the string literal `node` of `text`

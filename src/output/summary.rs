@@ -20,7 +20,11 @@ pub fn write(accounts: &[AccountSummary], report: &Report, out: &mut dyn Write) 
         }
         writeln!(out, "account {title}")?;
         if a.roles + a.users + a.groups > 0 {
-            writeln!(out, "  principals: {} roles, {} users, {} groups", a.roles, a.users, a.groups)?;
+            writeln!(
+                out,
+                "  principals: {} roles, {} users, {} groups",
+                a.roles, a.users, a.groups
+            )?;
         }
         if a.findings.is_empty() {
             writeln!(out, "  findings: none")?;

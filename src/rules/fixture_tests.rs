@@ -30,11 +30,15 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Lint one case with only `rule` enabled; paths print relative to the rule's folder.
+/// A case directory may hold a `.iamchain.yaml` (accounts and environments).
 pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, SourceMap) {
-    let config = Config {
-        select: Some(vec![rule.to_string()]),
-        ..Config::default()
+    let own = case.join(crate::config::FILE_NAME);
+    let mut config = if own.is_file() {
+        crate::config::load(&own, &mut SourceMap::new()).expect("fixture config")
+    } else {
+        Config::default()
     };
+    config.select = Some(vec![rule.to_string()]);
     let (candidates, errors) =
         discover::discover(&[case.to_path_buf()], &config).expect("discover");
     let mut run = engine::run(&candidates, &errors, &config, SourceMap::new());

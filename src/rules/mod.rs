@@ -16,6 +16,8 @@ use crate::source::{SourceMap, Span};
 
 pub mod audit;
 pub mod chain;
+pub mod credentials;
+pub mod environment;
 pub mod permissions;
 pub mod resource;
 pub mod syntax;
@@ -32,6 +34,10 @@ pub enum Category {
     Trust,
     /// Who a resource policy lets in.
     Resource,
+    /// Rights that depend on the account's environment (Prod).
+    Environment,
+    /// Stored, long-lived credentials.
+    Credentials,
     /// Chains of principals across files and accounts.
     Chain,
     /// What account exports show: users, unused roles.
@@ -46,6 +52,8 @@ impl Category {
             Category::Permissions => "permissions",
             Category::Trust => "trust",
             Category::Resource => "resource",
+            Category::Environment => "environment",
+            Category::Credentials => "credentials",
             Category::Chain => "chain",
             Category::Audit => "audit",
         }
@@ -78,7 +86,9 @@ pub trait Rule: Sync {
         // An AWS managed policy in an export is AWS's text, not the user's:
         // what they chose is to attach it, which principal rules judge.
         for policy in document.policies.iter().filter(|p| !p.is_aws_managed()) {
+            cx.enter_policy(policy);
             self.check_policy(policy, cx);
+            cx.leave_policy();
         }
     }
 
@@ -112,6 +122,18 @@ pub struct Context<'a> {
     /// The run's configuration: facts about accounts and environments that
     /// rules reason with.
     pub config: &'a Config,
+    /// The instantiation facts of the policy being checked (see
+    /// [`Context::enter_policy`]).
+    current: Option<Instantiation>,
+}
+
+/// What a finding inside one policy learns from where the policy came from.
+#[derive(Clone, Debug, Default)]
+struct Instantiation {
+    origin: Option<String>,
+    origin_span: Option<Span>,
+    provenance: Vec<crate::source::Spanned<String>>,
+    assumptions: Vec<crate::load::Assumption>,
 }
 
 impl<'a> Context<'a> {
@@ -129,17 +151,72 @@ impl<'a> Context<'a> {
             findings,
             sources,
             config,
+            current: None,
         }
+    }
+
+    /// Report the findings that follow as inside `policy`: each names the
+    /// instantiation it comes from (" in stack instance 333333333333
+    /// (prod)", with labels at the instance and at the parameter values
+    /// that made the policy exist), and a finding at a value that depends
+    /// on an assumption names it (", assuming parameter `Target` = `*` (its
+    /// default)"). The default [`Rule::check_document`] calls this.
+    pub fn enter_policy(&mut self, policy: &PolicyDoc) {
+        self.current = (policy.origin.is_some()
+            || !policy.provenance.is_empty()
+            || !policy.assumptions.is_empty())
+        .then(|| Instantiation {
+            origin: policy.origin.clone(),
+            origin_span: policy.origin_span,
+            provenance: policy.provenance.clone(),
+            assumptions: policy.assumptions.clone(),
+        });
+    }
+
+    /// Stop reporting as inside a policy.
+    pub fn leave_policy(&mut self) {
+        self.current = None;
+    }
+
+    /// The assumption the value at `span` depends on, in the policy being
+    /// checked: rules use it to say "may".
+    pub fn assumption_at(&self, span: Span) -> Option<&crate::load::Assumption> {
+        self.current
+            .as_ref()?
+            .assumptions
+            .iter()
+            .find(|a| overlaps(a.span, span))
     }
 
     /// Report a finding at `span`; chain `.help(…)`, `.related(…)` on the result.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
+        let mut message = message.into();
+        let mut related = Vec::new();
+        if let Some(cur) = &self.current {
+            if let Some(a) = cur.assumptions.iter().find(|a| overlaps(a.span, span)) {
+                if !message.contains(&a.text) {
+                    message = format!("{message}, assuming {}", a.text);
+                }
+                if let Some(src) = a.source {
+                    related.push(Label::new(src, format!("assumed: {}", a.text)));
+                }
+            }
+            if let Some(origin) = &cur.origin {
+                message = format!("{message}, in {origin}");
+                if let Some(s) = cur.origin_span {
+                    related.push(Label::new(s, origin.clone()));
+                }
+            }
+            for p in &cur.provenance {
+                related.push(Label::new(p.span, p.value.clone()));
+            }
+        }
         self.findings.push(Finding {
             rule: self.meta.name,
             severity: self.severity,
-            message: message.into(),
+            message,
             primary: Label::new(span, self.meta.summary),
-            related: Vec::new(),
+            related,
             help: None,
         });
         let last = self.findings.len() - 1;
@@ -155,6 +232,8 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::duplicate_sid::DuplicateSid,
     &syntax::invalid_json::InvalidJson,
     &syntax::invalid_policy::InvalidPolicy,
+    &syntax::invalid_suppression::InvalidSuppression,
+    &syntax::invalid_template::InvalidTemplate,
     &syntax::invalid_yaml::InvalidYaml,
     &syntax::literal_wildcard_in_condition::LiteralWildcardInCondition,
     &syntax::policy_version::PolicyVersion,
@@ -173,6 +252,11 @@ pub static ALL: &[&dyn Rule] = &[
     &trust::trust_any_principal::TrustAnyPrincipal,
     // resource
     &resource::public_resource_policy::PublicResourcePolicy,
+    // environment
+    &environment::prod_delete_right::ProdDeleteRight,
+    &environment::prod_push_right::ProdPushRight,
+    // credentials
+    &credentials::long_lived_access_key::LongLivedAccessKey,
     // chain
     &chain::broken_chain::BrokenChain,
     &chain::chain_to_admin::ChainToAdmin,
@@ -188,6 +272,10 @@ pub static ALL: &[&dyn Rule] = &[
     &audit::unused_role::UnusedRole,
     &audit::user_without_group::UserWithoutGroup,
 ];
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.source == b.source && a.start < b.end.max(b.start + 1) && b.start < a.end.max(a.start + 1)
+}
 
 /// Look a rule up by name.
 pub fn find(name: &str) -> Option<&'static dyn Rule> {

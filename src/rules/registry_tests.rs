@@ -151,11 +151,29 @@ fn page_examples_fire_and_fixes_do_not() {
     let mut failures = Vec::new();
     for r in ALL {
         let m = r.meta();
-        let config = Config {
-            select: Some(vec![m.name.to_string()]),
-            ..Config::default()
+        // A block named `.iamchain.yaml` configures the section's other blocks
+        // (accounts and their environments).
+        let with_config = |section: Vec<(PathBuf, &'static str)>| {
+            let mut config = Config {
+                select: Some(vec![m.name.to_string()]),
+                ..Config::default()
+            };
+            if let Some((_, text)) = section
+                .iter()
+                .find(|(p, _)| p.as_os_str() == ".iamchain.yaml")
+            {
+                let select = config.select.take();
+                config = crate::config::parse(text, crate::source::SourceId(0))
+                    .unwrap_or_else(|e| panic!("rules/{}.md: config block: {e}", m.name));
+                config.select = select;
+            }
+            let blocks: Vec<(PathBuf, &str)> = section
+                .into_iter()
+                .filter(|(p, _)| p.as_os_str() != ".iamchain.yaml")
+                .collect();
+            (config, blocks)
         };
-        let examples = blocks(m.docs, "## Example");
+        let (config, examples) = with_config(blocks(m.docs, "## Example"));
         // Bytes that are not text (invalid UTF-8, UTF-16) cannot be shown in
         // a Markdown code block; this rule's fixtures hold its examples.
         if examples.is_empty() && !BYTE_LEVEL_RULES.contains(&m.name) {
@@ -171,7 +189,8 @@ fn page_examples_fire_and_fixes_do_not() {
                 ));
             }
         }
-        for (path, text) in blocks(m.docs, "## Use instead") {
+        let (config, fixes) = with_config(blocks(m.docs, "## Use instead"));
+        for (path, text) in fixes {
             let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
             if run.report.findings.iter().any(|f| f.rule == m.name) {
                 failures.push(format!(

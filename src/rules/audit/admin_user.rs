@@ -30,23 +30,30 @@ impl Rule for AdminUser {
             let Some(h) = g.holdings(n) else { continue };
             // Administrator access: an action no scoped policy grants, on
             // every resource.
-            let admin = ["iam:CreateUser", "ec2:TerminateInstances", "kms:ScheduleKeyDeletion"]
-                .iter()
-                .all(|action| {
-                    let request = Request {
-                        action,
-                        resource: "*",
-                        caller: None,
-                        context: &ctx,
-                    };
-                    eval::evaluate(h.all().map(|p| &p.policy), &request) == Decision::Allowed
-                });
+            let admin = [
+                "iam:CreateUser",
+                "ec2:TerminateInstances",
+                "kms:ScheduleKeyDeletion",
+            ]
+            .iter()
+            .all(|action| {
+                let request = Request {
+                    action,
+                    resource: "*",
+                    caller: None,
+                    context: &ctx,
+                };
+                eval::evaluate(h.all().map(|p| &p.policy), &request) == Decision::Allowed
+            });
             if !admin {
                 continue;
             }
             let f = cx.report(
                 def.name.span,
-                format!("user `{}` has administrator access with long-lived credentials", def.name.value),
+                format!(
+                    "user `{}` has administrator access with long-lived credentials",
+                    def.name.value
+                ),
             );
             f.label("administrator").help(
                 "give administrators a role assumed with MFA or single sign-on, and remove the user's access",

@@ -24,14 +24,24 @@ impl Rule for InlinePolicyOnUser {
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
         for (n, def) in users(g) {
-            let Some(doc) = g.at(n).document else { continue };
+            let Some(doc) = g.at(n).document else {
+                continue;
+            };
             for &i in &def.policies {
-                let Some(p) = doc.policies.get(i) else { continue };
+                let Some(p) = doc.policies.get(i) else {
+                    continue;
+                };
                 let name = p.name.as_deref().unwrap_or("inline policy");
-                cx.report(p.policy.span, format!("user `{}` has its own inline policy `{name}`", def.name.value))
-                    .label("attached to one user")
-                    .related(def.name.span, "the user")
-                    .help("move the permissions to a group or a role, and remove the inline policy");
+                cx.report(
+                    p.policy.span,
+                    format!(
+                        "user `{}` has its own inline policy `{name}`",
+                        def.name.value
+                    ),
+                )
+                .label("attached to one user")
+                .related(def.name.span, "the user")
+                .help("move the permissions to a group or a role, and remove the inline policy");
             }
         }
     }

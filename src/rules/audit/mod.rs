@@ -13,7 +13,9 @@ use crate::graph::{NodeKind, PrincipalGraph};
 use crate::model::IamPrincipal;
 
 /// The users the inputs define, with their nodes.
-pub(crate) fn users<'g, 'a>(g: &'g PrincipalGraph<'a>) -> impl Iterator<Item = (NodeIndex, &'a IamPrincipal)> + 'g {
+pub(crate) fn users<'g, 'a>(
+    g: &'g PrincipalGraph<'a>,
+) -> impl Iterator<Item = (NodeIndex, &'a IamPrincipal)> + 'g {
     g.nodes()
         .filter(move |&n| g.at(n).kind == NodeKind::User)
         .filter_map(move |n| Some((n, g.at(n).definition?)))

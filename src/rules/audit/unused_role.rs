@@ -33,28 +33,43 @@ impl Rule for UnusedRole {
         let recorded = |n| g.at(n).definition.and_then(|d| d.last_used.as_deref());
         let used = |n| recorded(n).and_then(parse_date);
         // Only exports record use: without any, there is nothing to judge by.
-        let Some(newest) = g.nodes().filter_map(used).reduce(f64::max) else { return };
+        let Some(newest) = g.nodes().filter_map(used).reduce(f64::max) else {
+            return;
+        };
         let workloads: Vec<_> = g
             .nodes()
             .filter(|&n| matches!(g.at(n).kind, NodeKind::Service | NodeKind::Federated))
             .collect();
         for n in g.nodes().filter(|&n| g.at(n).kind == NodeKind::Role) {
-            let Some(def) = g.at(n).definition else { continue };
+            let Some(def) = g.at(n).definition else {
+                continue;
+            };
             let stale = match used(n) {
                 None if recorded(n) == Some("") => Some("has never been used".to_string()),
                 None => None,
-                Some(t) if newest - t > WINDOW_DAYS * 86_400.0 => {
-                    Some(format!("was last used {} days before the newest use in these exports", ((newest - t) / 86_400.0) as u64))
-                }
+                Some(t) if newest - t > WINDOW_DAYS * 86_400.0 => Some(format!(
+                    "was last used {} days before the newest use in these exports",
+                    ((newest - t) / 86_400.0) as u64
+                )),
                 Some(_) => None,
             };
             let Some(stale) = stale else { continue };
-            let Some(path) = workloads.iter().find_map(|&w| paths::reachable(g, w).remove(&n)) else {
+            let Some(path) = workloads
+                .iter()
+                .find_map(|&w| paths::reachable(g, w).remove(&n))
+            else {
                 continue;
             };
-            cx.report(def.name.span, format!("role `{}` {stale}, yet a workload can reach it: {}", def.name.value, describe_path(g, &path)))
-                .label("standing access nobody uses")
-                .help("delete the role, or remove the trust that makes it reachable");
+            cx.report(
+                def.name.span,
+                format!(
+                    "role `{}` {stale}, yet a workload can reach it: {}",
+                    def.name.value,
+                    describe_path(g, &path)
+                ),
+            )
+            .label("standing access nobody uses")
+            .help("delete the role, or remove the trust that makes it reachable");
         }
     }
 }

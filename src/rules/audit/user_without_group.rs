@@ -26,9 +26,15 @@ impl Rule for UserWithoutGroup {
             if !def.groups.is_empty() || def.policies.is_empty() && def.managed.is_empty() {
                 continue;
             }
-            cx.report(def.name.span, format!("user `{}` holds permissions directly and is in no group", def.name.value))
-                .label("managed one user at a time")
-                .help("put the user in a group that carries these permissions");
+            cx.report(
+                def.name.span,
+                format!(
+                    "user `{}` holds permissions directly and is in no group",
+                    def.name.value
+                ),
+            )
+            .label("managed one user at a time")
+            .help("put the user in a group that carries these permissions");
         }
     }
 }

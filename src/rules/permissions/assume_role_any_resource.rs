@@ -48,18 +48,68 @@ impl Rule for AssumeRoleAnyResource {
         }) else {
             return;
         };
-        let Some(resource) = any_role_resource(statement) else {
-            return;
+        let (resource, every_role) = match any_role_resource(statement) {
+            Some(r) => (r, true),
+            None => match statement
+                .resources()
+                .iter()
+                .find(|r| in_any_account(&r.value))
+            {
+                Some(r) => (r.span, false),
+                None => return,
+            },
         };
-        cx.report(
-            action.span,
-            format!(
+        // A value from an unresolved template parameter: say "may" (the
+        // context names the assumption).
+        let assumed = cx.assumption_at(resource).cloned();
+        let may = assumed.is_some();
+        let message = match (every_role, may) {
+            (true, false) => format!(
                 "`{}` on every role lets this principal become any role that trusts it",
                 action.value
             ),
-        )
-        .label("assumes roles")
-        .related(resource, "any role, in any account")
-        .help("list the role ARNs this principal is meant to assume");
+            (true, true) => format!(
+                "`{}` may be on every role, letting this principal become any role that trusts it",
+                action.value
+            ),
+            (false, false) => format!(
+                "`{}` on a role name in every account lets this principal become that role in accounts outside your control",
+                action.value
+            ),
+            (false, true) => format!(
+                "`{}` may reach a role of this name in every account, including accounts outside your control",
+                action.value
+            ),
+        };
+        let related = if every_role {
+            "any role, in any account"
+        } else {
+            "any account"
+        };
+        let message = match &assumed {
+            Some(a) => format!("{message}, assuming {}", a.text),
+            None => message,
+        };
+        let f = cx
+            .report(action.span, message)
+            .label("assumes roles")
+            .related(resource, related)
+            .help("list the role ARNs this principal is meant to assume");
+        if let Some(src) = assumed.and_then(|a| a.source) {
+            f.related(src, "the assumed value");
+        }
     }
+}
+
+/// Whether a role ARN pattern leaves the account open
+/// (`arn:aws:iam::*:role/Deploy`): anyone can create a role of that name in
+/// an account they own and let this principal in.
+fn in_any_account(resource: &str) -> bool {
+    let parts: Vec<&str> = resource.splitn(6, ':').collect();
+    parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "iam"
+        && !parts[4].is_empty()
+        && parts[4].bytes().all(|b| b == b'*')
+        && parts[5].starts_with("role/")
 }

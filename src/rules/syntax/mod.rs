@@ -6,6 +6,8 @@ pub mod duplicate_key;
 pub mod duplicate_sid;
 pub mod invalid_json;
 pub mod invalid_policy;
+pub mod invalid_suppression;
+pub mod invalid_template;
 pub mod invalid_yaml;
 pub mod literal_wildcard_in_condition;
 pub mod policy_version;
