@@ -32,6 +32,10 @@ const MARKERS: &[&str] = &[
     "PolicyDocument",
     "aws-auth",
     "eks.amazonaws.com",
+    "accessEntry",
+    "associatedAccessPolicies",
+    "podidentityassociation",
+    "LaunchTemplateData",
 ];
 
 /// The result of a run.
@@ -157,6 +161,8 @@ fn analyse(
             .unwrap_or_default();
         check(source, &|rule, cx| rule.check_principal(p, cx))
     }));
+    let first = documents.first().map(|d| d.source).unwrap_or_default();
+    findings.extend(check(first, &|rule, cx| rule.check_run(&documents, cx)));
     apply_ignores(&mut findings, &documents, config, &sources);
     let mut report = Report {
         findings,

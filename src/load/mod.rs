@@ -6,7 +6,9 @@
 //! becomes a [`LoadError`] on the [`Document`], reported by the syntax
 //! rules; a bad file never stops the others from being analysed.
 
+pub mod eks;
 pub mod json;
+pub mod kubernetes;
 pub mod offsets;
 pub mod policy_file;
 pub mod tree;
@@ -73,6 +75,16 @@ pub struct Document {
     /// Managed policy ARNs attached by this file (`aws iam
     /// list-attached-role-policies` output), with their spans.
     pub attachments: Vec<crate::source::Spanned<String>>,
+    /// `kube-system/aws-auth` ConfigMaps in this file.
+    pub aws_auth: Vec<crate::model::AwsAuth>,
+    /// Kubernetes ServiceAccounts in this file.
+    pub service_accounts: Vec<crate::model::ServiceAccount>,
+    /// EKS Pod Identity associations in this file.
+    pub pod_identity_associations: Vec<crate::model::PodIdentityAssociation>,
+    /// EKS access entries in this file.
+    pub access_entries: Vec<crate::model::AccessEntry>,
+    /// EC2 launch template versions (instance metadata settings) in this file.
+    pub launch_templates: Vec<crate::model::LaunchTemplate>,
 }
 
 /// The input formats iamchain recognises by extension; content decides the rest.
@@ -127,6 +139,9 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
         },
         Format::Yaml => match yaml::parse(text, source) {
             Ok(roots) => doc.roots = roots,
+            // An unrendered Helm template is not what gets applied: its
+            // rendered output is. Not reading it is not an error.
+            Err(_) if kubernetes::is_unrendered_template(text) => {}
             Err(e) => doc.errors.push(LoadError {
                 kind: LoadErrorKind::Yaml,
                 span: e.span,
@@ -136,10 +151,24 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
     }
     for root in &doc.roots {
         let found = policy_file::policies_in(hint, text, root);
+        let base = doc.policies.len();
+        doc.principals
+            .extend(found.principals.into_iter().map(|mut p| {
+                p.trust = p.trust.map(|t| t + base);
+                p
+            }));
         doc.policies.extend(found.policies);
         doc.embedded.extend(found.embedded);
         doc.errors.extend(found.errors);
         doc.attachments.extend(policy_file::attachments_in(root));
+        let k8s = kubernetes::objects_in(root, text, source);
+        doc.aws_auth.extend(k8s.aws_auth);
+        doc.service_accounts.extend(k8s.service_accounts);
+        let eks = eks::objects_in(root);
+        doc.access_entries.extend(eks.access_entries);
+        doc.pod_identity_associations
+            .extend(eks.pod_identity_associations);
+        doc.launch_templates.extend(eks.launch_templates);
     }
     doc
 }
