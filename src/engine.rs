@@ -30,6 +30,7 @@ const MARKERS: &[&str] = &[
     "AWS::",
     "RoleDetailList",
     "PolicyDocument",
+    "AttachedPolicies",
     "aws-auth",
     "eks.amazonaws.com",
     "accessEntry",

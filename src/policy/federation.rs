@@ -232,7 +232,7 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
                 return all("every repository of every GitHub user and organization");
             }
             let rest = value.strip_prefix("repo:")?;
-            let (owner, rest) = rest.split_once('/')?;
+            let (owner, rest) = rest.split_once('/').unwrap_or((rest, ""));
             if pattern::has_wildcard(owner) {
                 return all(&format!(
                     "repositories of any GitHub owner matching `{owner}`, which anyone can register"
@@ -240,10 +240,12 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             }
             let (repo, qualifier) = rest.split_once(':').unwrap_or((rest, ""));
             if pattern::has_wildcard(repo) {
-                return Some((
-                    Severity::Warning,
-                    format!("every repository of `{owner}` matching `{repo}`"),
-                ));
+                let which = if repo == "*" {
+                    format!("every repository of `{owner}`")
+                } else {
+                    format!("every repository of `{owner}` matching `{repo}`")
+                };
+                return Some((Severity::Warning, which));
             }
             pattern::has_wildcard(qualifier).then(|| {
                 (

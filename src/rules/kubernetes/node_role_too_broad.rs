@@ -50,14 +50,16 @@ impl Rule for NodeRoleTooBroad {
         if !is_node {
             return;
         }
+        // The directory or ARN the principal stands for, by its last part.
+        let name = principal.name.rsplit('/').next().unwrap_or(&principal.name);
         for m in &principal.managed {
-            let name = policy_name(&m.arn);
-            if STANDARD.contains(&name) {
+            let policy = policy_name(&m.arn);
+            if STANDARD.contains(&policy) {
                 continue;
             }
             cx.report(
                 m.span,
-                format!("node role {} also holds `{name}`: every pod that reaches the instance metadata service gets it", principal.name),
+                format!("node role `{name}` also holds `{policy}`: every pod that reaches the instance metadata service gets it"),
             )
             .label("beyond the worker-node set")
             .help("give the workload that needs it its own role through IRSA or Pod Identity, and detach it from the node role");
@@ -69,7 +71,7 @@ impl Rule for NodeRoleTooBroad {
             let span = s.action.as_ref().map_or(s.span, |a| a.span);
             cx.report(
                 span,
-                format!("node role {} holds its own policy beyond the worker-node set: every pod that reaches the instance metadata service gets it", principal.name),
+                format!("node role `{name}` holds its own policy beyond the worker-node set: every pod that reaches the instance metadata service gets it"),
             )
             .label("beyond the worker-node set")
             .help("move these permissions to a role for the workload that needs them (IRSA or Pod Identity)");

@@ -111,7 +111,7 @@ impl Rule for PodIdentityTrustMismatch {
                 cx.report(
                     role.span,
                     format!(
-                        "the trust policy of role `{}` does not allow `pods.eks.amazonaws.com` {list}: pods of {who} get no credentials",
+                        "the trust policy of role `{}` does not let `pods.eks.amazonaws.com` call {list}: pods of {who} get no credentials",
                         role_name(&role.value)
                     ),
                 )

@@ -47,11 +47,11 @@ impl Rule for OidcClaimForAllValues {
                 .get("ForAllValues:".len()..)
                 .unwrap_or("StringEquals");
             cx.report(
-                c.operator.span,
+                c.key.span,
                 format!("`{}` holds when the token has no `{claim}` claim: it does not require one", op.name),
             )
-            .label("true for an absent key")
-            .related(c.key.span, format!("`{claim}` is a single-valued claim"))
+            .label(format!("`{claim}` is a single-valued claim"))
+            .related(c.operator.span, "true when the key is absent")
             .help(format!("use `{plain}` without `ForAllValues:`"));
         }
     }

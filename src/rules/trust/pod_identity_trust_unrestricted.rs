@@ -68,7 +68,7 @@ impl Rule for PodIdentityTrustUnrestricted {
         cx.report_as(
             severity,
             principal.span,
-            format!("any Pod Identity association in the account, on any cluster and namespace, can use this role{where_}"),
+            format!("any Pod Identity association in the account, for any cluster, namespace and service account, can use this role{where_}"),
         )
         .label("no cluster, namespace or service account condition")
         .help("add `StringEquals` conditions on `aws:RequestTag/eks-cluster-arn`, `aws:RequestTag/kubernetes-namespace` and `aws:RequestTag/kubernetes-service-account`");
