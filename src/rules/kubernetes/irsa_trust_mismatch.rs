@@ -25,7 +25,7 @@ static META: RuleMeta = RuleMeta {
     name: "irsa-trust-mismatch",
     category: Category::Kubernetes,
     default_severity: Severity::Error,
-    summary: "ServiceAccount's IRSA role does not trust that service account",
+    summary: "role annotated on a ServiceAccount does not trust that service account",
     docs: include_str!("../../../rules/irsa-trust-mismatch.md"),
 };
 

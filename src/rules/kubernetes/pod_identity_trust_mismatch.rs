@@ -23,7 +23,7 @@ static META: RuleMeta = RuleMeta {
     name: "pod-identity-trust-mismatch",
     category: Category::Kubernetes,
     default_severity: Severity::Error,
-    summary: "Pod Identity association's role does not trust EKS Pod Identity",
+    summary: "role of a Pod Identity association does not trust EKS Pod Identity",
     docs: include_str!("../../../rules/pod-identity-trust-mismatch.md"),
 };
 

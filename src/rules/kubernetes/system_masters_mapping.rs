@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
     name: "system-masters-mapping",
     category: Category::Kubernetes,
     default_severity: Severity::Warning,
-    summary: "IAM principal mapped to `system:masters`",
+    summary: "aws-auth maps an IAM principal to `system:masters`",
     docs: include_str!("../../../rules/system-masters-mapping.md"),
 };
 

@@ -21,7 +21,7 @@ static META: RuleMeta = RuleMeta {
     name: "oidc-subject-wildcard",
     category: Category::Trust,
     default_severity: Severity::Warning,
-    summary: "OIDC subject pattern admits more than one identity",
+    summary: "subject pattern of an OIDC trust admits more than one identity",
     docs: include_str!("../../../rules/oidc-subject-wildcard.md"),
 };
 

@@ -19,7 +19,7 @@ static META: RuleMeta = RuleMeta {
     name: "oidc-trust-without-audience",
     category: Category::Trust,
     default_severity: Severity::Note,
-    summary: "OIDC trust does not pin the token's audience",
+    summary: "trust admits an OIDC provider without pinning the token's audience",
     docs: include_str!("../../../rules/oidc-trust-without-audience.md"),
 };
 

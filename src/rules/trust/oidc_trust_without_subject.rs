@@ -16,7 +16,7 @@ static META: RuleMeta = RuleMeta {
     name: "oidc-trust-without-subject",
     category: Category::Trust,
     default_severity: Severity::Error,
-    summary: "OIDC trust does not pin the token's subject",
+    summary: "trust admits an OIDC provider without pinning the token's subject",
     docs: include_str!("../../../rules/oidc-trust-without-subject.md"),
 };
 

@@ -18,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     name: "pod-identity-trust-unrestricted",
     category: Category::Trust,
     default_severity: Severity::Note,
-    summary: "Pod Identity trust does not say which cluster, namespace or service account",
+    summary: "trust admits EKS Pod Identity for any cluster, namespace and service account",
     docs: include_str!("../../../rules/pod-identity-trust-unrestricted.md"),
 };
 

@@ -18,7 +18,7 @@ static META: RuleMeta = RuleMeta {
     name: "pod-identity-trust-without-tag-session",
     category: Category::Trust,
     default_severity: Severity::Error,
-    summary: "Pod Identity trust does not allow `sts:TagSession`",
+    summary: "trust admits EKS Pod Identity without `sts:TagSession`",
     docs: include_str!("../../../rules/pod-identity-trust-without-tag-session.md"),
 };
 
