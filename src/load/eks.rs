@@ -52,7 +52,10 @@ pub fn objects_in(root: &Node) -> Found {
             span: entry.span,
         });
     }
-    if let Some(list) = root.get("associatedAccessPolicies").and_then(Node::as_array) {
+    if let Some(list) = root
+        .get("associatedAccessPolicies")
+        .and_then(Node::as_array)
+    {
         found.access_entries.push(AccessEntry {
             cluster: text(root.get("clusterName")),
             principal_arn: text(root.get("principalArn")),
@@ -81,33 +84,40 @@ pub fn objects_in(root: &Node) -> Found {
         if a.get("serviceAccount").is_none() && a.get("associationArn").is_none() {
             continue;
         }
-        found.pod_identity_associations.push(PodIdentityAssociation {
-            cluster: text(a.get("clusterName")),
-            namespace: text(a.get("namespace")),
-            service_account: text(a.get("serviceAccount")),
-            role_arn: text(a.get("roleArn")),
-            target_role_arn: text(a.get("targetRoleArn")),
-            association_arn: text(a.get("associationArn")),
-            disable_session_tags: matches!(
-                a.get("disableSessionTags").map(|n| &n.value),
-                Some(Value::Bool(true))
-            ),
-            span: a.span,
-        });
+        found
+            .pod_identity_associations
+            .push(PodIdentityAssociation {
+                cluster: text(a.get("clusterName")),
+                namespace: text(a.get("namespace")),
+                service_account: text(a.get("serviceAccount")),
+                role_arn: text(a.get("roleArn")),
+                target_role_arn: text(a.get("targetRoleArn")),
+                association_arn: text(a.get("associationArn")),
+                disable_session_tags: matches!(
+                    a.get("disableSessionTags").map(|n| &n.value),
+                    Some(Value::Bool(true))
+                ),
+                span: a.span,
+            });
     }
     if let Some(versions) = root.get("LaunchTemplateVersions").and_then(Node::as_array) {
         for v in versions {
             if let Some(data) = v.get("LaunchTemplateData") {
-                let name = text(v.get("LaunchTemplateName")).or_else(|| text(v.get("LaunchTemplateId")));
+                let name =
+                    text(v.get("LaunchTemplateName")).or_else(|| text(v.get("LaunchTemplateId")));
                 let version = v
                     .get("VersionNumber")
                     .and_then(Node::as_scalar_text)
                     .map(|s| s.into_owned());
-                found.launch_templates.push(launch_template(data, name, version));
+                found
+                    .launch_templates
+                    .push(launch_template(data, name, version));
             }
         }
     } else if let Some(data) = root.get("LaunchTemplateData") {
-        found.launch_templates.push(launch_template(data, None, None));
+        found
+            .launch_templates
+            .push(launch_template(data, None, None));
     }
     found
 }

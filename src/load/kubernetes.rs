@@ -304,10 +304,7 @@ fn mapping_entry(item: &Node, section: AwsAuthSection, map: &mut AwsAuth) {
                     "`userarn`".to_string()
                 }
                 "user" | "name" | "user_name" => "`username`".to_string(),
-                _ => format!(
-                    "`{}`, `username` or `groups`",
-                    section.arn_key()
-                ),
+                _ => format!("`{}`, `username` or `groups`", section.arn_key()),
             };
             map.problems.push(AwsAuthProblem {
                 span: m.key.span,
@@ -328,7 +325,10 @@ fn mapping_entry(item: &Node, section: AwsAuthSection, map: &mut AwsAuth) {
                 section.key(),
                 section.arn_key()
             ),
-            help: format!("add `{}:` with the ARN of the principal to map", section.arn_key()),
+            help: format!(
+                "add `{}:` with the ARN of the principal to map",
+                section.arn_key()
+            ),
         });
     }
     // With an unknown key (`group:`) that finding already says what is wrong.
@@ -521,14 +521,18 @@ items:
         let found = load(text);
         assert_eq!(found.service_accounts.len(), 2);
         let sa = &found.service_accounts[0];
-        assert_eq!(sa.namespace.as_ref().map(|n| n.value.as_str()), Some("octopus"));
+        assert_eq!(
+            sa.namespace.as_ref().map(|n| n.value.as_str()),
+            Some("octopus")
+        );
         assert!(sa.role_arn.is_some());
         assert!(found.service_accounts[1].namespace.is_none());
     }
 
     #[test]
     fn patch_fragments_are_incomplete_maps() {
-        let found = load("data:\n  mapUsers: |\n    - userarn: arn:aws:iam::1:user/a\n      groups: [x]\n");
+        let found =
+            load("data:\n  mapUsers: |\n    - userarn: arn:aws:iam::1:user/a\n      groups: [x]\n");
         assert_eq!(found.aws_auth.len(), 1);
         assert!(!found.aws_auth[0].complete);
     }

@@ -143,7 +143,13 @@ pub fn provider_of(issuer: &str) -> Provider {
 
 /// The OIDC issuers a statement's `Federated` principals name, with their
 /// principal values.
-pub fn oidc_principals(statement: &Statement) -> Vec<(&Spanned<crate::policy::principal::Principal>, &str, Provider)> {
+pub fn oidc_principals(
+    statement: &Statement,
+) -> Vec<(
+    &Spanned<crate::policy::principal::Principal>,
+    &str,
+    Provider,
+)> {
     statement
         .principals()
         .iter()
@@ -214,7 +220,9 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             match (pattern::has_wildcard(ns), pattern::has_wildcard(sa)) {
                 (true, false) => Some((
                     Severity::Warning,
-                    format!("a service account named `{sa}` in any namespace matching `{ns}`: whoever can create one there gets this role"),
+                    format!(
+                        "a service account named `{sa}` in any namespace matching `{ns}`: whoever can create one there gets this role"
+                    ),
                 )),
                 (true, true) => Some((
                     Severity::Warning,
@@ -228,7 +236,10 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             }
         }
         Provider::GitHub => {
-            if pattern::matches(value, "repo:iamchain-owner/iamchain-repo:ref:refs/heads/main") {
+            if pattern::matches(
+                value,
+                "repo:iamchain-owner/iamchain-repo:ref:refs/heads/main",
+            ) {
                 return all("every repository of every GitHub user and organization");
             }
             let rest = value.strip_prefix("repo:")?;
@@ -255,7 +266,10 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             })
         }
         Provider::GitLab => {
-            if pattern::matches(value, "project_path:iamchain-group/iamchain-project:ref_type:branch:ref:main") {
+            if pattern::matches(
+                value,
+                "project_path:iamchain-group/iamchain-project:ref_type:branch:ref:main",
+            ) {
                 return all("every project of every GitLab group and user");
             }
             let rest = value.strip_prefix("project_path:")?;
@@ -278,7 +292,10 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             })
         }
         Provider::TerraformCloud => {
-            if pattern::matches(value, "organization:iamchain-org:project:p:workspace:w:run_phase:apply") {
+            if pattern::matches(
+                value,
+                "organization:iamchain-org:project:p:workspace:w:run_phase:apply",
+            ) {
                 return all("every workspace of every Terraform Cloud organization");
             }
             let parts: Vec<&str> = value.split(':').collect();
@@ -296,9 +313,15 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
                 .iter()
                 .any(|f| field(f).is_none_or(pattern::has_wildcard));
             Some(if wide {
-                (Severity::Warning, "every workspace matching it in the organization".to_string())
+                (
+                    Severity::Warning,
+                    "every workspace matching it in the organization".to_string(),
+                )
             } else {
-                (Severity::Note, "every run phase of the workspace".to_string())
+                (
+                    Severity::Note,
+                    "every run phase of the workspace".to_string(),
+                )
             })
         }
         Provider::CircleCi => {
@@ -337,7 +360,9 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
                 .iter()
                 .filter_map(|f| field(f))
                 .any(pattern::has_wildcard)
-                || (field("project").is_none() && field("account").is_none() && field("runbook").is_none())
+                || (field("project").is_none()
+                    && field("account").is_none()
+                    && field("runbook").is_none())
             {
                 return Some((
                     Severity::Warning,
@@ -347,7 +372,9 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             Some((
                 Severity::Note,
                 match field("project") {
-                    Some(p) => format!("every environment of Octopus project `{p}`, production included"),
+                    Some(p) => {
+                        format!("every environment of Octopus project `{p}`, production included")
+                    }
                     None => "every environment of the Octopus project".to_string(),
                 },
             ))
@@ -356,7 +383,10 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
             if pattern::matches(value, "iamchain-any-subject") {
                 Some((
                     Severity::Warning,
-                    format!("every identity the {} provider issues tokens for", provider.name()),
+                    format!(
+                        "every identity the {} provider issues tokens for",
+                        provider.name()
+                    ),
                 ))
             } else {
                 None
@@ -378,8 +408,14 @@ mod tests {
                 provider: Provider::Eks
             }
         );
-        assert_eq!(classify("arn:aws:iam::1:saml-provider/Okta"), Federation::Saml);
-        assert_eq!(provider_of("token.actions.githubusercontent.com"), Provider::GitHub);
+        assert_eq!(
+            classify("arn:aws:iam::1:saml-provider/Okta"),
+            Federation::Saml
+        );
+        assert_eq!(
+            provider_of("token.actions.githubusercontent.com"),
+            Provider::GitHub
+        );
         assert_eq!(provider_of("example.octopus.app"), Provider::Octopus);
         assert_eq!(provider_of("oidc.circleci.com/org/123"), Provider::CircleCi);
         assert_eq!(provider_of("accounts.google.com"), Provider::WebIdentity);
@@ -402,21 +438,48 @@ mod tests {
     #[test]
     fn subject_breadth_per_provider() {
         let sev = |p, v| subject_breadth(p, v).map(|(s, _)| s);
-        assert_eq!(sev(Provider::Eks, "system:serviceaccount:*:*"), Some(Severity::Error));
-        assert_eq!(sev(Provider::Eks, "system:serviceaccount:*"), Some(Severity::Error));
-        assert_eq!(sev(Provider::Eks, "system:serviceaccount:deploy:*"), Some(Severity::Note));
-        assert_eq!(sev(Provider::Eks, "system:serviceaccount:*:deployer"), Some(Severity::Warning));
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:*:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:deploy:*"),
+            Some(Severity::Note)
+        );
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:*:deployer"),
+            Some(Severity::Warning)
+        );
         assert_eq!(sev(Provider::Eks, "system:serviceaccount:deploy:app"), None);
         assert_eq!(sev(Provider::GitHub, "repo:*"), Some(Severity::Error));
-        assert_eq!(sev(Provider::GitHub, "repo:acme*/infra:*"), Some(Severity::Error));
-        assert_eq!(sev(Provider::GitHub, "repo:acme/*"), Some(Severity::Warning));
-        assert_eq!(sev(Provider::GitHub, "repo:acme/infra:*"), Some(Severity::Note));
         assert_eq!(
-            sev(Provider::Octopus, "space:default:project:aws-oidc-testing:environment:*"),
+            sev(Provider::GitHub, "repo:acme*/infra:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            sev(Provider::GitHub, "repo:acme/*"),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            sev(Provider::GitHub, "repo:acme/infra:*"),
+            Some(Severity::Note)
+        );
+        assert_eq!(
+            sev(
+                Provider::Octopus,
+                "space:default:project:aws-oidc-testing:environment:*"
+            ),
             Some(Severity::Note)
         );
         assert_eq!(sev(Provider::Octopus, "space:*"), Some(Severity::Warning));
-        assert_eq!(sev(Provider::TerraformCloud, "organization:*"), Some(Severity::Error));
+        assert_eq!(
+            sev(Provider::TerraformCloud, "organization:*"),
+            Some(Severity::Error)
+        );
         assert_eq!(sev(Provider::Generic, "*"), Some(Severity::Warning));
         assert_eq!(sev(Provider::Generic, "team-*"), None);
     }

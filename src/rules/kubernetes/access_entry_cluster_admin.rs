@@ -47,7 +47,9 @@ impl Rule for AccessEntryClusterAdmin {
             let cluster = entry
                 .cluster
                 .as_ref()
-                .map_or("the cluster".to_string(), |c| format!("cluster `{}`", c.value));
+                .map_or("the cluster".to_string(), |c| {
+                    format!("cluster `{}`", c.value)
+                });
             for p in &entry.policies {
                 let Some(name) = ADMIN_POLICIES
                     .iter()
@@ -59,7 +61,11 @@ impl Rule for AccessEntryClusterAdmin {
                 if !scope.value.eq_ignore_ascii_case("cluster") {
                     continue;
                 }
-                let severity = if prod { Severity::Error } else { Severity::Warning };
+                let severity = if prod {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
                 let in_prod = if prod { " in Prod" } else { "" };
                 let finding = cx.report_as(
                     severity,

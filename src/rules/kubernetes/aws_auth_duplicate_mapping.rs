@@ -28,12 +28,18 @@ impl Rule for AwsAuthDuplicateMapping {
                 let Some(arn) = &m.arn else { continue };
                 let first = map.mappings[..i].iter().find(|o| {
                     o.section == m.section
-                        && o.arn.as_ref().is_some_and(|a| a.value.eq_ignore_ascii_case(&arn.value))
+                        && o.arn
+                            .as_ref()
+                            .is_some_and(|a| a.value.eq_ignore_ascii_case(&arn.value))
                 });
                 let Some(first) = first else { continue };
                 let finding = cx.report(
                     arn.span,
-                    format!("`{}` is mapped again in `{}`: only one of its entries takes effect", arn.value, m.section.key()),
+                    format!(
+                        "`{}` is mapped again in `{}`: only one of its entries takes effect",
+                        arn.value,
+                        m.section.key()
+                    ),
                 );
                 finding
                     .label("mapped again")

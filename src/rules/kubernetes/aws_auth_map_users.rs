@@ -25,7 +25,11 @@ impl Rule for AwsAuthMapUsers {
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
         for map in &document.aws_auth {
-            for m in map.mappings.iter().filter(|m| m.section == AwsAuthSection::MapUsers) {
+            for m in map
+                .mappings
+                .iter()
+                .filter(|m| m.section == AwsAuthSection::MapUsers)
+            {
                 let Some(arn) = &m.arn else { continue };
                 cx.report(
                     arn.span,

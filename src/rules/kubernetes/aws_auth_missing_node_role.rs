@@ -40,12 +40,17 @@ impl Rule for AwsAuthMissingNodeRole {
             return;
         }
         for map in documents.iter().flat_map(|d| &d.aws_auth) {
-            let Some(key) = map.map_roles_key else { continue };
+            let Some(key) = map.map_roles_key else {
+                continue;
+            };
             let roles = map
                 .mappings
                 .iter()
                 .filter(|m| m.section == AwsAuthSection::MapRoles);
-            let unparsed = map.problems.iter().any(|p| p.message.contains("`mapRoles`"));
+            let unparsed = map
+                .problems
+                .iter()
+                .any(|p| p.message.contains("`mapRoles`"));
             if !map.complete || unparsed || roles.clone().any(|m| m.has_group("system:nodes")) {
                 continue;
             }

@@ -29,11 +29,21 @@ impl Rule for AwsAuthRolePath {
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
         for map in &document.aws_auth {
-            for m in map.mappings.iter().filter(|m| m.section == AwsAuthSection::MapRoles) {
+            for m in map
+                .mappings
+                .iter()
+                .filter(|m| m.section == AwsAuthSection::MapRoles)
+            {
                 let Some(arn) = &m.arn else { continue };
-                let Some(parsed) = Arn::parse(&arn.value) else { continue };
-                let Some(rest) = parsed.resource.strip_prefix("role/") else { continue };
-                let Some((path, name)) = rest.rsplit_once('/') else { continue };
+                let Some(parsed) = Arn::parse(&arn.value) else {
+                    continue;
+                };
+                let Some(rest) = parsed.resource.strip_prefix("role/") else {
+                    continue;
+                };
+                let Some((path, name)) = rest.rsplit_once('/') else {
+                    continue;
+                };
                 let fixed = format!(
                     "arn:{}:iam::{}:role/{name}",
                     parsed.partition, parsed.account

@@ -43,7 +43,9 @@ pub(crate) fn role_trusts<'a>(
             let same = p.arn.as_deref().is_some_and(|a| {
                 a == arn
                     || Arn::parse(a).is_some_and(|o| {
-                        o.account == parsed.account && o.resource_name() == name && o.resource_type() == "role"
+                        o.account == parsed.account
+                            && o.resource_name() == name
+                            && o.resource_type() == "role"
                     })
             });
             if same && let Some(t) = p.trust.and_then(|i| doc.policies.get(i)) {
@@ -70,7 +72,11 @@ pub(crate) fn role_trusts<'a>(
         if other_account {
             continue;
         }
-        by_dir.extend(doc.policies.iter().filter(|p| p.policy.kind == PolicyKind::Trust));
+        by_dir.extend(
+            doc.policies
+                .iter()
+                .filter(|p| p.policy.kind == PolicyKind::Trust),
+        );
     }
     by_dir
 }

@@ -40,7 +40,10 @@ impl Rule for PodIdentityTrustMismatch {
                 continue;
             }
             let mut ctx = RequestContext::new();
-            let parsed = a.association_arn.as_ref().and_then(|x| Arn::parse(&x.value));
+            let parsed = a
+                .association_arn
+                .as_ref()
+                .and_then(|x| Arn::parse(&x.value));
             if let Some(p) = &parsed
                 && !p.account.is_empty()
             {
@@ -61,7 +64,10 @@ impl Rule for PodIdentityTrustMismatch {
                     if let Some(p) = &parsed {
                         ctx = ctx.with(
                             "aws:RequestTag/eks-cluster-arn",
-                            &format!("arn:{}:eks:{}:{}:cluster/{}", p.partition, p.region, p.account, c.value),
+                            &format!(
+                                "arn:{}:eks:{}:{}:cluster/{}",
+                                p.partition, p.region, p.account, c.value
+                            ),
                         );
                     }
                 }

@@ -37,23 +37,34 @@ impl Rule for SystemMastersMapping {
                 let Some(group) = m.groups.iter().find(|g| g.value == "system:masters") else {
                     continue;
                 };
-                let arn = m.arn.as_ref().map_or("this principal", |a| a.value.as_str());
+                let arn = m
+                    .arn
+                    .as_ref()
+                    .map_or("this principal", |a| a.value.as_str());
                 let parsed = m.arn.as_ref().and_then(|a| Arn::parse(&a.value));
                 let prod = parsed
                     .as_ref()
                     .is_some_and(|a| cx.config.environment(a.account) == Some(Environment::Prod));
-                let deploy = parsed
-                    .as_ref()
-                    .is_some_and(|a| a.resource_type() == "role" && is_deploy_role(a.resource_name()));
+                let deploy = parsed.as_ref().is_some_and(|a| {
+                    a.resource_type() == "role" && is_deploy_role(a.resource_name())
+                });
                 let why = match (prod, deploy) {
                     (true, _) => format!(
                         " (a principal of Prod account {})",
-                        parsed.as_ref().map_or(String::new(), |a| cx.config.describe_account(a.account))
+                        parsed
+                            .as_ref()
+                            .map_or(String::new(), |a| cx.config.describe_account(a.account))
                     ),
-                    (false, true) => " (a deploy role: whatever runs a deployment owns the cluster)".to_string(),
+                    (false, true) => {
+                        " (a deploy role: whatever runs a deployment owns the cluster)".to_string()
+                    }
                     _ => String::new(),
                 };
-                let severity = if prod || deploy { Severity::Error } else { Severity::Warning };
+                let severity = if prod || deploy {
+                    Severity::Error
+                } else {
+                    Severity::Warning
+                };
                 let finding = cx.report_as(
                     severity,
                     group.span,

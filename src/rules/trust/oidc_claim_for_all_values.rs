@@ -48,7 +48,10 @@ impl Rule for OidcClaimForAllValues {
                 .unwrap_or("StringEquals");
             cx.report(
                 c.key.span,
-                format!("`{}` holds when the token has no `{claim}` claim: it does not require one", op.name),
+                format!(
+                    "`{}` holds when the token has no `{claim}` claim: it does not require one",
+                    op.name
+                ),
             )
             .label(format!("`{claim}` is a single-valued claim"))
             .related(c.operator.span, "true when the key is absent")

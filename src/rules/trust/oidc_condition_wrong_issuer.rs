@@ -36,7 +36,10 @@ impl Rule for OidcConditionWrongIssuer {
             let Some((prefix, claim)) = federation::claim_key(&c.key.value) else {
                 continue;
             };
-            if oidc.iter().any(|(_, issuer, _)| issuer.eq_ignore_ascii_case(prefix)) {
+            if oidc
+                .iter()
+                .any(|(_, issuer, _)| issuer.eq_ignore_ascii_case(prefix))
+            {
                 continue;
             }
             let trimmed = prefix
@@ -47,11 +50,13 @@ impl Rule for OidcConditionWrongIssuer {
                 .iter()
                 .find(|(_, issuer, _)| issuer.eq_ignore_ascii_case(trimmed))
             {
-                Some((_, issuer, _)) if prefix.ends_with('/') && !prefix.contains("://") => {
-                    ("has a trailing slash".to_string(), format!("{issuer}:{claim}"))
-                }
+                Some((_, issuer, _)) if prefix.ends_with('/') && !prefix.contains("://") => (
+                    "has a trailing slash".to_string(),
+                    format!("{issuer}:{claim}"),
+                ),
                 Some((_, issuer, _)) => (
-                    "starts with the URL scheme; condition keys name the issuer without it".to_string(),
+                    "starts with the URL scheme; condition keys name the issuer without it"
+                        .to_string(),
                     format!("{issuer}:{claim}"),
                 ),
                 None => {
@@ -71,7 +76,10 @@ impl Rule for OidcConditionWrongIssuer {
             };
             cx.report(
                 c.key.span,
-                format!("`{}` {why}: no token carries this key, and {effect}", c.key.value),
+                format!(
+                    "`{}` {why}: no token carries this key, and {effect}",
+                    c.key.value
+                ),
             )
             .label("never in the request")
             .help(format!("use `{fix}`"));

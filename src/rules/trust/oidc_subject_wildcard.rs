@@ -43,7 +43,9 @@ impl Rule for OidcSubjectWildcard {
                 !op.negated
                     && !op.has_wildcards()
                     && op.kind != OperatorKind::Null
-                    && c.values.iter().all(|v| !crate::policy::pattern::has_wildcard(&v.value))
+                    && c.values
+                        .iter()
+                        .all(|v| !crate::policy::pattern::has_wildcard(&v.value))
             });
             if exact_elsewhere {
                 continue;
@@ -54,7 +56,8 @@ impl Rule for OidcSubjectWildcard {
                     continue;
                 }
                 for v in &c.values {
-                    let Some((severity, who)) = federation::subject_breadth(provider, &v.value) else {
+                    let Some((severity, who)) = federation::subject_breadth(provider, &v.value)
+                    else {
                         continue;
                     };
                     cx.report_as(

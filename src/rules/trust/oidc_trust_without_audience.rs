@@ -34,7 +34,16 @@ impl Rule for OidcTrustWithoutAudience {
         {
             return;
         }
+        // An `aud` key under another issuer is `oidc-condition-wrong-issuer`'s
+        // finding: the trust is broken, not unpinned.
+        let misplaced_aud = statement.conditions.iter().any(|c| {
+            federation::claim_key(&c.key.value)
+                .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("aud"))
+        });
         for (principal, issuer, provider) in federation::oidc_principals(statement) {
+            if misplaced_aud {
+                continue;
+            }
             let pinned = ["aud", "azp"].iter().any(|claim| {
                 federation::claim_conditions(statement, issuer, claim)
                     .iter()
@@ -49,9 +58,7 @@ impl Rule for OidcTrustWithoutAudience {
                     .default_audience()
                     .map_or_else(|| "\"<audience>\"".to_string(), |a| format!("\"{a}\"")),
             };
-            let help = format!(
-                "add `\"StringEquals\": {{\"{issuer}:aud\": {expected}}}`"
-            );
+            let help = format!("add `\"StringEquals\": {{\"{issuer}:aud\": {expected}}}`");
             if provider == Provider::WebIdentity {
                 cx.report_as(
                     Severity::Error,

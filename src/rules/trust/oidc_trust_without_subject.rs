@@ -26,7 +26,8 @@ fn admits(provider: Provider, issuer: &str) -> Option<(Severity, String)> {
     Some(match provider {
         Provider::Eks => (
             Severity::Error,
-            "every service account in every namespace of the EKS cluster behind this provider".into(),
+            "every service account in every namespace of the EKS cluster behind this provider"
+                .into(),
         ),
         Provider::GitHub => (
             Severity::Error,
@@ -80,7 +81,8 @@ impl Rule for OidcTrustWithoutSubject {
         // A `sub` key under another issuer is `oidc-condition-wrong-issuer`'s
         // finding: the trust is broken, not open.
         let misplaced_sub = statement.conditions.iter().any(|c| {
-            federation::claim_key(&c.key.value).is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("sub"))
+            federation::claim_key(&c.key.value)
+                .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("sub"))
         });
         for (principal, issuer, provider) in federation::oidc_principals(statement) {
             let pinned = federation::claim_conditions(statement, issuer, "sub")

@@ -60,7 +60,11 @@ impl Rule for PodIdentityTrustUnrestricted {
             .account
             .as_deref()
             .is_some_and(|a| cx.config.environment(a) == Some(Environment::Prod));
-        let severity = if prod { Severity::Warning } else { Severity::Note };
+        let severity = if prod {
+            Severity::Warning
+        } else {
+            Severity::Note
+        };
         let where_ = match policy.account.as_deref() {
             Some(a) if prod => format!(" in Prod account {}", cx.config.describe_account(a)),
             _ => String::new(),

@@ -62,7 +62,7 @@ impl Rule for PodIdentityTrustWithoutTagSession {
                 "EKS Pod Identity tags every session it starts, and this trust does not allow `sts:TagSession`: the association fails",
             )
             .label("no `sts:TagSession`")
-            .help("allow both `sts:AssumeRole` and `sts:TagSession` for `pods.eks.amazonaws.com`");
+            .help("allow both `sts:AssumeRole` and `sts:TagSession` for `pods.eks.amazonaws.com` (only associations created with `disableSessionTags` work without it)");
         }
     }
 }

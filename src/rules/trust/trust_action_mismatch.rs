@@ -73,7 +73,7 @@ impl Rule for TrustActionMismatch {
                 format!("`{}` is not what {who} calls: it calls `{needed}`, so this statement never lets it in", named.value),
             )
             .label("the wrong assume action")
-            .related(p.span, format!("{who}"))
+            .related(p.span, who)
             .help(format!("allow `{needed}` for this principal"));
         }
     }
