@@ -33,6 +33,7 @@ const MARKERS: &[&str] = &[
     "AWS::",
     "RoleDetailList",
     "PolicyDocument",
+    "AttachedPolicies",
     "aws-auth",
     "eks.amazonaws.com",
     // Organizations exports.
@@ -43,6 +44,10 @@ const MARKERS: &[&str] = &[
     "\"Targets\"",
     "\"AttachedPolicies\"",
     "StackSetId",
+    "accessEntry",
+    "associatedAccessPolicies",
+    "podidentityassociation",
+    "LaunchTemplateData",
 ];
 
 /// The result of a run.
@@ -191,6 +196,8 @@ fn analyse(
         rule.check_graph(&graph, cx)
     }));
     apply_suppressions(&mut findings, &documents);
+    let first = documents.first().map(|d| d.source).unwrap_or_default();
+    findings.extend(check(first, &|rule, cx| rule.check_run(&documents, cx)));
     apply_ignores(&mut findings, &documents, config, &sources);
     let view = config.graph_request.as_ref().map(|req| {
         let flagged = flagged_nodes(&graph, &findings);

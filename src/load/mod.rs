@@ -7,9 +7,11 @@
 //! rules; a bad file never stops the others from being analysed.
 
 pub mod cloudformation;
+pub mod eks;
 pub mod gaad;
 pub mod intrinsics;
 pub mod json;
+pub mod kubernetes;
 pub mod offsets;
 pub mod organizations;
 pub mod policy_file;
@@ -173,6 +175,16 @@ pub struct Document {
     /// What the cross-file pass ([`stackset::link`]) still has to do for
     /// this file: the template it is, StackSets it declares.
     pub cfn: Option<cloudformation::Pending>,
+    /// `kube-system/aws-auth` ConfigMaps in this file.
+    pub aws_auth: Vec<crate::model::AwsAuth>,
+    /// Kubernetes ServiceAccounts in this file.
+    pub service_accounts: Vec<crate::model::ServiceAccount>,
+    /// EKS Pod Identity associations in this file.
+    pub pod_identity_associations: Vec<crate::model::PodIdentityAssociation>,
+    /// EKS access entries in this file.
+    pub access_entries: Vec<crate::model::AccessEntry>,
+    /// EC2 launch template versions (instance metadata settings) in this file.
+    pub launch_templates: Vec<crate::model::LaunchTemplate>,
 }
 
 /// The input formats iamchain recognises by extension; content decides the rest.
@@ -239,6 +251,9 @@ pub fn load_document_with(
         },
         Format::Yaml => match yaml::parse(text, source) {
             Ok(roots) => doc.roots = roots,
+            // An unrendered Helm template is not what gets applied: its
+            // rendered output is. Not reading it is not an error.
+            Err(_) if kubernetes::is_unrendered_template(text) => {}
             Err(e) => doc.errors.push(LoadError {
                 kind: LoadErrorKind::Yaml,
                 span: e.span,
@@ -263,10 +278,24 @@ pub fn load_document_with(
             continue;
         }
         let found = policy_file::policies_in(hint, text, root);
+        let base = doc.policies.len();
+        doc.principals
+            .extend(found.principals.into_iter().map(|mut p| {
+                p.trust = p.trust.map(|t| t + base);
+                p
+            }));
         doc.policies.extend(found.policies);
         doc.embedded.extend(found.embedded);
         doc.errors.extend(found.errors);
         doc.attachments.extend(policy_file::attachments_in(root));
+        let k8s = kubernetes::objects_in(root, text, source);
+        doc.aws_auth.extend(k8s.aws_auth);
+        doc.service_accounts.extend(k8s.service_accounts);
+        let eks = eks::objects_in(root);
+        doc.access_entries.extend(eks.access_entries);
+        doc.pod_identity_associations
+            .extend(eks.pod_identity_associations);
+        doc.launch_templates.extend(eks.launch_templates);
     }
     doc.roots = roots;
     doc

@@ -13,7 +13,9 @@ use std::path::Path;
 
 use crate::load::tree::Node;
 use crate::load::{LoadError, LoadErrorKind, PolicyDoc, json};
+use crate::model::{IamPrincipal, PrincipalKind};
 use crate::policy::document::{self, PolicyKind};
+use crate::source::Spanned;
 
 /// What one loaded tree holds.
 #[derive(Default)]
@@ -24,6 +26,9 @@ pub struct Found {
     pub embedded: Vec<Node>,
     /// Embedded documents that did not parse.
     pub errors: Vec<LoadError>,
+    /// Roles the tree describes (`aws iam get-role` output), with `trust`
+    /// indexing `policies`.
+    pub principals: Vec<IamPrincipal>,
 }
 
 /// The policies in a loaded tree from `path`.
@@ -43,11 +48,18 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
         return found;
     }
     // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}
-    if let Some(doc) = root
-        .get("Role")
-        .and_then(|r| r.get("AssumeRolePolicyDocument"))
+    if let Some(role) = root.get("Role")
+        && let Some(doc) = role.get("AssumeRolePolicyDocument")
     {
+        let before = found.policies.len();
         push_embedded(&mut found, text, doc, PolicyKind::Trust);
+        let trust = (found.policies.len() > before).then_some(before);
+        if let Some(p) = get_role_principal(role, trust) {
+            if let Some(t) = trust.and_then(|t| found.policies.get_mut(t)) {
+                t.account = p.account.clone();
+            }
+            found.principals.push(p);
+        }
     }
     // `aws iam get-policy-version`: {"PolicyVersion": {"Document": …}}
     if let Some(doc) = root.get("PolicyVersion").and_then(|r| r.get("Document")) {
@@ -89,6 +101,53 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
         }
     }
     found
+}
+
+/// The role an `aws iam get-role` output describes: its name, ARN, path and
+/// trust policy, so rules that start from a role ARN (a ServiceAccount's
+/// annotation, a Pod Identity association) find its trust.
+fn get_role_principal(role: &Node, trust: Option<usize>) -> Option<IamPrincipal> {
+    let name = role.get("RoleName")?;
+    let name = Spanned::new(name.as_str()?.to_string(), name.span);
+    let arn = role.get("Arn").and_then(Node::as_str).map(str::to_string);
+    let account = arn
+        .as_deref()
+        .and_then(crate::policy::arn::Arn::parse)
+        .map(|a| a.account.to_string())
+        .filter(|a| !a.is_empty());
+    let boundary = role
+        .get("PermissionsBoundary")
+        .and_then(|b| b.get("PermissionsBoundaryArn"))
+        .and_then(|b| Some(Spanned::new(b.as_str()?.to_string(), b.span)));
+    let max_session_duration = role.get("MaxSessionDuration").and_then(|m| {
+        let n = m.as_scalar_text()?.parse::<u32>().ok()?;
+        Some(Spanned::new(n, m.span))
+    });
+    Some(IamPrincipal {
+        kind: PrincipalKind::Role,
+        name,
+        arn,
+        account,
+        path: role
+            .get("Path")
+            .and_then(Node::as_str)
+            .unwrap_or("/")
+            .to_string(),
+        trust,
+        policies: Vec::new(),
+        managed: Vec::new(),
+        boundary,
+        max_session_duration,
+        groups: Vec::new(),
+        span: role.span,
+        origin: None,
+        last_used: role.get("RoleLastUsed").map(|r| {
+            r.get("LastUsedDate")
+                .and_then(Node::as_str)
+                .unwrap_or_default()
+                .to_string()
+        }),
+    })
 }
 
 /// Managed policies attached to a principal, from `aws iam

@@ -8,6 +8,7 @@ pub mod arn;
 pub mod condition;
 pub mod document;
 pub mod eval;
+pub mod federation;
 pub mod pattern;
 pub mod principal;
 pub mod scope;

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod chain;
 pub mod credentials;
 pub mod environment;
+pub mod kubernetes;
 pub mod permissions;
 pub mod resource;
 pub mod syntax;
@@ -34,6 +35,9 @@ pub enum Category {
     Trust,
     /// Who a resource policy lets in.
     Resource,
+    /// How IAM principals become Kubernetes identities and back (aws-auth,
+    /// access entries, IRSA, Pod Identity, node roles).
+    Kubernetes,
     /// Rights that depend on the account's environment (Prod).
     Environment,
     /// Stored, long-lived credentials.
@@ -52,6 +56,7 @@ impl Category {
             Category::Permissions => "permissions",
             Category::Trust => "trust",
             Category::Resource => "resource",
+            Category::Kubernetes => "kubernetes",
             Category::Environment => "environment",
             Category::Credentials => "credentials",
             Category::Chain => "chain",
@@ -110,6 +115,12 @@ pub trait Rule: Sync {
 
     /// Called for every modelled statement.
     fn check_statement(&self, _statement: &Statement, _policy: &PolicyDoc, _cx: &mut Context<'_>) {}
+
+    /// Called once per run with every loaded document, for checks that join
+    /// facts from several files (a ServiceAccount in one file, its role's
+    /// trust policy in another). Kept small on purpose: the principal graph
+    /// will replace it.
+    fn check_run(&self, _documents: &[Document], _cx: &mut Context<'_>) {}
 }
 
 /// What a rule reports through.
@@ -188,6 +199,23 @@ impl<'a> Context<'a> {
             .find(|a| overlaps(a.span, span))
     }
 
+    /// Report a finding at `span` with a severity that depends on the case
+    /// (an error in Prod, a warning elsewhere). A severity the user
+    /// configured for the rule still wins.
+    pub fn report_as(
+        &mut self,
+        severity: Severity,
+        span: Span,
+        message: impl Into<String>,
+    ) -> &mut Finding {
+        let configured = self.config.severity.contains_key(self.meta.name);
+        let finding = self.report(span, message);
+        if !configured {
+            finding.severity = severity;
+        }
+        finding
+    }
+
     /// Report a finding at `span`; chain `.help(…)`, `.related(…)` on the result.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Finding {
         let mut message = message.into();
@@ -248,10 +276,31 @@ pub static ALL: &[&dyn Rule] = &[
     // trust
     &trust::dangling_trust_principal::DanglingTrustPrincipal,
     &trust::not_principal_allow::NotPrincipalAllow,
+    &trust::oidc_claim_for_all_values::OidcClaimForAllValues,
+    &trust::oidc_condition_wrong_issuer::OidcConditionWrongIssuer,
+    &trust::oidc_subject_wildcard::OidcSubjectWildcard,
+    &trust::oidc_trust_without_audience::OidcTrustWithoutAudience,
+    &trust::oidc_trust_without_subject::OidcTrustWithoutSubject,
+    &trust::pod_identity_trust_unrestricted::PodIdentityTrustUnrestricted,
+    &trust::pod_identity_trust_without_tag_session::PodIdentityTrustWithoutTagSession,
     &trust::trust_account_root::TrustAccountRoot,
+    &trust::trust_action_mismatch::TrustActionMismatch,
     &trust::trust_any_principal::TrustAnyPrincipal,
     // resource
     &resource::public_resource_policy::PublicResourcePolicy,
+    // kubernetes
+    &kubernetes::access_entry_cluster_admin::AccessEntryClusterAdmin,
+    &kubernetes::aws_auth_duplicate_mapping::AwsAuthDuplicateMapping,
+    &kubernetes::aws_auth_invalid::AwsAuthInvalid,
+    &kubernetes::aws_auth_map_accounts::AwsAuthMapAccounts,
+    &kubernetes::aws_auth_map_users::AwsAuthMapUsers,
+    &kubernetes::aws_auth_missing_node_role::AwsAuthMissingNodeRole,
+    &kubernetes::aws_auth_role_path::AwsAuthRolePath,
+    &kubernetes::imds_reachable_from_pods::ImdsReachableFromPods,
+    &kubernetes::irsa_trust_mismatch::IrsaTrustMismatch,
+    &kubernetes::node_role_too_broad::NodeRoleTooBroad,
+    &kubernetes::pod_identity_trust_mismatch::PodIdentityTrustMismatch,
+    &kubernetes::system_masters_mapping::SystemMastersMapping,
     // environment
     &environment::prod_delete_right::ProdDeleteRight,
     &environment::prod_push_right::ProdPushRight,

@@ -35,7 +35,16 @@ impl Rule for LiteralWildcardInCondition {
                 .iter()
                 .filter(|v| has_wildcard(&without_variables(&v.value)))
             {
+                // On an OIDC subject this is the classic broken IRSA/GitHub
+                // trust: say it in those terms. `oidc-subject-wildcard`
+                // reports the same text under `StringLike` (too open).
+                let oidc_subject = crate::policy::federation::claim_key(&c.key.value)
+                    .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("sub"))
+                    && !crate::policy::federation::oidc_principals(statement).is_empty();
                 let outcome = match (op.negated, statement.is_allow()) {
+                    (false, true) if oidc_subject => {
+                        "no token has this literal subject, so this trust never matches"
+                    }
                     (false, true) => {
                         "this condition never holds, so the statement never allows anything"
                     }

@@ -1,0 +1,486 @@
+//! Knowledge of identity providers behind `Federated` principals: which
+//! issuer a provider ARN stands for, which claims its condition keys name
+//! (`<issuer>:sub`, `<issuer>:aud`), what its subjects look like and how
+//! wide a `sub` pattern is.
+//!
+//! For an OIDC provider `arn:aws:iam::ACCOUNT:oidc-provider/HOST/PATH` the
+//! condition keys are `HOST/PATH:aud`, `HOST/PATH:sub`, … — without
+//! `https://` and without a trailing slash
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_iam-condition-keys.html#condition-keys-wif>).
+
+use crate::diagnostic::Severity;
+use crate::policy::Statement;
+use crate::policy::condition::{Condition, OperatorKind};
+use crate::policy::pattern;
+use crate::policy::principal::PrincipalType;
+use crate::source::Spanned;
+
+/// A known OIDC issuer family.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Provider {
+    /// EKS cluster issuer `oidc.eks.<region>.amazonaws.com/id/<ID>` (IRSA).
+    Eks,
+    /// GitHub Actions, `token.actions.githubusercontent.com`.
+    GitHub,
+    /// GitLab CI, `gitlab.com` (or a self-managed GitLab).
+    GitLab,
+    /// HCP Terraform / Terraform Cloud, `app.terraform.io`.
+    TerraformCloud,
+    /// Bitbucket Pipelines, `api.bitbucket.org/2.0/workspaces/<ws>/pipelines-config/identity/oidc`.
+    Bitbucket,
+    /// CircleCI, `oidc.circleci.com/org/<org-id>`.
+    CircleCi,
+    /// Octopus Deploy: the server's own host (`*.octopus.app`).
+    Octopus,
+    /// Web identity providers that AWS names without an ARN (Cognito,
+    /// Google, Facebook, Login with Amazon): any app's token is theirs.
+    WebIdentity,
+    /// Any other OIDC issuer.
+    Generic,
+}
+
+impl Provider {
+    /// A name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Eks => "EKS",
+            Provider::GitHub => "GitHub Actions",
+            Provider::GitLab => "GitLab",
+            Provider::TerraformCloud => "Terraform Cloud",
+            Provider::Bitbucket => "Bitbucket Pipelines",
+            Provider::CircleCi => "CircleCI",
+            Provider::Octopus => "Octopus Deploy",
+            Provider::WebIdentity => "web identity",
+            Provider::Generic => "OIDC",
+        }
+    }
+
+    /// The audience the provider's tokens carry by default, when one is
+    /// standard.
+    pub fn default_audience(self) -> Option<&'static str> {
+        match self {
+            Provider::Eks | Provider::GitHub => Some("sts.amazonaws.com"),
+            Provider::TerraformCloud => Some("aws.workload.identity"),
+            _ => None,
+        }
+    }
+
+    /// What the subject claim names, for messages.
+    pub fn subject_example(self) -> &'static str {
+        match self {
+            Provider::Eks => "system:serviceaccount:<namespace>:<service-account>",
+            Provider::GitHub => "repo:<org>/<repo>:ref:refs/heads/<branch>",
+            Provider::GitLab => "project_path:<group>/<project>:ref_type:branch:ref:<branch>",
+            Provider::TerraformCloud => {
+                "organization:<org>:project:<project>:workspace:<workspace>:run_phase:<phase>"
+            }
+            Provider::Bitbucket => "{<repository-uuid>}:{<step-uuid>}",
+            Provider::CircleCi => "org/<org-id>/project/<project-id>/user/<user-id>",
+            Provider::Octopus => "space:<space>:project:<project>:environment:<environment>",
+            Provider::WebIdentity | Provider::Generic => "the identity the token is for",
+        }
+    }
+}
+
+/// What a `Federated` principal value stands for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Federation<'a> {
+    /// An OIDC provider: its issuer as condition keys name it, and family.
+    Oidc {
+        /// `HOST/PATH` from the provider ARN (or the bare name).
+        issuer: &'a str,
+        /// Which family.
+        provider: Provider,
+    },
+    /// A SAML provider (`arn:aws:iam::ACCOUNT:saml-provider/NAME`).
+    Saml,
+}
+
+/// Classify a `Federated` principal value.
+pub fn classify(value: &str) -> Federation<'_> {
+    if value.contains(":saml-provider/") {
+        return Federation::Saml;
+    }
+    let issuer = value
+        .split_once(":oidc-provider/")
+        .map_or(value, |(_, issuer)| issuer);
+    Federation::Oidc {
+        issuer,
+        provider: provider_of(issuer),
+    }
+}
+
+/// The family of an issuer (`HOST/PATH`).
+pub fn provider_of(issuer: &str) -> Provider {
+    let lower = issuer.to_ascii_lowercase();
+    let host = lower.split('/').next().unwrap_or("");
+    if host.starts_with("oidc.eks.") && lower.contains("/id/") {
+        Provider::Eks
+    } else if host == "token.actions.githubusercontent.com" {
+        Provider::GitHub
+    } else if host == "gitlab.com" || host.starts_with("gitlab.") {
+        Provider::GitLab
+    } else if host == "app.terraform.io" {
+        Provider::TerraformCloud
+    } else if host == "api.bitbucket.org" {
+        Provider::Bitbucket
+    } else if host == "oidc.circleci.com" {
+        Provider::CircleCi
+    } else if host.ends_with(".octopus.app") || host.contains("octopus") {
+        Provider::Octopus
+    } else if matches!(
+        host,
+        "cognito-identity.amazonaws.com"
+            | "accounts.google.com"
+            | "graph.facebook.com"
+            | "www.amazon.com"
+    ) {
+        Provider::WebIdentity
+    } else {
+        Provider::Generic
+    }
+}
+
+/// The OIDC issuers a statement's `Federated` principals name, with their
+/// principal values.
+pub fn oidc_principals(
+    statement: &Statement,
+) -> Vec<(
+    &Spanned<crate::policy::principal::Principal>,
+    &str,
+    Provider,
+)> {
+    statement
+        .principals()
+        .iter()
+        .filter(|p| p.value.ty == PrincipalType::Federated)
+        .filter_map(|p| match classify(&p.value.value) {
+            Federation::Oidc { issuer, provider } => Some((p, issuer, provider)),
+            Federation::Saml => None,
+        })
+        .collect()
+}
+
+/// Split a condition key into an issuer-like prefix and a claim
+/// (`oidc.eks.…/id/X:sub` → (`oidc.eks.…/id/X`, `sub`)). Only prefixes that
+/// look like a host (a `.` or `/` in them) count: `aws:`, `sts:` are
+/// service prefixes.
+pub fn claim_key(key: &str) -> Option<(&str, &str)> {
+    let (prefix, claim) = key.rsplit_once(':')?;
+    (prefix.contains('.') || prefix.contains('/')).then_some((prefix, claim))
+}
+
+/// The conditions of `statement` on `issuer:claim` (names compared ignoring case).
+pub fn claim_conditions<'s>(
+    statement: &'s Statement,
+    issuer: &str,
+    claim: &str,
+) -> Vec<&'s Condition> {
+    statement
+        .conditions
+        .iter()
+        .filter(|c| {
+            claim_key(&c.key.value).is_some_and(|(p, k)| {
+                p.eq_ignore_ascii_case(issuer) && k.eq_ignore_ascii_case(claim)
+            })
+        })
+        .collect()
+}
+
+/// Whether a condition compares strings positively (the shape that pins a
+/// claim): `StringEquals`, `StringLike`, `StringEqualsIgnoreCase`, with or
+/// without a set qualifier or `IfExists` (OIDC tokens always carry `sub`
+/// and `aud`, so `IfExists` does not open them).
+pub fn pins_claim(c: &Condition) -> bool {
+    let op = &c.operator.value;
+    !op.negated
+        && matches!(
+            op.kind,
+            OperatorKind::StringEquals
+                | OperatorKind::StringLike
+                | OperatorKind::StringEqualsIgnoreCase
+        )
+        && c.values.iter().any(|v| v.value != "*")
+}
+
+/// How wide a `sub` pattern (under a wildcard operator) is for a provider:
+/// the severity and what it admits, or `None` when it names one identity.
+pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, String)> {
+    if !pattern::has_wildcard(value) {
+        return None;
+    }
+    let all = |what: &str| Some((Severity::Error, what.to_string()));
+    match provider {
+        Provider::Eks => {
+            if pattern::matches(value, "system:serviceaccount:iamchain-ns:iamchain-sa") {
+                return all("every service account in every namespace of the cluster");
+            }
+            let rest = value.strip_prefix("system:serviceaccount:")?;
+            let (ns, sa) = rest.split_once(':')?;
+            match (pattern::has_wildcard(ns), pattern::has_wildcard(sa)) {
+                (true, false) => Some((
+                    Severity::Warning,
+                    format!(
+                        "a service account named `{sa}` in any namespace matching `{ns}`: whoever can create one there gets this role"
+                    ),
+                )),
+                (true, true) => Some((
+                    Severity::Warning,
+                    format!("every service account in every namespace matching `{ns}`"),
+                )),
+                (false, true) => Some((
+                    Severity::Note,
+                    format!("every service account in namespace `{ns}`"),
+                )),
+                (false, false) => None,
+            }
+        }
+        Provider::GitHub => {
+            if pattern::matches(
+                value,
+                "repo:iamchain-owner/iamchain-repo:ref:refs/heads/main",
+            ) {
+                return all("every repository of every GitHub user and organization");
+            }
+            let rest = value.strip_prefix("repo:")?;
+            let (owner, rest) = rest.split_once('/').unwrap_or((rest, ""));
+            if pattern::has_wildcard(owner) {
+                return all(&format!(
+                    "repositories of any GitHub owner matching `{owner}`, which anyone can register"
+                ));
+            }
+            let (repo, qualifier) = rest.split_once(':').unwrap_or((rest, ""));
+            if pattern::has_wildcard(repo) {
+                let which = if repo == "*" {
+                    format!("every repository of `{owner}`")
+                } else {
+                    format!("every repository of `{owner}` matching `{repo}`")
+                };
+                return Some((Severity::Warning, which));
+            }
+            pattern::has_wildcard(qualifier).then(|| {
+                (
+                    Severity::Note,
+                    format!("every branch, tag, environment and pull request of `{owner}/{repo}` matching `{qualifier}`"),
+                )
+            })
+        }
+        Provider::GitLab => {
+            if pattern::matches(
+                value,
+                "project_path:iamchain-group/iamchain-project:ref_type:branch:ref:main",
+            ) {
+                return all("every project of every GitLab group and user");
+            }
+            let rest = value.strip_prefix("project_path:")?;
+            let (path, qualifier) = rest.split_once(':').unwrap_or((rest, ""));
+            let top = path.split('/').next().unwrap_or("");
+            if path.contains('/') && pattern::has_wildcard(top) {
+                return all(&format!("projects of any GitLab group matching `{path}`"));
+            }
+            if pattern::has_wildcard(path) {
+                return Some((
+                    Severity::Warning,
+                    format!("every project matching `{path}`"),
+                ));
+            }
+            pattern::has_wildcard(qualifier).then(|| {
+                (
+                    Severity::Note,
+                    format!("every branch and tag of `{path}` matching `{qualifier}`"),
+                )
+            })
+        }
+        Provider::TerraformCloud => {
+            if pattern::matches(
+                value,
+                "organization:iamchain-org:project:p:workspace:w:run_phase:apply",
+            ) {
+                return all("every workspace of every Terraform Cloud organization");
+            }
+            let parts: Vec<&str> = value.split(':').collect();
+            let field = |name: &str| {
+                parts
+                    .iter()
+                    .position(|p| *p == name)
+                    .and_then(|i| parts.get(i + 1))
+                    .copied()
+            };
+            if field("organization").is_none_or(pattern::has_wildcard) {
+                return all("workspaces of any Terraform Cloud organization");
+            }
+            let wide = ["project", "workspace"]
+                .iter()
+                .any(|f| field(f).is_none_or(pattern::has_wildcard));
+            Some(if wide {
+                (
+                    Severity::Warning,
+                    "every workspace matching it in the organization".to_string(),
+                )
+            } else {
+                (
+                    Severity::Note,
+                    "every run phase of the workspace".to_string(),
+                )
+            })
+        }
+        Provider::CircleCi => {
+            let parts: Vec<&str> = value.split('/').collect();
+            let project = parts
+                .iter()
+                .position(|p| *p == "project")
+                .and_then(|i| parts.get(i + 1));
+            Some(match project {
+                Some(p) if !pattern::has_wildcard(p) => (
+                    Severity::Note,
+                    format!("every user and job of project `{p}`"),
+                ),
+                _ => (
+                    Severity::Warning,
+                    "every project of the CircleCI organization".to_string(),
+                ),
+            })
+        }
+        Provider::Octopus => {
+            let parts: Vec<&str> = value.split(':').collect();
+            let field = |name: &str| {
+                parts
+                    .iter()
+                    .position(|p| *p == name)
+                    .and_then(|i| parts.get(i + 1))
+                    .copied()
+            };
+            if field("space").is_none_or(pattern::has_wildcard) {
+                return Some((
+                    Severity::Warning,
+                    "every space of the Octopus server".to_string(),
+                ));
+            }
+            if ["project", "account", "runbook"]
+                .iter()
+                .filter_map(|f| field(f))
+                .any(pattern::has_wildcard)
+                || (field("project").is_none()
+                    && field("account").is_none()
+                    && field("runbook").is_none())
+            {
+                return Some((
+                    Severity::Warning,
+                    "every project of the Octopus space".to_string(),
+                ));
+            }
+            Some((
+                Severity::Note,
+                match field("project") {
+                    Some(p) => {
+                        format!("every environment of Octopus project `{p}`, production included")
+                    }
+                    None => "every environment of the Octopus project".to_string(),
+                },
+            ))
+        }
+        Provider::Bitbucket | Provider::WebIdentity | Provider::Generic => {
+            if pattern::matches(value, "iamchain-any-subject") {
+                Some((
+                    Severity::Warning,
+                    format!(
+                        "every identity the {} provider issues tokens for",
+                        provider.name()
+                    ),
+                ))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn providers_from_arns() {
+        assert_eq!(
+            classify("arn:aws:iam::1:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC"),
+            Federation::Oidc {
+                issuer: "oidc.eks.eu-west-1.amazonaws.com/id/ABC",
+                provider: Provider::Eks
+            }
+        );
+        assert_eq!(
+            classify("arn:aws:iam::1:saml-provider/Okta"),
+            Federation::Saml
+        );
+        assert_eq!(
+            provider_of("token.actions.githubusercontent.com"),
+            Provider::GitHub
+        );
+        assert_eq!(provider_of("example.octopus.app"), Provider::Octopus);
+        assert_eq!(provider_of("oidc.circleci.com/org/123"), Provider::CircleCi);
+        assert_eq!(provider_of("accounts.google.com"), Provider::WebIdentity);
+        assert_eq!(provider_of("auth.example.com"), Provider::Generic);
+    }
+
+    #[test]
+    fn claim_keys_need_a_host_like_prefix() {
+        assert_eq!(
+            claim_key("oidc.eks.r.amazonaws.com/id/X:sub"),
+            Some(("oidc.eks.r.amazonaws.com/id/X", "sub"))
+        );
+        assert_eq!(claim_key("aws:SourceAccount"), None);
+        assert_eq!(
+            claim_key("https://gitlab.com:aud"),
+            Some(("https://gitlab.com", "aud"))
+        );
+    }
+
+    #[test]
+    fn subject_breadth_per_provider() {
+        let sev = |p, v| subject_breadth(p, v).map(|(s, _)| s);
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:*:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:deploy:*"),
+            Some(Severity::Note)
+        );
+        assert_eq!(
+            sev(Provider::Eks, "system:serviceaccount:*:deployer"),
+            Some(Severity::Warning)
+        );
+        assert_eq!(sev(Provider::Eks, "system:serviceaccount:deploy:app"), None);
+        assert_eq!(sev(Provider::GitHub, "repo:*"), Some(Severity::Error));
+        assert_eq!(
+            sev(Provider::GitHub, "repo:acme*/infra:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            sev(Provider::GitHub, "repo:acme/*"),
+            Some(Severity::Warning)
+        );
+        assert_eq!(
+            sev(Provider::GitHub, "repo:acme/infra:*"),
+            Some(Severity::Note)
+        );
+        assert_eq!(
+            sev(
+                Provider::Octopus,
+                "space:default:project:aws-oidc-testing:environment:*"
+            ),
+            Some(Severity::Note)
+        );
+        assert_eq!(sev(Provider::Octopus, "space:*"), Some(Severity::Warning));
+        assert_eq!(
+            sev(Provider::TerraformCloud, "organization:*"),
+            Some(Severity::Error)
+        );
+        assert_eq!(sev(Provider::Generic, "*"), Some(Severity::Warning));
+        assert_eq!(sev(Provider::Generic, "team-*"), None);
+    }
+}

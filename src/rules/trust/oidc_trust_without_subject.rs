@@ -1,0 +1,112 @@
+//! `oidc-trust-without-subject`: a trust lets an OIDC provider's tokens in
+//! with no condition on the `sub` claim, so every identity that provider
+//! issues tokens for may assume the role: every service account of the
+//! cluster (EKS), every workflow of every repository on GitHub.
+
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::Statement;
+use crate::policy::eval::action_applies;
+use crate::policy::federation::{self, Provider};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct OidcTrustWithoutSubject;
+
+static META: RuleMeta = RuleMeta {
+    name: "oidc-trust-without-subject",
+    category: Category::Trust,
+    default_severity: Severity::Error,
+    summary: "trust admits an OIDC provider without pinning the token's subject",
+    docs: include_str!("../../../rules/oidc-trust-without-subject.md"),
+};
+
+/// Who a trust without `sub` admits, and how bad that is.
+fn admits(provider: Provider, issuer: &str) -> Option<(Severity, String)> {
+    let host = issuer.split('/').next().unwrap_or(issuer);
+    Some(match provider {
+        Provider::Eks => (
+            Severity::Error,
+            "every service account in every namespace of the EKS cluster behind this provider"
+                .into(),
+        ),
+        Provider::GitHub => (
+            Severity::Error,
+            "every GitHub Actions workflow of every repository on GitHub".into(),
+        ),
+        Provider::GitLab if host == "gitlab.com" => (
+            Severity::Error,
+            "every CI job of every project on gitlab.com".into(),
+        ),
+        Provider::GitLab => (
+            Severity::Warning,
+            format!("every CI job of every project on {host}"),
+        ),
+        Provider::TerraformCloud => (
+            Severity::Error,
+            "every run of every Terraform Cloud organization".into(),
+        ),
+        Provider::CircleCi => (
+            Severity::Warning,
+            "every job of every project in the CircleCI organization".into(),
+        ),
+        Provider::Bitbucket => (
+            Severity::Warning,
+            "every pipeline of every repository in the Bitbucket workspace".into(),
+        ),
+        Provider::Octopus => (
+            Severity::Warning,
+            "every space, project and environment of the Octopus server".into(),
+        ),
+        Provider::Generic => (
+            Severity::Warning,
+            "every identity this provider issues tokens for".into(),
+        ),
+        // Web identity federation (Cognito, Google, …) is scoped by `aud`:
+        // see `oidc-trust-without-audience`.
+        Provider::WebIdentity => return None,
+    })
+}
+
+impl Rule for OidcTrustWithoutSubject {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
+        if !statement.is_allow()
+            || !action_applies(statement.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
+        {
+            return;
+        }
+        // A `sub` key under another issuer is `oidc-condition-wrong-issuer`'s
+        // finding: the trust is broken, not open.
+        let misplaced_sub = statement.conditions.iter().any(|c| {
+            federation::claim_key(&c.key.value)
+                .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("sub"))
+        });
+        for (principal, issuer, provider) in federation::oidc_principals(statement) {
+            let pinned = federation::claim_conditions(statement, issuer, "sub")
+                .iter()
+                .any(|c| !c.operator.value.negated);
+            if pinned {
+                continue;
+            }
+            if misplaced_sub {
+                continue;
+            }
+            let Some((severity, who)) = admits(provider, issuer) else {
+                continue;
+            };
+            cx.report_as(
+                severity,
+                principal.span,
+                format!("this trust admits {who}: no condition pins `{issuer}:sub`"),
+            )
+            .label("no `sub` condition for this provider")
+            .help(format!(
+                "add `\"StringEquals\": {{\"{issuer}:sub\": \"{}\"}}` naming the one identity that may assume the role",
+                provider.subject_example()
+            ));
+        }
+    }
+}
