@@ -32,6 +32,7 @@ const MARKERS: &[&str] = &[
     "PolicyDocument",
     "aws-auth",
     "eks.amazonaws.com",
+    "AttachedPolicies",
 ];
 
 /// The result of a run.

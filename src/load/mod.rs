@@ -123,6 +123,7 @@ pub fn load_document(path: &Path, text: &str, source: SourceId) -> Document {
     for root in &doc.roots {
         doc.policies
             .extend(policy_file::policies_in(path, text, root));
+        doc.attachments.extend(policy_file::attachments_in(root));
     }
     doc
 }

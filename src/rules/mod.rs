@@ -12,6 +12,7 @@ use crate::policy::Statement;
 use crate::principals::PrincipalPolicies;
 use crate::source::{SourceMap, Span};
 
+mod expansion;
 pub mod permissions;
 pub mod resource;
 pub mod syntax;
@@ -130,6 +131,7 @@ impl<'a> Context<'a> {
 /// order of `iamchain rules` and of `rules/README.md`.
 pub static ALL: &[&dyn Rule] = &[
     // syntax
+    &syntax::condition_type_mismatch::ConditionTypeMismatch,
     &syntax::duplicate_key::DuplicateKey,
     &syntax::duplicate_sid::DuplicateSid,
     &syntax::invalid_json::InvalidJson,
@@ -137,6 +139,10 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::invalid_yaml::InvalidYaml,
     &syntax::literal_wildcard_in_condition::LiteralWildcardInCondition,
     &syntax::policy_version::PolicyVersion,
+    &syntax::unknown_action::UnknownAction,
+    &syntax::unknown_condition_key::UnknownConditionKey,
+    &syntax::unknown_managed_policy::UnknownManagedPolicy,
+    &syntax::unknown_service::UnknownService,
     &syntax::unreadable_file::UnreadableFile,
     // permissions
     &permissions::admin_access::AdminAccess,
@@ -144,7 +150,10 @@ pub static ALL: &[&dyn Rule] = &[
     &permissions::not_action_allow::NotActionAllow,
     &permissions::not_resource_allow::NotResourceAllow,
     &permissions::pass_role_any_resource::PassRoleAnyResource,
+    &permissions::permissions_management_wildcard::PermissionsManagementWildcard,
+    &permissions::privilege_escalation::PrivilegeEscalation,
     &permissions::wildcard_action::WildcardAction,
+    &permissions::wildcard_resource::WildcardResource,
     // trust
     &trust::not_principal_allow::NotPrincipalAllow,
     &trust::trust_account_root::TrustAccountRoot,
