@@ -19,7 +19,7 @@ use crate::catalog::{self, Action, ResourceType};
 use crate::diagnostic::{Finding, Severity};
 use crate::load::PolicyDoc;
 use crate::policy::condition::{RequestContext, Tri};
-use crate::policy::eval::{self, Decision, Request, action_applies, statement_applies};
+use crate::policy::eval::{self, Decision, Request, statement_applies};
 use crate::policy::{Statement, pattern};
 use crate::principals::{ManagedAttachment, PrincipalPolicies};
 use crate::rules::{Category, Context, Rule, RuleMeta};
@@ -378,8 +378,69 @@ fn contribution(
     }
 }
 
+/// The statements of the principal's policies that can apply to one
+/// action (those whose `Action`/`NotAction` covers it), with the index of
+/// the policy they are in. Built once per principal, so that a principal
+/// with a huge policy is scanned once rather than once per method.
+type Relevant<'a> = Vec<(usize, &'a Statement)>;
+
+/// Whether an `Action`/`NotAction` element covers a catalog action; the
+/// same answer as `eval::action_applies`, without allocating.
+fn covers_action(statement: &Statement, action: Action) -> bool {
+    let Some(element) = &statement.action else {
+        return false;
+    };
+    let listed = element.items.iter().any(|i| {
+        if catalog::is_wildcard(&i.value) {
+            action.matches(&i.value)
+        } else {
+            i.value.eq_ignore_ascii_case(action.full_name())
+        }
+    });
+    listed != element.negated
+}
+
+/// For every action the methods use, the statements that can apply to it.
+fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
+    let mut actions: Vec<Action> = METHODS
+        .iter()
+        .flat_map(|m| m.steps.iter().flat_map(|s| s.iter()))
+        .filter_map(|name| catalog::action(name))
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let mut out: Vec<(Action, Relevant<'a>)> =
+        actions.into_iter().map(|a| (a, Vec::new())).collect();
+    for (i, h) in held.iter().enumerate() {
+        let policy: &'a PolicyDoc = h.policy;
+        for s in &policy.policy.statements {
+            for (a, list) in out.iter_mut() {
+                if covers_action(s, *a) {
+                    list.push((i, s));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn relevant<'i, 'a>(
+    index: &'i [(Action, Relevant<'a>)],
+    action: Action,
+) -> &'i [(usize, &'a Statement)] {
+    index
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(&[][..], |(_, l)| l.as_slice())
+}
+
 /// Decide one action over every policy the principal holds.
-fn grant(held: &[Held<'_>], action: Action, method: &Method) -> Option<Grant> {
+fn grant(
+    held: &[Held<'_>],
+    statements: &[(usize, &Statement)],
+    action: Action,
+    method: &Method,
+) -> Option<Grant> {
     let generic = if action.accepts_only_star() {
         "*".to_string()
     } else {
@@ -390,22 +451,17 @@ fn grant(held: &[Held<'_>], action: Action, method: &Method) -> Option<Grant> {
     // enables the escalation on those.
     let mut candidates = vec![generic.clone()];
     if generic != "*" {
-        for h in held {
-            for s in h.policy.policy.statements.iter().filter(|s| s.is_allow()) {
-                if !action_applies(s.action.as_ref(), action.full_name()) {
+        for (_, s) in statements.iter().filter(|(_, s)| s.is_allow()) {
+            for r in s.resources() {
+                let self_only = r.value.contains("${aws:username}");
+                if (method.others_only && self_only)
+                    || pattern::matches(&r.value, &generic)
+                    || !arn_overlaps(&r.value, &generic)
+                    || candidates.contains(&r.value)
+                {
                     continue;
                 }
-                for r in s.resources() {
-                    let self_only = r.value.contains("${aws:username}");
-                    if (method.others_only && self_only)
-                        || pattern::matches(&r.value, &generic)
-                        || !arn_overlaps(&r.value, &generic)
-                        || candidates.contains(&r.value)
-                    {
-                        continue;
-                    }
-                    candidates.push(r.value.clone());
-                }
+                candidates.push(r.value.clone());
             }
         }
     }
@@ -423,7 +479,7 @@ fn grant(held: &[Held<'_>], action: Action, method: &Method) -> Option<Grant> {
             caller: None,
             context: &context,
         };
-        let decision = eval::evaluate(held.iter().map(|h| &h.policy.policy), &request);
+        let decision = eval::evaluate_statements(statements.iter().map(|&(_, s)| s), &request);
         if !matches!(decision, Decision::Allowed | Decision::Conditional) {
             continue;
         }
@@ -432,16 +488,10 @@ fn grant(held: &[Held<'_>], action: Action, method: &Method) -> Option<Grant> {
         } else {
             resource.as_str()
         };
-        let by: Vec<Contribution> = held
+        let by: Vec<Contribution> = statements
             .iter()
-            .flat_map(|h| {
-                h.policy
-                    .policy
-                    .statements
-                    .iter()
-                    .filter(|s| s.is_allow() && statement_applies(s, &request) != Tri::False)
-                    .map(move |s| contribution(h, s, action, shown))
-            })
+            .filter(|(_, s)| s.is_allow() && statement_applies(s, &request) != Tri::False)
+            .filter_map(|&(i, s)| held.get(i).map(|h| contribution(h, s, action, shown)))
             .collect();
         let g = result.get_or_insert(Grant {
             certain: false,
@@ -464,7 +514,10 @@ fn grant(held: &[Held<'_>], action: Action, method: &Method) -> Option<Grant> {
 
 /// Whether the principal holds `*` on `*` without a condition (and no
 /// Deny takes the IAM actions back), and through which policy.
-fn administrator<'a>(held: &'a [Held<'a>]) -> Option<&'a Held<'a>> {
+fn administrator<'h, 'a>(
+    held: &'h [Held<'a>],
+    index: &[(Action, Relevant<'a>)],
+) -> Option<&'h Held<'a>> {
     let source = held.iter().find(|h| {
         h.policy.policy.statements.iter().any(|s| {
             s.is_allow()
@@ -474,14 +527,18 @@ fn administrator<'a>(held: &'a [Held<'a>]) -> Option<&'a Held<'a>> {
         })
     })?;
     let context = RequestContext::new();
-    let allowed = |action: &str, resource: &str| {
+    let allowed = |name: &str, resource: &str| {
+        let Some(action) = catalog::action(name) else {
+            return false;
+        };
         let request = Request {
-            action,
+            action: action.full_name(),
             resource,
             caller: None,
             context: &context,
         };
-        eval::evaluate(held.iter().map(|h| &h.policy.policy), &request) == Decision::Allowed
+        let statements = relevant(index, action);
+        eval::evaluate_statements(statements.iter().map(|&(_, s)| s), &request) == Decision::Allowed
     };
     let still_admin = allowed("iam:AttachRolePolicy", "arn:aws:iam::*:role/*")
         && allowed("iam:CreatePolicyVersion", "arn:aws:iam::*:policy/*")
@@ -511,7 +568,8 @@ impl Rule for PrivilegeEscalation {
         // not thirty. Granted by an own policy it is `admin-access`'s
         // finding; granted by an attached managed policy (which
         // `admin-access` does not see) it is reported here once.
-        if let Some(admin) = administrator(&held) {
+        let index = index(&held);
+        if let Some(admin) = administrator(&held, &index) {
             if let Some(att) = admin.attachment {
                 let name = att.arn.rsplit('/').next().unwrap_or(&att.arn);
                 cx.report(
@@ -524,17 +582,22 @@ impl Rule for PrivilegeEscalation {
             return;
         }
         for method in METHODS {
-            report_method(&held, method, cx);
+            report_method(&held, &index, method, cx);
         }
     }
 }
 
-fn report_method(held: &[Held<'_>], method: &Method, cx: &mut Context<'_>) {
+fn report_method(
+    held: &[Held<'_>],
+    index: &[(Action, Relevant<'_>)],
+    method: &Method,
+    cx: &mut Context<'_>,
+) {
     let mut steps: Vec<(Action, Grant)> = Vec::new();
     for step in method.steps {
         let found = step.iter().find_map(|name| {
             let action = catalog::action(name)?;
-            grant(held, action, method).map(|g| (action, g))
+            grant(held, relevant(index, action), action, method).map(|g| (action, g))
         });
         match found {
             Some(s) => steps.push(s),

@@ -60,12 +60,18 @@ impl Rule for WildcardResource {
         if statement.conditions.iter().any(scopes_resources) {
             return;
         }
+        // `iam:PassRole` and `sts:AssumeRole` on `*` have rules of their own
+        // (`pass-role-any-resource`, `assume-role-any-resource`).
+        let own_rule =
+            |a: &crate::catalog::Action| matches!(a.full_name(), "iam:PassRole" | "sts:AssumeRole");
         let mut scopable = Vec::new();
         let mut contributing = Vec::new();
         for item in actions {
             let hits: Vec<_> = expand(&item.value)
                 .into_iter()
-                .filter(|a| !a.accepts_only_star() && a.access().intersects(CHANGES))
+                .filter(|a| {
+                    !a.accepts_only_star() && a.access().intersects(CHANGES) && !own_rule(a)
+                })
                 .collect();
             if !hits.is_empty() {
                 contributing.push(item);

@@ -53,9 +53,46 @@ pub(crate) fn fits(kind: OperatorKind, ty: ConditionKeyType) -> bool {
     }
 }
 
-/// The operator to use for a type, keeping the negation.
-pub(crate) fn operator_for(ty: ConditionKeyType, negated: bool) -> &'static str {
+/// The operator to use for a key of type `ty` instead of `kind`, keeping
+/// the comparison where both types order values (`NumericLessThan` on a
+/// date → `DateLessThan`) and the negation.
+pub(crate) fn operator_for(
+    kind: OperatorKind,
+    ty: ConditionKeyType,
+    negated: bool,
+) -> &'static str {
     use ConditionKeyType as T;
+    use OperatorKind as K;
+    let ordered = |numeric: [&'static str; 4], date: [&'static str; 4]| -> Option<&'static str> {
+        let i = match kind {
+            K::NumericLessThan | K::DateLessThan => 0,
+            K::NumericLessThanEquals | K::DateLessThanEquals => 1,
+            K::NumericGreaterThan | K::DateGreaterThan => 2,
+            K::NumericGreaterThanEquals | K::DateGreaterThanEquals => 3,
+            _ => return None,
+        };
+        match ty {
+            T::Numeric => Some(numeric[i]),
+            T::Date => Some(date[i]),
+            _ => None,
+        }
+    };
+    if let Some(op) = ordered(
+        [
+            "NumericLessThan",
+            "NumericLessThanEquals",
+            "NumericGreaterThan",
+            "NumericGreaterThanEquals",
+        ],
+        [
+            "DateLessThan",
+            "DateLessThanEquals",
+            "DateGreaterThan",
+            "DateGreaterThanEquals",
+        ],
+    ) {
+        return op;
+    }
     match (ty, negated) {
         (T::String, false) => "StringEquals",
         (T::String, true) => "StringNotEquals",
@@ -63,13 +100,13 @@ pub(crate) fn operator_for(ty: ConditionKeyType, negated: bool) -> &'static str 
         (T::Arn, true) => "ArnNotLike",
         (T::Numeric, false) => "NumericEquals",
         (T::Numeric, true) => "NumericNotEquals",
-        (T::Date, false) => "DateGreaterThan",
+        (T::Date, false) => "DateEquals",
         (T::Date, true) => "DateNotEquals",
         (T::Bool, _) => "Bool",
         (T::Binary, _) => "BinaryEquals",
         (T::IpAddress, false) => "IpAddress",
         (T::IpAddress, true) => "NotIpAddress",
-        (other, n) => operator_for(other.element(), n),
+        (other, n) => operator_for(kind, other.element(), n),
     }
 }
 
@@ -115,7 +152,7 @@ impl Rule for ConditionTypeMismatch {
                 .related(c.key.span, format!("{} key", ty.element()))
                 .help(format!(
                     "use `{}` (or another {} operator)",
-                    operator_for(ty.element(), op.negated),
+                    operator_for(op.kind, ty.element(), op.negated),
                     ty.element()
                 ));
                 continue;
@@ -183,8 +220,23 @@ mod tests {
         assert!(!fits(K::NumericLessThan, T::Date));
         assert!(!fits(K::DateGreaterThan, T::Numeric));
         assert!(fits(K::Null, T::Binary));
-        assert_eq!(operator_for(T::IpAddress, false), "IpAddress");
-        assert_eq!(operator_for(T::ArrayOfArn, true), "ArnNotLike");
+        assert_eq!(
+            operator_for(K::StringEquals, T::IpAddress, false),
+            "IpAddress"
+        );
+        assert_eq!(
+            operator_for(K::StringLike, T::ArrayOfArn, true),
+            "ArnNotLike"
+        );
+        assert_eq!(
+            operator_for(K::NumericLessThan, T::Date, false),
+            "DateLessThan"
+        );
+        assert_eq!(
+            operator_for(K::DateGreaterThan, T::Numeric, false),
+            "NumericGreaterThan"
+        );
+        assert_eq!(operator_for(K::Bool, T::String, false), "StringEquals");
     }
 
     #[test]
