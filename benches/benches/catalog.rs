@@ -70,7 +70,12 @@ fn policy(i: usize) -> String {
 /// 1,500 policies, ten per directory (so ten per principal).
 fn corpus() -> Vec<(PathBuf, String)> {
     (0..1_500)
-        .map(|i| (PathBuf::from(format!("roles/r{}/p{i}.json", i / 10)), policy(i)))
+        .map(|i| {
+            (
+                PathBuf::from(format!("roles/r{}/p{i}.json", i / 10)),
+                policy(i),
+            )
+        })
         .collect()
 }
 

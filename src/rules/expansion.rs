@@ -91,7 +91,7 @@ fn risk_key(a: Action) -> (usize, u8, usize) {
 
 /// Sorts actions riskiest first.
 pub(crate) fn sort_riskiest(actions: &mut [Action]) {
-    actions.sort_by_key(|&a| risk_key(a));
+    actions.sort_by_cached_key(|&a| risk_key(a));
 }
 
 /// The first `n` names of `actions`, comma-separated, with `…` when there

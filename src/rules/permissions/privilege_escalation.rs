@@ -391,7 +391,11 @@ fn covers_action(statement: &Statement, action: Action) -> bool {
         return false;
     };
     let listed = element.items.iter().any(|i| {
-        if catalog::is_wildcard(&i.value) {
+        // Most items name another service: compare prefixes before globbing.
+        let service = i.value.split_once(':').map_or("*", |(s, _)| s);
+        if !catalog::is_wildcard(service) && !service.eq_ignore_ascii_case(action.service()) {
+            false
+        } else if catalog::is_wildcard(&i.value) {
             action.matches(&i.value)
         } else {
             i.value.eq_ignore_ascii_case(action.full_name())
