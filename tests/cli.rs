@@ -159,12 +159,10 @@ fn config_found_upward_applies_rules_severity_and_targeted_ignores() {
         "testdata/config/ignores/roles",
         &["lint", ".", "--format", "concise", "--no-config"],
     );
-    assert_eq!(
-        text(&all.stdout).lines().count(),
-        5,
-        "{}",
-        text(&all.stdout)
-    );
+    let all = text(&all.stdout);
+    assert!(all.contains("warning[policy-version]"), "{all}");
+    assert!(all.contains("break-glass-trust-policy.json"), "{all}");
+    assert!(all.contains("warning[wildcard-action] `logs:*`"), "{all}");
 }
 
 #[test]

@@ -148,14 +148,21 @@ pub fn evaluate<'p>(
     policies: impl IntoIterator<Item = &'p Policy>,
     request: &Request<'_>,
 ) -> Decision {
+    evaluate_statements(policies.into_iter().flat_map(|p| &p.statements), request)
+}
+
+/// [`evaluate`] over statements gathered from the policies that decide a
+/// request, for callers that already know which statements can apply.
+pub fn evaluate_statements<'s>(
+    statements: impl IntoIterator<Item = &'s Statement>,
+    request: &Request<'_>,
+) -> Decision {
     let (mut allow, mut deny) = (Tri::False, Tri::False);
-    for policy in policies {
-        for s in &policy.statements {
-            let applies = statement_applies(s, request);
-            match s.effect.value {
-                Effect::Allow => allow = allow.or(applies),
-                Effect::Deny => deny = deny.or(applies),
-            }
+    for s in statements {
+        let applies = statement_applies(s, request);
+        match s.effect.value {
+            Effect::Allow => allow = allow.or(applies),
+            Effect::Deny => deny = deny.or(applies),
         }
     }
     match (deny, allow) {

@@ -18,6 +18,7 @@ pub mod audit;
 pub mod chain;
 pub mod credentials;
 pub mod environment;
+mod expansion;
 pub mod kubernetes;
 pub mod permissions;
 pub mod resource;
@@ -256,6 +257,7 @@ impl<'a> Context<'a> {
 /// order of `iamchain rules` and of `rules/README.md`.
 pub static ALL: &[&dyn Rule] = &[
     // syntax
+    &syntax::condition_type_mismatch::ConditionTypeMismatch,
     &syntax::duplicate_key::DuplicateKey,
     &syntax::duplicate_sid::DuplicateSid,
     &syntax::invalid_json::InvalidJson,
@@ -265,6 +267,10 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::invalid_yaml::InvalidYaml,
     &syntax::literal_wildcard_in_condition::LiteralWildcardInCondition,
     &syntax::policy_version::PolicyVersion,
+    &syntax::unknown_action::UnknownAction,
+    &syntax::unknown_condition_key::UnknownConditionKey,
+    &syntax::unknown_managed_policy::UnknownManagedPolicy,
+    &syntax::unknown_service::UnknownService,
     &syntax::unreadable_file::UnreadableFile,
     // permissions
     &permissions::admin_access::AdminAccess,
@@ -272,7 +278,10 @@ pub static ALL: &[&dyn Rule] = &[
     &permissions::not_action_allow::NotActionAllow,
     &permissions::not_resource_allow::NotResourceAllow,
     &permissions::pass_role_any_resource::PassRoleAnyResource,
+    &permissions::permissions_management_wildcard::PermissionsManagementWildcard,
+    &permissions::privilege_escalation::PrivilegeEscalation,
     &permissions::wildcard_action::WildcardAction,
+    &permissions::wildcard_resource::WildcardResource,
     // trust
     &trust::dangling_trust_principal::DanglingTrustPrincipal,
     &trust::not_principal_allow::NotPrincipalAllow,

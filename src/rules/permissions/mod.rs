@@ -8,7 +8,10 @@ pub mod assume_role_any_resource;
 pub mod not_action_allow;
 pub mod not_resource_allow;
 pub mod pass_role_any_resource;
+pub mod permissions_management_wildcard;
+pub mod privilege_escalation;
 pub mod wildcard_action;
+pub mod wildcard_resource;
 
 use crate::load::PolicyDoc;
 use crate::policy::Statement;

@@ -1,9 +1,14 @@
-//! `wildcard-action`: an Allow grants every action (`*`) or every action
-//! of a service (`s3:*`).
+//! `wildcard-action`: an Allow grants every action (`*`), every action of
+//! a service (`s3:*`), or a partial wildcard (`s3:Put*`, `iam:*Role*`)
+//! that expands to actions that change something. Partial wildcards that
+//! only read or list (`s3:Get*`, `ec2:Describe*`) are normal and not
+//! reported.
 
+use crate::catalog::is_wildcard;
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::{PolicyKind, Statement};
+use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
 use crate::rules::permissions::{grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -47,7 +52,34 @@ impl Rule for WildcardAction {
                 )
                 .label("every action of the service")
                 .help("list the actions this principal needs");
+            } else if is_wildcard(a) {
+                partial(a, action.span, cx);
             }
         }
     }
+}
+
+/// A partial wildcard: reported with what it expands to when that includes
+/// actions that change something, riskiest first.
+fn partial(pattern: &str, span: crate::source::Span, cx: &mut Context<'_>) {
+    let mut matched = expand(pattern);
+    if !matched.iter().any(|a| a.access().intersects(CHANGES)) {
+        return;
+    }
+    sort_riskiest(&mut matched);
+    let service = match pattern.split_once(':') {
+        Some((s, _)) if !is_wildcard(s) => format!("{} ", s.to_ascii_lowercase()),
+        _ => String::new(),
+    };
+    let n = matched.len();
+    cx.report(
+        span,
+        format!(
+            "`{pattern}` allows {}, including {}",
+            plural(n, &format!("{service}action"), &format!("{service}actions")),
+            list(&matched, 4)
+        ),
+    )
+    .label(format!("matches {}", plural(n, "action", "actions")))
+    .help("list the actions this principal needs; a wildcard also grants actions AWS adds later");
 }

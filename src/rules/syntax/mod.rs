@@ -2,6 +2,7 @@
 //! documents that do not fit the policy grammar, and mistakes the grammar
 //! allows but AWS silently resolves (duplicate keys, literal wildcards).
 
+pub mod condition_type_mismatch;
 pub mod duplicate_key;
 pub mod duplicate_sid;
 pub mod invalid_json;
@@ -11,4 +12,8 @@ pub mod invalid_template;
 pub mod invalid_yaml;
 pub mod literal_wildcard_in_condition;
 pub mod policy_version;
+pub mod unknown_action;
+pub mod unknown_condition_key;
+pub mod unknown_managed_policy;
+pub mod unknown_service;
 pub mod unreadable_file;

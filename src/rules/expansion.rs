@@ -1,0 +1,243 @@
+//! Catalog questions several rules ask of a statement: what its `Action` or
+//! `NotAction` expands to, which of those actions are the riskiest, and the
+//! nearest name for a did-you-mean.
+//!
+//! Rules stay thin; the catalog (`crate::catalog`) stays free of rule
+//! policy such as "which actions do we name first in a message".
+
+use crate::catalog::{self, AccessLevel, Action};
+use crate::policy::Element;
+
+/// Actions named first when a message lists examples, most dangerous
+/// first: the ones that hand out permissions or identities.
+const RISKIEST: &[&str] = &[
+    "iam:AttachRolePolicy",
+    "iam:PutRolePolicy",
+    "iam:CreatePolicyVersion",
+    "iam:UpdateAssumeRolePolicy",
+    "iam:PassRole",
+    "iam:AttachUserPolicy",
+    "iam:PutUserPolicy",
+    "iam:AttachGroupPolicy",
+    "iam:PutGroupPolicy",
+    "iam:SetDefaultPolicyVersion",
+    "iam:CreateAccessKey",
+    "iam:CreateLoginProfile",
+    "iam:UpdateLoginProfile",
+    "iam:AddUserToGroup",
+    "iam:DeleteRolePermissionsBoundary",
+    "iam:DeleteUserPermissionsBoundary",
+    "s3:PutBucketPolicy",
+    "s3:PutBucketAcl",
+    "s3:PutObjectAcl",
+    "s3:DeleteBucketPolicy",
+    "s3:PutBucketPublicAccessBlock",
+    "s3:PutAccountPublicAccessBlock",
+    "kms:PutKeyPolicy",
+    "kms:CreateGrant",
+    "lambda:AddPermission",
+    "lambda:UpdateFunctionCode",
+    "sts:AssumeRole",
+];
+
+/// Write-like levels: the ones that change something.
+pub(crate) const CHANGES: AccessLevel = AccessLevel::WRITE
+    .union(AccessLevel::PERMISSIONS_MANAGEMENT)
+    .union(AccessLevel::TAGGING);
+
+/// The actions one pattern expands to, in catalog order.
+pub(crate) fn expand(pattern: &str) -> Vec<Action> {
+    catalog::expand(pattern).collect()
+}
+
+/// The catalog actions an `Action` / `NotAction` element applies to, in
+/// catalog order without duplicates. For `NotAction` this is the
+/// complement of what it lists (and, beyond the catalog, every action AWS
+/// adds later — callers say so in their message).
+pub(crate) fn expand_element(element: &Element<String>) -> Vec<Action> {
+    let mut hit = vec![false; catalog::action_count()];
+    for item in &element.items {
+        for a in catalog::expand(&item.value) {
+            if let Some(slot) = hit.get_mut(a.index()) {
+                *slot = true;
+            }
+        }
+    }
+    hit.iter()
+        .enumerate()
+        .filter(|&(_, &h)| h != element.negated)
+        .filter_map(|(i, _)| Action::from_index(i))
+        .collect()
+}
+
+/// How risky an action is, for ordering (smaller is riskier): the curated
+/// list first, then Permissions management, then Write and Tagging, then
+/// the rest, each in catalog order.
+fn risk_key(a: Action) -> (usize, u8, usize) {
+    let curated = RISKIEST
+        .iter()
+        .position(|r| r.eq_ignore_ascii_case(a.full_name()))
+        .unwrap_or(usize::MAX);
+    let access = a.access();
+    let tier = if access.contains(AccessLevel::PERMISSIONS_MANAGEMENT) {
+        0
+    } else if access.intersects(AccessLevel::WRITE | AccessLevel::TAGGING) {
+        1
+    } else {
+        2
+    };
+    (curated, tier, a.index())
+}
+
+/// Sorts actions riskiest first.
+pub(crate) fn sort_riskiest(actions: &mut [Action]) {
+    actions.sort_by_cached_key(|&a| risk_key(a));
+}
+
+/// The first `n` names of `actions`, comma-separated, with `…` when there
+/// are more: `s3:PutBucketPolicy, s3:PutBucketAcl, s3:PutObjectAcl…`.
+pub(crate) fn list(actions: &[Action], n: usize) -> String {
+    let mut out = actions
+        .iter()
+        .take(n)
+        .map(|a| a.full_name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    if actions.len() > n {
+        out.push('…');
+    }
+    out
+}
+
+/// `1 action` / `3 actions`.
+pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+/// Case-insensitive optimal-string-alignment distance, or `None` beyond
+/// `limit`.
+pub(crate) fn distance(a: &str, b: &str, limit: usize) -> Option<usize> {
+    let a: Vec<u8> = a.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    let b: Vec<u8> = b.bytes().map(|c| c.to_ascii_lowercase()).collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
+    }
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0usize; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        if cur.iter().min().is_some_and(|&m| m > limit) {
+            return None;
+        }
+        std::mem::swap(&mut prev2, &mut prev);
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = prev[b.len()];
+    (d <= limit).then_some(d)
+}
+
+/// The candidate nearest to `wanted` within a few edits (1 for short
+/// names, up to 3 for long ones); ties go to the first candidate.
+pub(crate) fn closest<'a>(
+    wanted: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let limit = (wanted.len() / 4).clamp(1, 3);
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        let bound = best.map_or(limit, |(d, _)| d.saturating_sub(1));
+        if let Some(d) = distance(wanted, c, bound) {
+            best = Some((d, c));
+            if d == 0 {
+                break;
+            }
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::{Span, Spanned};
+
+    fn element(negated: bool, items: &[&str]) -> Element<String> {
+        Element {
+            negated,
+            key: Span::default(),
+            span: Span::default(),
+            items: items
+                .iter()
+                .map(|s| Spanned::new(s.to_string(), Span::default()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn partial_wildcards_and_case_variants_expand() {
+        let put = expand("s3:Put*");
+        assert!(put.len() > 30, "{}", put.len());
+        assert_eq!(put, expand("S3:put*"));
+        let roles = expand("iam:*Role*");
+        assert!(roles.iter().any(|a| a.full_name() == "iam:PassRole"));
+        assert!(
+            roles
+                .iter()
+                .any(|a| a.full_name() == "iam:AttachRolePolicy")
+        );
+        assert!(expand("s3:Gett*").is_empty());
+    }
+
+    #[test]
+    fn not_action_is_the_complement() {
+        let all = catalog::action_count();
+        let not_iam = expand_element(&element(true, &["iam:*"]));
+        assert_eq!(not_iam.len() + expand("iam:*").len(), all);
+        assert!(not_iam.iter().all(|a| a.service() != "iam"));
+        let both = expand_element(&element(false, &["s3:Get*", "s3:GetObject"]));
+        assert_eq!(both.len(), expand("s3:Get*").len());
+    }
+
+    #[test]
+    fn riskiest_first() {
+        let mut put = expand("s3:Put*");
+        sort_riskiest(&mut put);
+        assert_eq!(put[0].full_name(), "s3:PutBucketPolicy");
+        assert_eq!(put[1].full_name(), "s3:PutBucketAcl");
+        let mut iam = expand("iam:*");
+        sort_riskiest(&mut iam);
+        assert_eq!(
+            list(&iam, 3),
+            "iam:AttachRolePolicy, iam:PutRolePolicy, iam:CreatePolicyVersion…"
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        assert_eq!(
+            distance("aws:SourceAccout", "aws:SourceAccount", 3),
+            Some(1)
+        );
+        assert_eq!(
+            closest(
+                "aws:SourceAccout",
+                ["aws:SourceArn", "aws:SourceAccount"].into_iter()
+            ),
+            Some("aws:SourceAccount")
+        );
+        assert_eq!(closest("xyz", ["aws:SourceArn"].into_iter()), None);
+    }
+}

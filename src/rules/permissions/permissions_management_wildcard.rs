@@ -1,0 +1,91 @@
+//! `permissions-management-wildcard`: a wildcard (`iam:*`, `iam:*Policy*`,
+//! `s3:Put*`, `*`, or a `NotAction`) in an Allow expands to
+//! Permissions-management actions — the ones that grant or change
+//! permissions, and so let the holder give itself more.
+
+use crate::catalog::{AccessLevel, is_wildcard};
+use crate::diagnostic::Severity;
+use crate::load::PolicyDoc;
+use crate::policy::{PolicyKind, Statement};
+use crate::rules::expansion::{expand, expand_element, list, plural, sort_riskiest};
+use crate::rules::permissions::grants;
+use crate::rules::{Category, Context, Rule, RuleMeta};
+
+pub(crate) struct PermissionsManagementWildcard;
+
+static META: RuleMeta = RuleMeta {
+    name: "permissions-management-wildcard",
+    category: Category::Permissions,
+    default_severity: Severity::Error,
+    summary: "wildcard allows permissions-management actions",
+    docs: include_str!("../../../rules/permissions-management-wildcard.md"),
+};
+
+fn permissions_management(mut actions: Vec<crate::catalog::Action>) -> Vec<crate::catalog::Action> {
+    actions.retain(|a| a.access().contains(AccessLevel::PERMISSIONS_MANAGEMENT));
+    sort_riskiest(&mut actions);
+    actions
+}
+
+impl Rule for PermissionsManagementWildcard {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        if !grants(statement, policy) {
+            return;
+        }
+        let Some(element) = &statement.action else {
+            return;
+        };
+        let when = if statement.conditions.is_empty() {
+            ""
+        } else {
+            " whenever its conditions hold"
+        };
+        if element.negated {
+            let pm = permissions_management(expand_element(element));
+            if pm.is_empty() {
+                return;
+            }
+            cx.report(
+                element.key,
+                format!(
+                    "`NotAction` allows {}{when}, including {}",
+                    plural(
+                        pm.len(),
+                        "permissions-management action",
+                        "permissions-management actions"
+                    ),
+                    list(&pm, 5)
+                ),
+            )
+            .label("allows everything not listed")
+            .help("list the actions this principal needs with `Action` instead of excluding some");
+            return;
+        }
+        // `*` on `*` in an identity policy is admin-access's finding.
+        let admin = policy.policy.kind == PolicyKind::Identity && statement.has_any_resource();
+        for item in &element.items {
+            if !is_wildcard(&item.value) || (admin && item.value == "*") {
+                continue;
+            }
+            let pm = permissions_management(expand(&item.value));
+            if pm.is_empty() {
+                continue;
+            }
+            cx.report(
+                item.span,
+                format!(
+                    "`{}` allows {}{when}, including {}",
+                    item.value,
+                    plural(pm.len(), "permissions-management action", "permissions-management actions"),
+                    list(&pm, 5)
+                ),
+            )
+            .label("grants the right to change permissions")
+            .help("list the actions this principal needs; grant permissions-management actions only on the resources that need them");
+        }
+    }
+}

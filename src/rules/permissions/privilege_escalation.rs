@@ -1,0 +1,725 @@
+//! `privilege-escalation`: the identity policies one principal holds
+//! together — its own and its attached AWS managed policies — allow a known
+//! way to gain more privilege: rewriting a policy it holds, attaching or
+//! writing policies, taking over other users' credentials, or passing a
+//! role to a service that runs code the principal controls.
+//!
+//! The methods follow the catalogue cloudsplaining and PMapper popularised
+//! (Rhino Security Labs' list). Every action a method needs is decided with
+//! the policy evaluator, over *all* of the principal's policies at once, so
+//! a method split across statements and files is found, and an explicit
+//! Deny anywhere defuses it. An Allow whose conditions the analysis cannot
+//! decide still counts, and the message says "may"; the severity stays
+//! error, because a condition the analysis cannot see (a tag, a region) is
+//! rarely what stops an attacker who already holds the principal.
+
+use std::collections::BTreeSet;
+
+use crate::catalog::{self, Action, ResourceType};
+use crate::diagnostic::{Finding, Severity};
+use crate::load::PolicyDoc;
+use crate::policy::condition::{RequestContext, Tri};
+use crate::policy::eval::{self, Decision, Request, statement_applies};
+use crate::policy::{Statement, pattern};
+use crate::principals::{ManagedAttachment, PrincipalPolicies};
+use crate::rules::{Category, Context, Rule, RuleMeta};
+use crate::source::Span;
+
+pub(crate) struct PrivilegeEscalation;
+
+static META: RuleMeta = RuleMeta {
+    name: "privilege-escalation",
+    category: Category::Permissions,
+    default_severity: Severity::Error,
+    summary: "the principal's policies together allow a known privilege-escalation method",
+    docs: include_str!("../../../rules/privilege-escalation.md"),
+};
+
+/// A known escalation method.
+pub(crate) struct Method {
+    /// What the holder can do, after "allow" in the message.
+    pub(crate) does: &'static str,
+    /// Every step is needed; a step is any one of its actions.
+    pub(crate) steps: &'static [&'static [&'static str]],
+    /// For methods that pass a role: the service principal it is passed
+    /// to, the value of `iam:PassedToService` in that request.
+    pub(crate) passed_to: Option<&'static str>,
+    /// The method only works on *other* users: a resource scoped to the
+    /// caller's own user (`${aws:username}`) does not enable it.
+    pub(crate) others_only: bool,
+}
+
+const PASS_ROLE: &[&str] = &["iam:PassRole"];
+
+const fn m(does: &'static str, steps: &'static [&'static [&'static str]]) -> Method {
+    Method {
+        does,
+        steps,
+        passed_to: None,
+        others_only: false,
+    }
+}
+
+const fn pass(
+    does: &'static str,
+    steps: &'static [&'static [&'static str]],
+    service: &'static str,
+) -> Method {
+    Method {
+        does,
+        steps,
+        passed_to: Some(service),
+        others_only: false,
+    }
+}
+
+const fn others(does: &'static str, steps: &'static [&'static [&'static str]]) -> Method {
+    Method {
+        does,
+        steps,
+        passed_to: None,
+        others_only: true,
+    }
+}
+
+/// The methods, in the order findings are reported.
+pub(crate) static METHODS: &[Method] = &[
+    m(
+        "creating a new default version of a managed policy",
+        &[&["iam:CreatePolicyVersion"]],
+    ),
+    m(
+        "switching a managed policy to another, broader version",
+        &[&["iam:SetDefaultPolicyVersion"]],
+    ),
+    m(
+        "attaching any managed policy (AdministratorAccess) to a user",
+        &[&["iam:AttachUserPolicy"]],
+    ),
+    m(
+        "attaching any managed policy (AdministratorAccess) to a group",
+        &[&["iam:AttachGroupPolicy"]],
+    ),
+    m(
+        "attaching any managed policy (AdministratorAccess) to a role",
+        &[&["iam:AttachRolePolicy"]],
+    ),
+    m(
+        "writing an inline policy that grants anything to a user",
+        &[&["iam:PutUserPolicy"]],
+    ),
+    m(
+        "writing an inline policy that grants anything to a group",
+        &[&["iam:PutGroupPolicy"]],
+    ),
+    m(
+        "writing an inline policy that grants anything to a role",
+        &[&["iam:PutRolePolicy"]],
+    ),
+    m(
+        "rewriting a role's trust policy and assuming the role",
+        &[&["iam:UpdateAssumeRolePolicy"], &["sts:AssumeRole"]],
+    ),
+    m(
+        "adding a user to a more privileged group",
+        &[&["iam:AddUserToGroup"]],
+    ),
+    others(
+        "creating access keys for other users and acting as them",
+        &[&["iam:CreateAccessKey"]],
+    ),
+    others(
+        "setting a console password for other users and signing in as them",
+        &[&["iam:CreateLoginProfile"]],
+    ),
+    others(
+        "changing other users' console passwords and signing in as them",
+        &[&["iam:UpdateLoginProfile"]],
+    ),
+    pass(
+        "passing a role to a new EC2 instance and using its credentials",
+        &[PASS_ROLE, &["ec2:RunInstances", "ec2:RequestSpotInstances"]],
+        "ec2.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new Lambda function and running it",
+        &[
+            PASS_ROLE,
+            &["lambda:CreateFunction"],
+            &[
+                "lambda:InvokeFunction",
+                "lambda:CreateEventSourceMapping",
+                "lambda:AddPermission",
+            ],
+        ],
+        "lambda.amazonaws.com",
+    ),
+    m(
+        "replacing a Lambda function's code, which runs with the function's role",
+        &[&["lambda:UpdateFunctionCode"]],
+    ),
+    pass(
+        "passing a role to a new Glue development endpoint and logging in to it",
+        &[PASS_ROLE, &["glue:CreateDevEndpoint"]],
+        "glue.amazonaws.com",
+    ),
+    m(
+        "adding an SSH key to a Glue development endpoint and using its role",
+        &[&["glue:UpdateDevEndpoint"]],
+    ),
+    pass(
+        "passing a role to a new Glue job and running it",
+        &[PASS_ROLE, &["glue:CreateJob"], &["glue:StartJobRun"]],
+        "glue.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new CloudFormation stack that creates anything",
+        &[PASS_ROLE, &["cloudformation:CreateStack"]],
+        "cloudformation.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new CodeBuild project and running a build",
+        &[
+            PASS_ROLE,
+            &["codebuild:CreateProject"],
+            &["codebuild:StartBuild", "codebuild:StartBuildBatch"],
+        ],
+        "codebuild.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new SageMaker notebook, training or processing job",
+        &[
+            PASS_ROLE,
+            &[
+                "sagemaker:CreateNotebookInstance",
+                "sagemaker:CreateTrainingJob",
+                "sagemaker:CreateProcessingJob",
+            ],
+        ],
+        "sagemaker.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new ECS task definition and running it",
+        &[
+            PASS_ROLE,
+            &["ecs:RegisterTaskDefinition"],
+            &["ecs:RunTask", "ecs:StartTask", "ecs:CreateService"],
+        ],
+        "ecs-tasks.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new Data Pipeline and activating it",
+        &[
+            PASS_ROLE,
+            &["datapipeline:CreatePipeline"],
+            &["datapipeline:PutPipelineDefinition"],
+            &["datapipeline:ActivatePipeline"],
+        ],
+        "datapipeline.amazonaws.com",
+    ),
+    pass(
+        "passing a role to a new App Runner service",
+        &[PASS_ROLE, &["apprunner:CreateService"]],
+        "tasks.apprunner.amazonaws.com",
+    ),
+    m(
+        "running commands on EC2 instances and using their roles",
+        &[&["ssm:SendCommand"]],
+    ),
+    m(
+        "opening a shell on EC2 instances and using their roles",
+        &[&["ssm:StartSession"]],
+    ),
+];
+
+/// Resource types that name what an escalation acts on, preferred over the
+/// action's other types (`ssm:SendCommand` requires a `document` but
+/// escalates through the `instance`).
+const PREFERRED_TYPES: &[&str] = &["role", "user", "policy", "instance", "function", "group"];
+
+/// The resource type an escalation step is decided on.
+pub(crate) fn target_type(action: Action) -> Option<ResourceType> {
+    let types: Vec<ResourceType> = action.resource_types().collect();
+    PREFERRED_TYPES
+        .iter()
+        .find_map(|p| {
+            types
+                .iter()
+                .find(|t| t.name() == *p && t.service() == action.service())
+                .copied()
+        })
+        .or_else(|| types.iter().find(|t| t.required()).copied())
+        .or_else(|| types.first().copied())
+}
+
+/// A resource ARN standing for "every resource of this type": the ARN
+/// format with `aws` as partition and `*` for every other placeholder
+/// (`arn:aws:iam::*:role/*`). A policy resource that covers it covers
+/// every such resource; one that does not is asked about by name.
+pub(crate) fn any_resource_of(ty: ResourceType) -> String {
+    let mut out = String::new();
+    let mut rest = ty.arn_format();
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}').unwrap_or(after.len());
+        out.push_str(if &after[..end] == "Partition" {
+            "aws"
+        } else {
+            "*"
+        });
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether two resource patterns can match a common ARN, compared part by
+/// part (`arn:partition:service:region:account:resource`), so that the
+/// account's `*` does not swallow the resource type.
+fn arn_overlaps(a: &str, b: &str) -> bool {
+    let pa: Vec<&str> = a.splitn(6, ':').collect();
+    let pb: Vec<&str> = b.splitn(6, ':').collect();
+    if pa.len() != 6 || pb.len() != 6 {
+        return overlaps(a.as_bytes(), b.as_bytes());
+    }
+    pa.iter()
+        .zip(&pb)
+        .all(|(x, y)| overlaps(x.as_bytes(), y.as_bytes()))
+}
+
+/// Whether two IAM wildcard patterns (`*`, `?`) can match a common string.
+fn overlaps(a: &[u8], b: &[u8]) -> bool {
+    // reach[i][j]: the prefixes a[..i] and b[..j] can match a common string.
+    let mut reach = vec![vec![false; b.len() + 1]; a.len() + 1];
+    reach[0][0] = true;
+    for i in 0..=a.len() {
+        for j in 0..=b.len() {
+            if !reach[i][j] {
+                continue;
+            }
+            let (ca, cb) = (a.get(i), b.get(j));
+            if ca == Some(&b'*') {
+                reach[i + 1][j] = true;
+                if j < b.len() {
+                    reach[i][j + 1] = true;
+                }
+            }
+            if cb == Some(&b'*') {
+                reach[i][j + 1] = true;
+                if i < a.len() {
+                    reach[i + 1][j] = true;
+                }
+            }
+            if let (Some(&x), Some(&y)) = (ca, cb)
+                && (x == y || x == b'?' || y == b'?')
+            {
+                reach[i + 1][j + 1] = true;
+            }
+        }
+    }
+    reach[a.len()][b.len()]
+}
+
+/// One of the principal's policies, and the attachment it came through.
+struct Held<'a> {
+    policy: &'a PolicyDoc,
+    attachment: Option<&'a ManagedAttachment>,
+}
+
+/// A statement that contributes an action, as a label.
+#[derive(Clone)]
+struct Contribution {
+    span: Span,
+    message: String,
+}
+
+/// What the policies grant of one action.
+struct Grant {
+    /// Allowed for certain (not only under undecidable conditions).
+    certain: bool,
+    /// The Allow statements that grant it.
+    by: Vec<Contribution>,
+    /// The specific resources it is granted on, when not on every resource
+    /// of its type.
+    only_on: Vec<String>,
+}
+
+fn contribution(
+    held: &Held<'_>,
+    statement: &Statement,
+    action: Action,
+    resource: &str,
+) -> Contribution {
+    let on = if resource == "*" {
+        String::new()
+    } else {
+        format!(" on `{resource}`")
+    };
+    if let Some(att) = held.attachment {
+        let name = att.arn.rsplit('/').next().unwrap_or(&att.arn);
+        return Contribution {
+            span: att.span,
+            message: format!("attached `{name}` allows {action}{on}"),
+        };
+    }
+    let span = match &statement.action {
+        Some(e) if e.negated => e.key,
+        Some(e) => e
+            .items
+            .iter()
+            .find(|i| pattern::matches_ignore_case(&i.value, action.full_name()))
+            .map_or(e.key, |i| i.span),
+        None => statement.span,
+    };
+    Contribution {
+        span,
+        message: format!("{} allows {action}{on}", statement.label()),
+    }
+}
+
+/// The statements of the principal's policies that can apply to one
+/// action (those whose `Action`/`NotAction` covers it), with the index of
+/// the policy they are in. Built once per principal, so that a principal
+/// with a huge policy is scanned once rather than once per method.
+type Relevant<'a> = Vec<(usize, &'a Statement)>;
+
+/// Whether an `Action`/`NotAction` element covers a catalog action; the
+/// same answer as `eval::action_applies`, without allocating.
+fn covers_action(statement: &Statement, action: Action) -> bool {
+    let Some(element) = &statement.action else {
+        return false;
+    };
+    let listed = element.items.iter().any(|i| {
+        // Most items name another service: compare prefixes before globbing.
+        let service = i.value.split_once(':').map_or("*", |(s, _)| s);
+        if !catalog::is_wildcard(service) && !service.eq_ignore_ascii_case(action.service()) {
+            false
+        } else if catalog::is_wildcard(&i.value) {
+            action.matches(&i.value)
+        } else {
+            i.value.eq_ignore_ascii_case(action.full_name())
+        }
+    });
+    listed != element.negated
+}
+
+/// For every action the methods use, the statements that can apply to it.
+fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
+    let mut actions: Vec<Action> = METHODS
+        .iter()
+        .flat_map(|m| m.steps.iter().flat_map(|s| s.iter()))
+        .filter_map(|name| catalog::action(name))
+        .collect();
+    actions.sort();
+    actions.dedup();
+    let mut out: Vec<(Action, Relevant<'a>)> =
+        actions.into_iter().map(|a| (a, Vec::new())).collect();
+    for (i, h) in held.iter().enumerate() {
+        let policy: &'a PolicyDoc = h.policy;
+        for s in &policy.policy.statements {
+            for (a, list) in out.iter_mut() {
+                if covers_action(s, *a) {
+                    list.push((i, s));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn relevant<'i, 'a>(
+    index: &'i [(Action, Relevant<'a>)],
+    action: Action,
+) -> &'i [(usize, &'a Statement)] {
+    index
+        .iter()
+        .find(|(a, _)| *a == action)
+        .map_or(&[][..], |(_, l)| l.as_slice())
+}
+
+/// Decide one action over every policy the principal holds.
+fn grant(
+    held: &[Held<'_>],
+    statements: &[(usize, &Statement)],
+    action: Action,
+    method: &Method,
+) -> Option<Grant> {
+    let generic = if action.accepts_only_star() {
+        "*".to_string()
+    } else {
+        target_type(action).map_or_else(|| "*".to_string(), any_resource_of)
+    };
+    // Ask about every resource of the type, and about each narrower
+    // resource an Allow names: a statement scoped to some roles still
+    // enables the escalation on those.
+    let mut candidates = vec![generic.clone()];
+    if generic != "*" {
+        for (_, s) in statements.iter().filter(|(_, s)| s.is_allow()) {
+            for r in s.resources() {
+                let self_only = r.value.contains("${aws:username}");
+                if (method.others_only && self_only)
+                    || pattern::matches(&r.value, &generic)
+                    || !arn_overlaps(&r.value, &generic)
+                    || candidates.contains(&r.value)
+                {
+                    continue;
+                }
+                candidates.push(r.value.clone());
+            }
+        }
+    }
+    let mut context = RequestContext::new();
+    if let Some(service) = method.passed_to
+        && action.full_name() == "iam:PassRole"
+    {
+        context = context.with("iam:PassedToService", service);
+    }
+    let mut result: Option<Grant> = None;
+    for resource in &candidates {
+        let request = Request {
+            action: action.full_name(),
+            resource,
+            caller: None,
+            context: &context,
+        };
+        let decision = eval::evaluate_statements(statements.iter().map(|&(_, s)| s), &request);
+        if !matches!(decision, Decision::Allowed | Decision::Conditional) {
+            continue;
+        }
+        let shown = if *resource == generic {
+            "*"
+        } else {
+            resource.as_str()
+        };
+        let by: Vec<Contribution> = statements
+            .iter()
+            .filter(|(_, s)| s.is_allow() && statement_applies(s, &request) != Tri::False)
+            .filter_map(|&(i, s)| held.get(i).map(|h| contribution(h, s, action, shown)))
+            .collect();
+        let g = result.get_or_insert(Grant {
+            certain: false,
+            by: Vec::new(),
+            only_on: Vec::new(),
+        });
+        g.certain |= decision == Decision::Allowed;
+        g.by.extend(by);
+        if *resource != generic {
+            g.only_on.push(resource.clone());
+        }
+        if *resource == generic {
+            // Every resource of the type: narrower ones add nothing.
+            g.only_on.clear();
+            break;
+        }
+    }
+    result
+}
+
+/// Whether the principal holds `*` on `*` without a condition (and no
+/// Deny takes the IAM actions back), and through which policy.
+fn administrator<'h, 'a>(
+    held: &'h [Held<'a>],
+    index: &[(Action, Relevant<'a>)],
+) -> Option<&'h Held<'a>> {
+    let source = held.iter().find(|h| {
+        h.policy.policy.statements.iter().any(|s| {
+            s.is_allow()
+                && s.conditions.is_empty()
+                && s.actions().iter().any(|a| a.value == "*")
+                && s.has_any_resource()
+        })
+    })?;
+    let context = RequestContext::new();
+    let allowed = |name: &str, resource: &str| {
+        let Some(action) = catalog::action(name) else {
+            return false;
+        };
+        let request = Request {
+            action: action.full_name(),
+            resource,
+            caller: None,
+            context: &context,
+        };
+        let statements = relevant(index, action);
+        eval::evaluate_statements(statements.iter().map(|&(_, s)| s), &request) == Decision::Allowed
+    };
+    let still_admin = allowed("iam:AttachRolePolicy", "arn:aws:iam::*:role/*")
+        && allowed("iam:CreatePolicyVersion", "arn:aws:iam::*:policy/*")
+        && allowed("iam:PassRole", "arn:aws:iam::*:role/*");
+    still_admin.then_some(source)
+}
+
+impl Rule for PrivilegeEscalation {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check_principal(&self, principal: &PrincipalPolicies<'_>, cx: &mut Context<'_>) {
+        let held: Vec<Held<'_>> = principal
+            .policies
+            .iter()
+            .map(|&policy| Held {
+                policy,
+                attachment: None,
+            })
+            .chain(principal.managed.iter().map(|&m| Held {
+                policy: &m.policy,
+                attachment: Some(m),
+            }))
+            .collect();
+        // Administrator access is a superset of every method: one finding,
+        // not thirty. Granted by an own policy it is `admin-access`'s
+        // finding; granted by an attached managed policy (which
+        // `admin-access` does not see) it is reported here once.
+        let index = index(&held);
+        if let Some(admin) = administrator(&held, &index) {
+            if let Some(att) = admin.attachment {
+                let name = att.arn.rsplit('/').next().unwrap_or(&att.arn);
+                cx.report(
+                    att.span,
+                    format!("attached `{name}` already gives this principal administrator access"),
+                )
+                .label("every action on every resource")
+                .help("attach policies that grant only what this principal needs");
+            }
+            return;
+        }
+        for method in METHODS {
+            report_method(&held, &index, method, cx);
+        }
+    }
+}
+
+fn report_method(
+    held: &[Held<'_>],
+    index: &[(Action, Relevant<'_>)],
+    method: &Method,
+    cx: &mut Context<'_>,
+) {
+    let mut steps: Vec<(Action, Grant)> = Vec::new();
+    for step in method.steps {
+        let found = step.iter().find_map(|name| {
+            let action = catalog::action(name)?;
+            grant(held, relevant(index, action), action, method).map(|g| (action, g))
+        });
+        match found {
+            Some(s) => steps.push(s),
+            None => return,
+        }
+    }
+    let certain = steps.iter().all(|(_, g)| g.certain);
+    let Some((first, first_grant)) = steps.first() else {
+        return;
+    };
+    let Some(primary) = first_grant.by.first().cloned() else {
+        return;
+    };
+    let names: Vec<&str> = steps.iter().map(|(a, _)| a.full_name()).collect();
+    let verb = if certain {
+        "allow"
+    } else {
+        "may allow (depending on conditions)"
+    };
+    let scope = if first_grant.only_on.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " on {}",
+            first_grant
+                .only_on
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    let message = format!(
+        "this principal's policies together {verb} privilege escalation by {} ({}){scope}",
+        method.does,
+        names.join(" + ")
+    );
+    let mut seen: BTreeSet<(u32, u32, u32)> = BTreeSet::new();
+    seen.insert(key(primary.span));
+    let finding: &mut Finding = cx
+        .report(primary.span, message)
+        .label(primary.message.clone());
+    for (_, g) in &steps {
+        for c in &g.by {
+            if seen.insert(key(c.span)) {
+                finding.related(c.span, c.message.clone());
+            }
+        }
+    }
+    let help = if method.passed_to.is_some() {
+        format!(
+            "scope `iam:PassRole` to the roles this principal must pass, with an `iam:PassedToService` condition, or remove `{}`",
+            names.get(1).copied().unwrap_or(first.full_name())
+        )
+    } else {
+        format!(
+            "remove `{}`, or scope it to resources that grant no more than this principal already has",
+            first.full_name()
+        )
+    };
+    finding.help(help);
+}
+
+fn key(span: Span) -> (u32, u32, u32) {
+    (span.source.0, span.start, span.end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_names_real_actions_with_a_target() {
+        for m in METHODS {
+            for step in m.steps {
+                for name in *step {
+                    let a =
+                        catalog::action(name).unwrap_or_else(|| panic!("{name} not in catalog"));
+                    assert_eq!(a.full_name(), *name, "canonical spelling");
+                    if !a.accepts_only_star() {
+                        assert!(target_type(a).is_some(), "{name}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn targets_and_generic_resources() {
+        let target = |n: &str| {
+            catalog::action(n)
+                .and_then(target_type)
+                .map(any_resource_of)
+                .unwrap_or_default()
+        };
+        assert_eq!(target("iam:PassRole"), "arn:aws:iam::*:role/*");
+        assert_eq!(target("iam:CreateAccessKey"), "arn:aws:iam::*:user/*");
+        assert_eq!(target("iam:CreatePolicyVersion"), "arn:aws:iam::*:policy/*");
+        assert_eq!(
+            target("lambda:CreateFunction"),
+            "arn:aws:lambda:*:*:function:*"
+        );
+        assert_eq!(target("ssm:SendCommand"), "arn:aws:ec2:*:*:instance/*");
+        assert_eq!(target("ec2:RunInstances"), "arn:aws:ec2:*:*:instance/*");
+    }
+
+    #[test]
+    fn pattern_overlap() {
+        let o = |a: &str, b: &str| arn_overlaps(a, b);
+        assert!(o("arn:aws:iam::123:role/app-*", "arn:aws:iam::*:role/*"));
+        assert!(o("arn:aws:iam::123:*", "arn:aws:iam::*:role/*"));
+        assert!(o("*", "arn:aws:iam::*:role/*"));
+        assert!(!o("arn:aws:s3:::bucket/*", "arn:aws:iam::*:role/*"));
+        assert!(!o("arn:aws:iam::123:user/*", "arn:aws:iam::*:role/*"));
+        assert!(o("a?c", "abc"));
+        assert!(overlaps(
+            b"arn:aws:iam::123:user/*",
+            b"arn:aws:iam::*:role/*"
+        ));
+    }
+}
