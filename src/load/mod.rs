@@ -156,6 +156,11 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
             continue;
         }
         let found = policy_file::policies_in(hint, text, root);
+        if let Some(mut principal) = found.principal {
+            // The trust index is relative to this tree's policies.
+            principal.trust = principal.trust.map(|i| i + doc.policies.len());
+            doc.principals.push(principal);
+        }
         doc.policies.extend(found.policies);
         doc.embedded.extend(found.embedded);
         doc.errors.extend(found.errors);

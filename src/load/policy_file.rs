@@ -8,12 +8,19 @@
 //! statement naming a `Principal` with only `sts:` actions is a trust
 //! policy, with other actions a resource policy; no principal, an identity
 //! policy).
+//!
+//! `aws iam get-role` output also defines the role itself (name, ARN,
+//! account, `MaxSessionDuration`), so it takes part in the principal graph
+//! like a role from an account export.
 
 use std::path::Path;
 
 use crate::load::tree::Node;
 use crate::load::{LoadError, LoadErrorKind, PolicyDoc, json};
+use crate::model::{IamPrincipal, PrincipalKind};
+use crate::policy::arn::Arn;
 use crate::policy::document::{self, PolicyKind};
+use crate::source::Spanned;
 
 /// What one loaded tree holds.
 #[derive(Default)]
@@ -24,6 +31,9 @@ pub struct Found {
     pub embedded: Vec<Node>,
     /// Embedded documents that did not parse.
     pub errors: Vec<LoadError>,
+    /// The role an `aws iam get-role` output describes; its `trust` indexes
+    /// `policies` above (the caller re-bases it).
+    pub principal: Option<IamPrincipal>,
 }
 
 /// The policies in a loaded tree from `path`.
@@ -42,12 +52,20 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
         found.policies.push(build(root, PolicyKind::Identity));
         return found;
     }
-    // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}
-    if let Some(doc) = root
-        .get("Role")
-        .and_then(|r| r.get("AssumeRolePolicyDocument"))
-    {
-        push_embedded(&mut found, text, doc, PolicyKind::Trust);
+    // `aws iam get-role`: {"Role": {"RoleName": …, "Arn": …,
+    // "MaxSessionDuration": …, "AssumeRolePolicyDocument": …}}
+    if let Some(role) = root.get("Role") {
+        let trust = role.get("AssumeRolePolicyDocument").and_then(|doc| {
+            let before = found.policies.len();
+            push_embedded(&mut found, text, doc, PolicyKind::Trust);
+            (found.policies.len() > before).then_some(before)
+        });
+        found.principal = get_role_principal(role, trust);
+        if let Some(p) = &found.principal
+            && let Some(i) = p.trust
+        {
+            found.policies[i].account = p.account.clone();
+        }
     }
     // `aws iam get-policy-version`: {"PolicyVersion": {"Document": …}}
     if let Some(doc) = root.get("PolicyVersion").and_then(|r| r.get("Document")) {
@@ -72,6 +90,46 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
         push_embedded(&mut found, text, content, kind);
     }
     found
+}
+
+/// The role an `aws iam get-role` output describes: its name, ARN, path,
+/// account (from the ARN) and `MaxSessionDuration`. The output holds no
+/// permissions (those are `list-role-policies` / `list-attached-role-policies`),
+/// so the principal holds no identity policies. `None` without a `RoleName`.
+fn get_role_principal(role: &Node, trust: Option<usize>) -> Option<IamPrincipal> {
+    let name_node = role.get("RoleName")?;
+    let name = Spanned::new(name_node.as_str()?.to_string(), name_node.span);
+    let arn = role.get("Arn").and_then(Node::as_str).map(str::to_string);
+    let account = arn
+        .as_deref()
+        .and_then(Arn::parse)
+        .map(|a| a.account.to_string())
+        .filter(|a| !a.is_empty());
+    let max_session_duration = role.get("MaxSessionDuration").and_then(|m| {
+        let text = m.as_scalar_text()?;
+        let seconds = text.parse::<u32>().ok()?;
+        Some(Spanned::new(seconds, m.span))
+    });
+    Some(IamPrincipal {
+        kind: PrincipalKind::Role,
+        name,
+        arn,
+        account,
+        path: role
+            .get("Path")
+            .and_then(Node::as_str)
+            .unwrap_or("/")
+            .to_string(),
+        trust,
+        policies: Vec::new(),
+        managed: Vec::new(),
+        boundary: None,
+        max_session_duration,
+        groups: Vec::new(),
+        span: role.span,
+        origin: None,
+        last_used: None,
+    })
 }
 
 /// Managed policies attached to a principal, from `aws iam
@@ -209,4 +267,45 @@ fn kind_from_path(path: &Path) -> Option<PolicyKind> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::load::load_document;
+    use crate::model::PrincipalKind;
+    use crate::policy::PolicyKind;
+    use crate::source::SourceId;
+
+    #[test]
+    fn get_role_output_defines_the_role_with_its_session_duration() {
+        let text = r#"{"Role": {"Path": "/deploy/", "RoleName": "Long", "RoleId": "AROAEXAMPLEEXAMPLE01",
+  "Arn": "arn:aws:iam::333333333333:role/deploy/Long", "MaxSessionDuration": 43200,
+  "AssumeRolePolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111111111111:role/L\"},\"Action\":\"sts:AssumeRole\"}]}"}}"#;
+        let doc = load_document(Path::new("r.json"), Path::new("r.json"), text, SourceId(0));
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let [role] = &doc.principals[..] else {
+            panic!("one principal: {:?}", doc.principals)
+        };
+        assert_eq!(role.kind, PrincipalKind::Role);
+        assert_eq!(role.name.value, "Long");
+        assert_eq!(role.path, "/deploy/");
+        assert_eq!(role.account.as_deref(), Some("333333333333"));
+        let max = role.max_session_duration.as_ref().expect("duration");
+        assert_eq!(max.value, 43200);
+        assert_eq!(&text[max.span.start as usize..max.span.end as usize], "43200");
+        let trust = &doc.policies[role.trust.expect("trust")];
+        assert_eq!(trust.policy.kind, PolicyKind::Trust);
+        assert_eq!(trust.account.as_deref(), Some("333333333333"));
+        assert!(role.policies.is_empty());
+    }
+
+    #[test]
+    fn get_role_output_without_a_name_defines_no_role() {
+        let text = r#"{"Role": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}"#;
+        let doc = load_document(Path::new("r.json"), Path::new("r.json"), text, SourceId(0));
+        assert!(doc.principals.is_empty());
+        assert_eq!(doc.policies.len(), 1);
+    }
 }

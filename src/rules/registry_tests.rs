@@ -1,7 +1,9 @@
 //! The registry and the rule pages agree: names are unique, kebab-case and
 //! sorted; summaries follow the message conventions; every page has the
 //! standard headings; the examples on each page are executed (`Example`
-//! must fire, `Use instead` must not); `rules/README.md` is generated.
+//! must fire, `Use instead` must not; a section's ```yaml .iamchain.yaml
+//! block is the configuration its examples run with); `rules/README.md` is
+//! generated.
 
 use std::path::{Path, PathBuf};
 
@@ -117,6 +119,8 @@ fn every_page_belongs_to_a_rule() {
 /// Code blocks under a heading: (file name from the fence's info string, text).
 /// A fence may name the file it stands for (```json trust-policy.json), which
 /// tells iamchain where the document is used; the default is `example.json`.
+/// A block named `.iamchain.yaml` is not an example but the configuration
+/// the section's examples run with (see [`section`]).
 fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
     let Some(start) = docs.find(heading) else {
         return Vec::new();
@@ -146,24 +150,66 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
 /// Rules about a file's bytes, whose pages show examples as text only.
 const BYTE_LEVEL_RULES: &[&str] = &["unreadable-file"];
 
+/// A section's examples and the `.iamchain.yaml` block it gives, if any.
+/// Chain rules that reason from declared intent (`launchers:`) show it this
+/// way: the block is the configuration for every example of that section.
+fn section<'a>(docs: &'a str, heading: &str) -> (Vec<(PathBuf, &'a str)>, Option<&'a str>) {
+    let mut config = None;
+    let mut examples = Vec::new();
+    for (path, text) in blocks(docs, heading) {
+        if path == Path::new(crate::config::FILE_NAME) {
+            config = Some(text);
+        } else {
+            examples.push((path, text));
+        }
+    }
+    (examples, config)
+}
+
+/// Whether `rule` reports on one example file, run with the section's
+/// configuration (only `rule` selected). With a configuration the example is
+/// written to a temporary directory beside it and linted like a fixture, so
+/// spans into the configuration resolve as they do on the command line.
+fn fires(rule: &str, path: &Path, text: &str, config_text: Option<&str>) -> bool {
+    let select = Some(vec![rule.to_string()]);
+    let run = match config_text {
+        None => {
+            let config = Config {
+                select,
+                ..Config::default()
+            };
+            engine::run_texts(vec![(path.to_path_buf(), text.to_string())], &config)
+        }
+        Some(config_text) => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let config_path = dir.path().join(crate::config::FILE_NAME);
+            std::fs::write(&config_path, config_text).expect("write config");
+            std::fs::write(dir.path().join(path), text).expect("write example");
+            let mut sources = crate::source::SourceMap::new();
+            let mut config = crate::config::load(&config_path, &mut sources)
+                .unwrap_or_else(|e| panic!("rules/{rule}.md: .iamchain.yaml: {e}"));
+            config.select = select;
+            let (candidates, errors) =
+                crate::discover::discover(&[dir.path().to_path_buf()], &config).expect("discover");
+            engine::run(&candidates, &errors, &config, sources)
+        }
+    };
+    run.report.findings.iter().any(|f| f.rule == rule)
+}
+
 #[test]
 fn page_examples_fire_and_fixes_do_not() {
     let mut failures = Vec::new();
     for r in ALL {
         let m = r.meta();
-        let config = Config {
-            select: Some(vec![m.name.to_string()]),
-            ..Config::default()
-        };
-        let examples = blocks(m.docs, "## Example");
+        let (examples, config) = section(m.docs, "## Example");
         // Bytes that are not text (invalid UTF-8, UTF-16) cannot be shown in
         // a Markdown code block; this rule's fixtures hold its examples.
         if examples.is_empty() && !BYTE_LEVEL_RULES.contains(&m.name) {
             failures.push(format!("rules/{}.md: no example block", m.name));
         }
         for (path, text) in examples {
-            let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
-            if !run.report.findings.iter().any(|f| f.rule == m.name) {
+            if !fires(m.name, &path, text, config) {
                 failures.push(format!(
                     "rules/{}.md: Example {} does not fire",
                     m.name,
@@ -171,9 +217,9 @@ fn page_examples_fire_and_fixes_do_not() {
                 ));
             }
         }
-        for (path, text) in blocks(m.docs, "## Use instead") {
-            let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
-            if run.report.findings.iter().any(|f| f.rule == m.name) {
+        let (fixes, config) = section(m.docs, "## Use instead");
+        for (path, text) in fixes {
+            if fires(m.name, &path, text, config) {
                 failures.push(format!(
                     "rules/{}.md: Use instead {} fires",
                     m.name,
