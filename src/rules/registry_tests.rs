@@ -1,9 +1,18 @@
 //! The registry and the rule pages agree: names are unique, kebab-case and
 //! sorted; summaries follow the message conventions; every page has the
 //! standard headings; the examples on each page are executed (`Example`
-//! must fire, `Use instead` must not; a section's ```yaml .iamchain.yaml
-//! block is the configuration its examples run with); `rules/README.md` is
-//! generated.
+//! must fire, `Use instead` must not); `rules/README.md` is generated.
+//!
+//! Each example block runs as one file. Chain rules read several files
+//! together, so a section may also give *context*, which every example of
+//! that section runs with and which is not an example itself:
+//!
+//! - a ```` ```yaml .iamchain.yaml ```` block is the configuration (declared
+//!   `launchers:`, accounts);
+//! - a block whose info string ends in `context` (```` ```json
+//!   dev-exports.json context ````) is another input file beside each
+//!   example, e.g. the account export that defines the caller of a role
+//!   given as `aws iam get-role` output.
 
 use std::path::{Path, PathBuf};
 
@@ -119,9 +128,10 @@ fn every_page_belongs_to_a_rule() {
 /// Code blocks under a heading: (file name from the fence's info string, text).
 /// A fence may name the file it stands for (```json trust-policy.json), which
 /// tells iamchain where the document is used; the default is `example.json`.
-/// A block named `.iamchain.yaml` is not an example but the configuration
-/// the section's examples run with (see [`section`]).
-fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
+/// A block named `.iamchain.yaml`, or marked `context` after its name, is
+/// not an example but context for the section's examples (see [`section`]);
+/// the flag says which.
+fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str, bool)> {
     let Some(start) = docs.find(heading) else {
         return Vec::new();
     };
@@ -140,7 +150,8 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
                 .get(1)
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| format!("example.{}", info[0]));
-            out.push((PathBuf::from(name), &body[..close]));
+            let context = name == crate::config::FILE_NAME || info.get(2) == Some(&"context");
+            out.push((PathBuf::from(name), &body[..close], context));
         }
         rest = &body[close + 3..];
     }
@@ -150,41 +161,58 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
 /// Rules about a file's bytes, whose pages show examples as text only.
 const BYTE_LEVEL_RULES: &[&str] = &["unreadable-file"];
 
-/// A section's examples and the `.iamchain.yaml` block it gives, if any.
-/// Chain rules that reason from declared intent (`launchers:`) show it this
-/// way: the block is the configuration for every example of that section.
-fn section<'a>(docs: &'a str, heading: &str) -> (Vec<(PathBuf, &'a str)>, Option<&'a str>) {
-    let mut config = None;
+/// What a section gives besides its examples: the `.iamchain.yaml` block
+/// and the context files, each run with every example of the section.
+#[derive(Default)]
+struct Context<'a> {
+    config: Option<&'a str>,
+    files: Vec<(PathBuf, &'a str)>,
+}
+
+/// A section's examples and its context.
+fn section<'a>(docs: &'a str, heading: &str) -> (Vec<(PathBuf, &'a str)>, Context<'a>) {
+    let mut context = Context::default();
     let mut examples = Vec::new();
-    for (path, text) in blocks(docs, heading) {
+    for (path, text, is_context) in blocks(docs, heading) {
         if path == Path::new(crate::config::FILE_NAME) {
-            config = Some(text);
+            context.config = Some(text);
+        } else if is_context {
+            context.files.push((path, text));
         } else {
             examples.push((path, text));
         }
     }
-    (examples, config)
+    (examples, context)
 }
 
-/// Whether `rule` reports on one example file, run with the section's
-/// configuration (only `rule` selected). With a configuration the example is
-/// written to a temporary directory beside it and linted like a fixture, so
-/// spans into the configuration resolve as they do on the command line.
-fn fires(rule: &str, path: &Path, text: &str, config_text: Option<&str>) -> bool {
+/// Whether `rule` reports on one example file, run together with the
+/// section's context files and configuration (only `rule` selected). With a
+/// configuration the files are written to a temporary directory and linted
+/// like a fixture, so spans into the configuration resolve as they do on the
+/// command line.
+fn fires(rule: &str, path: &Path, text: &str, context: &Context<'_>) -> bool {
     let select = Some(vec![rule.to_string()]);
-    let run = match config_text {
+    let mut files: Vec<(PathBuf, String)> = context
+        .files
+        .iter()
+        .map(|(p, t)| (p.clone(), t.to_string()))
+        .collect();
+    files.push((path.to_path_buf(), text.to_string()));
+    let run = match context.config {
         None => {
             let config = Config {
                 select,
                 ..Config::default()
             };
-            engine::run_texts(vec![(path.to_path_buf(), text.to_string())], &config)
+            engine::run_texts(files, &config)
         }
         Some(config_text) => {
             let dir = tempfile::tempdir().expect("temp dir");
             let config_path = dir.path().join(crate::config::FILE_NAME);
             std::fs::write(&config_path, config_text).expect("write config");
-            std::fs::write(dir.path().join(path), text).expect("write example");
+            for (p, t) in &files {
+                std::fs::write(dir.path().join(p), t).expect("write example");
+            }
             let mut sources = crate::source::SourceMap::new();
             let mut config = crate::config::load(&config_path, &mut sources)
                 .unwrap_or_else(|e| panic!("rules/{rule}.md: .iamchain.yaml: {e}"));
@@ -202,14 +230,14 @@ fn page_examples_fire_and_fixes_do_not() {
     let mut failures = Vec::new();
     for r in ALL {
         let m = r.meta();
-        let (examples, config) = section(m.docs, "## Example");
+        let (examples, context) = section(m.docs, "## Example");
         // Bytes that are not text (invalid UTF-8, UTF-16) cannot be shown in
         // a Markdown code block; this rule's fixtures hold its examples.
         if examples.is_empty() && !BYTE_LEVEL_RULES.contains(&m.name) {
             failures.push(format!("rules/{}.md: no example block", m.name));
         }
         for (path, text) in examples {
-            if !fires(m.name, &path, text, config) {
+            if !fires(m.name, &path, text, &context) {
                 failures.push(format!(
                     "rules/{}.md: Example {} does not fire",
                     m.name,
@@ -217,9 +245,9 @@ fn page_examples_fire_and_fixes_do_not() {
                 ));
             }
         }
-        let (fixes, config) = section(m.docs, "## Use instead");
+        let (fixes, context) = section(m.docs, "## Use instead");
         for (path, text) in fixes {
-            if fires(m.name, &path, text, config) {
+            if fires(m.name, &path, text, &context) {
                 failures.push(format!(
                     "rules/{}.md: Use instead {} fires",
                     m.name,
