@@ -294,7 +294,10 @@ mod tests {
         assert_eq!(role.account.as_deref(), Some("333333333333"));
         let max = role.max_session_duration.as_ref().expect("duration");
         assert_eq!(max.value, 43200);
-        assert_eq!(&text[max.span.start as usize..max.span.end as usize], "43200");
+        assert_eq!(
+            &text[max.span.start as usize..max.span.end as usize],
+            "43200"
+        );
         let trust = &doc.policies[role.trust.expect("trust")];
         assert_eq!(trust.policy.kind, PolicyKind::Trust);
         assert_eq!(trust.account.as_deref(), Some("333333333333"));
@@ -303,7 +306,8 @@ mod tests {
 
     #[test]
     fn get_role_output_without_a_name_defines_no_role() {
-        let text = r#"{"Role": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}"#;
+        let text =
+            r#"{"Role": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}"#;
         let doc = load_document(Path::new("r.json"), Path::new("r.json"), text, SourceId(0));
         assert!(doc.principals.is_empty());
         assert_eq!(doc.policies.len(), 1);

@@ -40,8 +40,7 @@ pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, Source
     let mut sources = SourceMap::new();
     let own = case.join(crate::config::FILE_NAME);
     let mut config = if case.is_dir() && own.is_file() {
-        crate::config::load(&own, &mut sources)
-            .unwrap_or_else(|e| panic!("{}: {e}", own.display()))
+        crate::config::load(&own, &mut sources).unwrap_or_else(|e| panic!("{}: {e}", own.display()))
     } else {
         Config::default()
     };
