@@ -300,8 +300,18 @@ pub fn build<'a>(
             definition: Some(def),
             document: Some(doc),
         });
-        // A role defined twice (a template and an export): keep the first.
-        let _ = i;
+        // A role defined twice (an export and `aws iam get-role` output,
+        // which holds no permissions): keep the definition that holds its
+        // identity policies, else the first.
+        let holds = |p: &PrincipalPolicies<'_>| !p.policies.is_empty() || !p.managed.is_empty();
+        let existing = g.graph[i].holdings.and_then(|e| g.principals.get(e));
+        if existing.is_some_and(|e| !holds(e)) && holds(&g.principals[h]) {
+            let node = &mut g.graph[i];
+            node.holdings = Some(h);
+            node.definition = Some(def);
+            node.document = Some(doc);
+            node.defined_at = Some(def.name.span);
+        }
     }
     edges::assume_role::add(&mut g);
     g.intent = intent::resolve(&g, config);

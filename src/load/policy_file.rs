@@ -8,6 +8,10 @@
 //! statement naming a `Principal` with only `sts:` actions is a trust
 //! policy, with other actions a resource policy; no principal, an identity
 //! policy).
+//!
+//! `aws iam get-role` output also defines the role itself (name, ARN,
+//! account, `MaxSessionDuration`), so it takes part in the principal graph
+//! like a role from an account export.
 
 use std::path::Path;
 
@@ -278,4 +282,49 @@ fn kind_from_path(path: &Path) -> Option<PolicyKind> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::load::load_document;
+    use crate::model::PrincipalKind;
+    use crate::policy::PolicyKind;
+    use crate::source::SourceId;
+
+    #[test]
+    fn get_role_output_defines_the_role_with_its_session_duration() {
+        let text = r#"{"Role": {"Path": "/deploy/", "RoleName": "Long", "RoleId": "AROAEXAMPLEEXAMPLE01",
+  "Arn": "arn:aws:iam::333333333333:role/deploy/Long", "MaxSessionDuration": 43200,
+  "AssumeRolePolicyDocument": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111111111111:role/L\"},\"Action\":\"sts:AssumeRole\"}]}"}}"#;
+        let doc = load_document(Path::new("r.json"), Path::new("r.json"), text, SourceId(0));
+        assert!(doc.errors.is_empty(), "{:?}", doc.errors);
+        let [role] = &doc.principals[..] else {
+            panic!("one principal: {:?}", doc.principals)
+        };
+        assert_eq!(role.kind, PrincipalKind::Role);
+        assert_eq!(role.name.value, "Long");
+        assert_eq!(role.path, "/deploy/");
+        assert_eq!(role.account.as_deref(), Some("333333333333"));
+        let max = role.max_session_duration.as_ref().expect("duration");
+        assert_eq!(max.value, 43200);
+        assert_eq!(
+            &text[max.span.start as usize..max.span.end as usize],
+            "43200"
+        );
+        let trust = &doc.policies[role.trust.expect("trust")];
+        assert_eq!(trust.policy.kind, PolicyKind::Trust);
+        assert_eq!(trust.account.as_deref(), Some("333333333333"));
+        assert!(role.policies.is_empty());
+    }
+
+    #[test]
+    fn get_role_output_without_a_name_defines_no_role() {
+        let text =
+            r#"{"Role": {"AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}}}"#;
+        let doc = load_document(Path::new("r.json"), Path::new("r.json"), text, SourceId(0));
+        assert!(doc.principals.is_empty());
+        assert_eq!(doc.policies.len(), 1);
+    }
 }

@@ -4,6 +4,11 @@
 //! blessed), `good/*` must produce nothing from the rule.
 //!
 //! `UPDATE_EXPECT=1 cargo test` rewrites the `.expected` files.
+//!
+//! A case directory may hold its own `.iamchain.yaml` (accounts, declared
+//! `launchers:`): discovery never reads that file as an input, so the
+//! harness loads it as the case's configuration, with only the rule under
+//! test selected. Without one, the case runs with the default configuration.
 
 use std::path::{Path, PathBuf};
 
@@ -30,18 +35,20 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Lint one case with only `rule` enabled; paths print relative to the rule's folder.
-/// A case directory may hold a `.iamchain.yaml` (accounts and environments).
+/// A case directory's own `.iamchain.yaml` is its configuration.
 pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, SourceMap) {
+    let mut sources = SourceMap::new();
     let own = case.join(crate::config::FILE_NAME);
-    let mut config = if own.is_file() {
-        crate::config::load(&own, &mut SourceMap::new()).expect("fixture config")
+    let mut config = if case.is_dir() && own.is_file() {
+        crate::config::load(&own, &mut sources).unwrap_or_else(|e| panic!("{}: {e}", own.display()))
     } else {
         Config::default()
     };
     config.select = Some(vec![rule.to_string()]);
+    config.disabled.clear();
     let (candidates, errors) =
         discover::discover(&[case.to_path_buf()], &config).expect("discover");
-    let mut run = engine::run(&candidates, &errors, &config, SourceMap::new());
+    let mut run = engine::run(&candidates, &errors, &config, sources);
     run.sources.relativize(base);
     (run.report, run.sources)
 }

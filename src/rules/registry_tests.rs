@@ -2,6 +2,17 @@
 //! sorted; summaries follow the message conventions; every page has the
 //! standard headings; the examples on each page are executed (`Example`
 //! must fire, `Use instead` must not); `rules/README.md` is generated.
+//!
+//! Each example block runs as one file. Chain rules read several files
+//! together, so a section may also give *context*, which every example of
+//! that section runs with and which is not an example itself:
+//!
+//! - a ```` ```yaml .iamchain.yaml ```` block is the configuration (declared
+//!   `launchers:`, accounts);
+//! - a block whose info string ends in `context` (```` ```json
+//!   dev-exports.json context ````) is another input file beside each
+//!   example, e.g. the account export that defines the caller of a role
+//!   given as `aws iam get-role` output.
 
 use std::path::{Path, PathBuf};
 
@@ -117,7 +128,10 @@ fn every_page_belongs_to_a_rule() {
 /// Code blocks under a heading: (file name from the fence's info string, text).
 /// A fence may name the file it stands for (```json trust-policy.json), which
 /// tells iamchain where the document is used; the default is `example.json`.
-fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
+/// A block named `.iamchain.yaml`, or marked `context` after its name, is
+/// not an example but context for the section's examples (see [`section`]);
+/// the flag says which.
+fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str, bool)> {
     let Some(start) = docs.find(heading) else {
         return Vec::new();
     };
@@ -136,7 +150,8 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
                 .get(1)
                 .map(|s| s.to_string())
                 .unwrap_or_else(|| format!("example.{}", info[0]));
-            out.push((PathBuf::from(name), &body[..close]));
+            let context = name == crate::config::FILE_NAME || info.get(2) == Some(&"context");
+            out.push((PathBuf::from(name), &body[..close], context));
         }
         rest = &body[close + 3..];
     }
@@ -146,42 +161,83 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
 /// Rules about a file's bytes, whose pages show examples as text only.
 const BYTE_LEVEL_RULES: &[&str] = &["unreadable-file"];
 
+/// What a section gives besides its examples: the `.iamchain.yaml` block
+/// and the context files, each run with every example of the section.
+#[derive(Default)]
+struct Context<'a> {
+    config: Option<&'a str>,
+    files: Vec<(PathBuf, &'a str)>,
+}
+
+/// A section's examples and its context.
+fn section<'a>(docs: &'a str, heading: &str) -> (Vec<(PathBuf, &'a str)>, Context<'a>) {
+    let mut context = Context::default();
+    let mut examples = Vec::new();
+    for (path, text, is_context) in blocks(docs, heading) {
+        if path == Path::new(crate::config::FILE_NAME) {
+            context.config = Some(text);
+        } else if is_context {
+            context.files.push((path, text));
+        } else {
+            examples.push((path, text));
+        }
+    }
+    (examples, context)
+}
+
+/// Whether `rule` reports on one example file, run together with the
+/// section's context files and configuration (only `rule` selected). With a
+/// configuration the files are written to a temporary directory and linted
+/// like a fixture, so spans into the configuration resolve as they do on the
+/// command line.
+fn fires(rule: &str, path: &Path, text: &str, context: &Context<'_>) -> bool {
+    let select = Some(vec![rule.to_string()]);
+    let mut files: Vec<(PathBuf, String)> = context
+        .files
+        .iter()
+        .map(|(p, t)| (p.clone(), t.to_string()))
+        .collect();
+    files.push((path.to_path_buf(), text.to_string()));
+    let run = match context.config {
+        None => {
+            let config = Config {
+                select,
+                ..Config::default()
+            };
+            engine::run_texts(files, &config)
+        }
+        Some(config_text) => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let config_path = dir.path().join(crate::config::FILE_NAME);
+            std::fs::write(&config_path, config_text).expect("write config");
+            for (p, t) in &files {
+                std::fs::write(dir.path().join(p), t).expect("write example");
+            }
+            let mut sources = crate::source::SourceMap::new();
+            let mut config = crate::config::load(&config_path, &mut sources)
+                .unwrap_or_else(|e| panic!("rules/{rule}.md: .iamchain.yaml: {e}"));
+            config.select = select;
+            let (candidates, errors) =
+                crate::discover::discover(&[dir.path().to_path_buf()], &config).expect("discover");
+            engine::run(&candidates, &errors, &config, sources)
+        }
+    };
+    run.report.findings.iter().any(|f| f.rule == rule)
+}
+
 #[test]
 fn page_examples_fire_and_fixes_do_not() {
     let mut failures = Vec::new();
     for r in ALL {
         let m = r.meta();
-        // A block named `.iamchain.yaml` configures the section's other blocks
-        // (accounts and their environments).
-        let with_config = |section: Vec<(PathBuf, &'static str)>| {
-            let mut config = Config {
-                select: Some(vec![m.name.to_string()]),
-                ..Config::default()
-            };
-            if let Some((_, text)) = section
-                .iter()
-                .find(|(p, _)| p.as_os_str() == ".iamchain.yaml")
-            {
-                let select = config.select.take();
-                config = crate::config::parse(text, crate::source::SourceId(0))
-                    .unwrap_or_else(|e| panic!("rules/{}.md: config block: {e}", m.name));
-                config.select = select;
-            }
-            let blocks: Vec<(PathBuf, &str)> = section
-                .into_iter()
-                .filter(|(p, _)| p.as_os_str() != ".iamchain.yaml")
-                .collect();
-            (config, blocks)
-        };
-        let (config, examples) = with_config(blocks(m.docs, "## Example"));
+        let (examples, context) = section(m.docs, "## Example");
         // Bytes that are not text (invalid UTF-8, UTF-16) cannot be shown in
         // a Markdown code block; this rule's fixtures hold its examples.
         if examples.is_empty() && !BYTE_LEVEL_RULES.contains(&m.name) {
             failures.push(format!("rules/{}.md: no example block", m.name));
         }
         for (path, text) in examples {
-            let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
-            if !run.report.findings.iter().any(|f| f.rule == m.name) {
+            if !fires(m.name, &path, text, &context) {
                 failures.push(format!(
                     "rules/{}.md: Example {} does not fire",
                     m.name,
@@ -189,10 +245,9 @@ fn page_examples_fire_and_fixes_do_not() {
                 ));
             }
         }
-        let (config, fixes) = with_config(blocks(m.docs, "## Use instead"));
+        let (fixes, context) = section(m.docs, "## Use instead");
         for (path, text) in fixes {
-            let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
-            if run.report.findings.iter().any(|f| f.rule == m.name) {
+            if fires(m.name, &path, text, &context) {
                 failures.push(format!(
                     "rules/{}.md: Use instead {} fires",
                     m.name,

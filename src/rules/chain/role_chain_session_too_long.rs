@@ -24,13 +24,17 @@ impl Rule for RoleChainSessionTooLong {
     }
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
-        for n in g.nodes() {
-            let Some(def) = g.at(n).definition else {
-                continue;
-            };
-            let Some(max) = &def.max_session_duration else {
-                continue;
-            };
+        // Any definition of a role may carry it: `aws iam get-role` output
+        // does, an account export of the same role beside it does not.
+        let mut durations: std::collections::BTreeMap<&str, &crate::source::Spanned<u32>> =
+            std::collections::BTreeMap::new();
+        for (_, d) in g.principals.iter().filter_map(|p| p.definition) {
+            if let (Some(arn), Some(max)) = (d.arn.as_deref(), d.max_session_duration.as_ref()) {
+                durations.entry(arn).or_insert(max);
+            }
+        }
+        for (arn, max) in durations {
+            let Some(n) = g.find(arn) else { continue };
             if max.value <= 3600 {
                 continue;
             }

@@ -1,0 +1,369 @@
+//! The seed's multi-account example end to end, as the "Done means"
+//! states it: `iamchain lint` on the three account exports of
+//! `testdata/scenarios/octopus-exports` (with its `.iamchain.yaml`) reports
+//! no broken chain and the Pod Identity `sts:TagSession` gaps of the seed's
+//! deploy-role trusts; copies changed at test time show `broken-chain` when
+//! the launcher loses `sts:AssumeRole` on the Prod role and
+//! `unintended-chain` when a second principal can reach `ProdDeployRole`;
+//! `iamchain graph` draws the launcher → deploy-role picture in every format,
+//! limited by `--from` / `--to`.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const SEED: &str = "testdata/scenarios/octopus-exports";
+const DEV: &str = "dev-111111111111.authorization-details.json";
+const PROD: &str = "prod-333333333333.authorization-details.json";
+const LAUNCHER: &str = "arn:aws:iam::111111111111:role/OctoLauncherRole";
+const PROD_ROLE: &str = "arn:aws:iam::333333333333:role/ProdDeployRole";
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Run iamchain in `dir` (where `.iamchain.yaml` is found upward).
+fn iamchain(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("iamchain")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run")
+}
+
+/// `iamchain lint . --format json` in `dir`: the exit code and the findings.
+fn lint(dir: &Path) -> (Option<i32>, Vec<Value>) {
+    let out = iamchain(dir, &["lint", ".", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let findings = v["findings"].as_array().expect("findings").clone();
+    (out.status.code(), findings)
+}
+
+fn of_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
+fn message(f: &Value) -> &str {
+    f["message"].as_str().unwrap_or_default()
+}
+
+/// A copy of the seed scenario (exports and `.iamchain.yaml`) in a temp dir.
+fn copy_of_seed() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for entry in std::fs::read_dir(root().join(SEED)).expect("seed") {
+        let p = entry.expect("entry").path();
+        let name = p.file_name().expect("name");
+        std::fs::copy(&p, dir.path().join(name)).expect("copy");
+    }
+    dir
+}
+
+fn read_json(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
+}
+
+fn write_json(path: &Path, v: &Value) {
+    std::fs::write(path, serde_json::to_string_pretty(v).expect("json")).expect("write");
+}
+
+/// The role named `name` in an export.
+fn role_mut<'a>(export: &'a mut Value, name: &str) -> &'a mut Value {
+    export["RoleDetailList"]
+        .as_array_mut()
+        .expect("roles")
+        .iter_mut()
+        .find(|r| r["RoleName"] == name)
+        .unwrap_or_else(|| panic!("no role {name}"))
+}
+
+#[test]
+fn seed_has_no_broken_chain_and_the_tag_session_gaps_of_its_trusts() {
+    let (code, findings) = lint(&root().join(SEED));
+    assert_eq!(code, Some(1), "{findings:#?}");
+    assert!(
+        of_rule(&findings, "broken-chain").is_empty(),
+        "{findings:#?}"
+    );
+    // The intended chains are exactly the declared ones.
+    for rule in [
+        "unintended-chain",
+        "launcher-resource-permissions",
+        "chain-to-admin",
+        "role-chain-session-too-long",
+    ] {
+        assert!(of_rule(&findings, rule).is_empty(), "{rule}: {findings:#?}");
+    }
+    // The seed's deploy-role trusts allow only sts:AssumeRole, but the
+    // launcher gets its credentials from EKS Pod Identity, whose transitive
+    // session tags need sts:TagSession in every next trust: one finding per
+    // deploy role, each at the trust entry, each with the whole chain.
+    let tags = of_rule(&findings, "pod-identity-chain-tag-session");
+    let mut targets: Vec<&str> = tags
+        .iter()
+        .map(|f| {
+            let m = message(f);
+            m.split('`').nth(1).unwrap_or_default()
+        })
+        .collect();
+    targets.sort();
+    assert_eq!(
+        targets,
+        ["DevDeployRole", "ProdDeployRole", "StagingDeployRole"],
+        "{tags:#?}"
+    );
+    for f in &tags {
+        assert!(
+            message(f).contains("`pods.eks.amazonaws.com` → `OctoLauncherRole` → "),
+            "{f:#}"
+        );
+        let related = f["related"].as_array().expect("related");
+        assert_eq!(
+            related[0]["path"], DEV,
+            "the chain starts at the pod: {f:#}"
+        );
+        assert!(
+            related[0]["message"]
+                .as_str()
+                .is_some_and(|m| m.starts_with("`pods.eks.amazonaws.com` → `OctoLauncherRole`")),
+            "{f:#}"
+        );
+    }
+}
+
+#[test]
+fn removing_the_launchers_assume_role_on_prod_breaks_the_chain_at_the_launcher_policy() {
+    let dir = copy_of_seed();
+    // Edit the text, not a re-serialisation, so the file keeps its layout:
+    // drop the Prod ARN from the launcher policy's Resource list.
+    let dev = dir.path().join(DEV);
+    let text = std::fs::read_to_string(&dev).expect("read");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let at: Vec<usize> = (0..lines.len())
+        .filter(|&i| lines[i].contains(PROD_ROLE))
+        .collect();
+    assert_eq!(at.len(), 1, "the launcher policy names the Prod role once");
+    lines.remove(at[0]);
+    let previous = &mut lines[at[0] - 1];
+    *previous = previous.trim_end_matches(',').to_string();
+    std::fs::write(&dev, lines.join("\n") + "\n").expect("write");
+
+    let (_, findings) = lint(dir.path());
+    let broken = of_rule(&findings, "broken-chain");
+    assert_eq!(broken.len(), 1, "{findings:#?}");
+    let f = broken[0];
+    assert_eq!(
+        message(f),
+        "`ProdDeployRole` trusts `OctoLauncherRole`, but no policy of `OctoLauncherRole` allows `sts:AssumeRole` on it"
+    );
+    // At the Prod trust entry that names the launcher…
+    assert_eq!(f["location"]["path"], PROD);
+    let line = f["location"]["line"].as_u64().expect("line") as usize;
+    let prod_text = std::fs::read_to_string(dir.path().join(PROD)).expect("read");
+    assert!(
+        prod_text
+            .lines()
+            .nth(line - 1)
+            .is_some_and(|l| l.contains(LAUNCHER)),
+        "{f:#}"
+    );
+    // …with the launcher's policy as the side that is missing.
+    let related = f["related"].as_array().expect("related");
+    assert_eq!(related.len(), 1, "{f:#}");
+    assert_eq!(related[0]["path"], DEV);
+    assert_eq!(related[0]["message"], "no statement here allows it");
+    let line = related[0]["line"].as_u64().expect("line") as usize;
+    let dev_text = std::fs::read_to_string(&dev).expect("read");
+    let lines: Vec<&str> = dev_text.lines().collect();
+    assert!(
+        lines[line - 1].contains("\"PolicyDocument\"")
+            && lines[line - 2].contains("\"AssumeDeployRoles\""),
+        "the related location is the launcher's AssumeDeployRoles policy: {:?}",
+        &lines[line - 2..line]
+    );
+    assert!(
+        f["help"].as_str().is_some_and(|h| h.contains(PROD_ROLE)),
+        "{f:#}"
+    );
+    // The Prod hop is gone; the other two remain.
+    let tags = of_rule(&findings, "pod-identity-chain-tag-session");
+    assert_eq!(tags.len(), 2, "{tags:#?}");
+}
+
+#[test]
+fn a_second_principal_reaching_the_prod_deploy_role_is_an_unintended_chain() {
+    let dir = copy_of_seed();
+    // A Jenkins role on EC2 in the Dev account, allowed to assume the Prod role…
+    let dev = dir.path().join(DEV);
+    let mut export = read_json(&dev);
+    let jenkins: Value = serde_json::json!({
+        "Path": "/",
+        "RoleName": "JenkinsRole",
+        "Arn": "arn:aws:iam::111111111111:role/JenkinsRole",
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}]
+        },
+        "RolePolicyList": [{
+            "PolicyName": "AssumeProd",
+            "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": PROD_ROLE}]
+            }
+        }],
+        "AttachedManagedPolicies": []
+    });
+    export["RoleDetailList"]
+        .as_array_mut()
+        .expect("roles")
+        .push(jenkins);
+    write_json(&dev, &export);
+    // …and trusted by it next to the launcher.
+    let prod = dir.path().join(PROD);
+    let mut export = read_json(&prod);
+    let role = role_mut(&mut export, "ProdDeployRole");
+    role["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"] =
+        serde_json::json!([LAUNCHER, "arn:aws:iam::111111111111:role/JenkinsRole"]);
+    write_json(&prod, &export);
+
+    let (_, findings) = lint(dir.path());
+    let unintended = of_rule(&findings, "unintended-chain");
+    assert_eq!(unintended.len(), 1, "{findings:#?}");
+    let f = unintended[0];
+    assert_eq!(
+        message(f),
+        "`JenkinsRole` can assume deploy role `ProdDeployRole`: `JenkinsRole` is not a launcher meant to reach `ProdDeployRole` (as declared in .iamchain.yaml)"
+    );
+    assert_eq!(f["location"]["path"], PROD);
+    let related: Vec<&str> = f["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|r| r["message"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        related[0],
+        "chain: `ec2.amazonaws.com` → `JenkinsRole` → `ProdDeployRole`"
+    );
+    assert!(related[1].starts_with("`ec2.amazonaws.com` → `JenkinsRole` (service)"));
+    assert!(
+        related[2]
+            .starts_with("`JenkinsRole` → `ProdDeployRole` (sts:AssumeRole): the caller's policy")
+    );
+    assert!(
+        related[3]
+            .starts_with("`JenkinsRole` → `ProdDeployRole` (sts:AssumeRole): the role's trust")
+    );
+    // The launcher's own chain to Prod is still the intended one.
+    assert!(
+        of_rule(&findings, "broken-chain").is_empty(),
+        "{findings:#?}"
+    );
+}
+
+/// `iamchain graph` on the seed with its `.iamchain.yaml` (account
+/// environments, the declared launcher).
+fn graph(args: &[&str]) -> String {
+    let config = format!("{SEED}/.iamchain.yaml");
+    let mut all = vec!["graph", SEED, "--config", &config];
+    all.extend_from_slice(args);
+    let out = iamchain(root(), &all);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn graph_json_limits_to_the_paths_between_from_and_to() {
+    let v: Value = serde_json::from_str(&graph(&[
+        "--format",
+        "json",
+        "--from",
+        "pods.eks.amazonaws.com",
+        "--to",
+        "ProdDeployRole",
+    ]))
+    .expect("json");
+    assert_eq!(v["version"], 1);
+    let ids: Vec<&str> = v["nodes"]
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .map(|n| n["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        ids,
+        [LAUNCHER, PROD_ROLE, "service:pods.eks.amazonaws.com"],
+        "{v:#}"
+    );
+    let edges: Vec<(&str, &str, &str)> = v["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            (
+                e["from"].as_str().unwrap_or_default(),
+                e["to"].as_str().unwrap_or_default(),
+                e["mechanism"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        edges,
+        [
+            (LAUNCHER, PROD_ROLE, "sts:AssumeRole"),
+            (
+                "service:pods.eks.amazonaws.com",
+                LAUNCHER,
+                "EKS Pod Identity"
+            ),
+        ]
+    );
+    let prod = &v["nodes"][1];
+    assert_eq!(prod["environment"], "prod", "{prod:#}");
+    assert_eq!(prod["flagged"], true, "the tag-session finding marks it");
+    assert_eq!(v["nodes"][0]["launcher"], true);
+}
+
+#[test]
+fn graph_mermaid_and_dot_draw_accounts_environments_and_mechanisms() {
+    let mermaid = graph(&["--format", "mermaid", "--from", "OctoLauncherRole"]);
+    assert!(mermaid.starts_with("flowchart LR\n"), "{mermaid}");
+    for needle in [
+        "subgraph acct_111111111111[\"111111111111 (dev)\"]",
+        "subgraph acct_222222222222[\"222222222222 (staging)\"]",
+        "subgraph acct_333333333333[\"333333333333 (prod)\"]",
+        "OctoLauncherRole (launcher)",
+        "-->|\"sts:AssumeRole\"|",
+    ] {
+        assert!(mermaid.contains(needle), "{needle}:\n{mermaid}");
+    }
+    // `--from` the launcher: the pod that obtains it is not on those paths.
+    assert!(!mermaid.contains("pods.eks.amazonaws.com"), "{mermaid}");
+
+    let dot = graph(&["--format", "dot", "--to", "StagingDeployRole"]);
+    assert!(dot.starts_with("digraph iamchain {"), "{dot}");
+    for needle in [
+        "subgraph \"cluster_222222222222\"",
+        "label=\"222222222222 (staging)\"",
+        "label=\"EKS Pod Identity\"",
+        "label=\"sts:AssumeRole\"",
+        "StagingDeployRole",
+    ] {
+        assert!(dot.contains(needle), "{needle}:\n{dot}");
+    }
+    // `--to` Staging: neither the Dev nor the Prod deploy role.
+    assert!(!dot.contains("DevDeployRole"), "{dot}");
+    assert!(!dot.contains("ProdDeployRole"), "{dot}");
+}
