@@ -20,6 +20,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod engine;
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod output;
 pub mod policy;

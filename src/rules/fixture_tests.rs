@@ -29,15 +29,23 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Lint one case with only `rule` enabled; paths print relative to the rule's folder.
+/// Lint one case with only `rule` enabled; paths print relative to the
+/// rule's folder. A case directory may hold an `.iamchain.yaml`, which is
+/// loaded (its ignores' rules run too, so suppression rules can be tested).
 pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, SourceMap) {
-    let config = Config {
-        select: Some(vec![rule.to_string()]),
-        ..Config::default()
+    let mut sources = SourceMap::new();
+    let config_path = case.join(crate::config::FILE_NAME);
+    let mut config = if config_path.is_file() {
+        crate::config::load(&config_path, &mut sources).expect("fixture config")
+    } else {
+        Config::default()
     };
+    let mut select = vec![rule.to_string()];
+    select.extend(config.ignores.iter().map(|i| i.rule.clone()));
+    config.select = Some(select);
     let (candidates, errors) =
         discover::discover(&[case.to_path_buf()], &config).expect("discover");
-    let mut run = engine::run(&candidates, &errors, &config, SourceMap::new());
+    let mut run = engine::run(&candidates, &errors, &config, sources);
     run.sources.relativize(base);
     (run.report, run.sources)
 }

@@ -15,6 +15,7 @@ use crate::source::{SourceMap, Span};
 
 pub mod permissions;
 pub mod resource;
+pub mod suppression;
 pub mod syntax;
 pub mod trust;
 
@@ -29,6 +30,8 @@ pub enum Category {
     Trust,
     /// Who a resource policy lets in.
     Resource,
+    /// Suppressions that no longer do anything.
+    Suppression,
 }
 
 impl Category {
@@ -39,6 +42,7 @@ impl Category {
             Category::Permissions => "permissions",
             Category::Trust => "trust",
             Category::Resource => "resource",
+            Category::Suppression => "suppression",
         }
     }
 }
@@ -126,6 +130,7 @@ impl<'a> Context<'a> {
             primary: Label::new(span, self.meta.summary),
             related: Vec::new(),
             help: None,
+            key: String::new(),
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -157,6 +162,8 @@ pub static ALL: &[&dyn Rule] = &[
     &trust::trust_any_principal::TrustAnyPrincipal,
     // resource
     &resource::public_resource_policy::PublicResourcePolicy,
+    // suppression
+    &suppression::unused_suppression::UnusedSuppression,
 ];
 
 /// Look a rule up by name.

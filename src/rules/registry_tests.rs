@@ -146,24 +146,49 @@ fn blocks<'a>(docs: &'a str, heading: &str) -> Vec<(PathBuf, &'a str)> {
 /// Rules about a file's bytes, whose pages show examples as text only.
 const BYTE_LEVEL_RULES: &[&str] = &["unreadable-file"];
 
+/// Run a section's blocks: a block named `.iamchain.yaml` is the config for
+/// the blocks after it (with its ignores' rules enabled besides `rule`);
+/// every other block is linted on its own. Returns (block, fired).
+fn run_section(rule: &str, blocks: Vec<(PathBuf, &str)>) -> Vec<(PathBuf, bool)> {
+    let mut config_text: Option<&str> = None;
+    let mut out = Vec::new();
+    for (path, text) in blocks {
+        if path.as_os_str() == crate::config::FILE_NAME {
+            config_text = Some(text);
+            continue;
+        }
+        let mut sources = crate::source::SourceMap::new();
+        let mut config = match config_text {
+            Some(c) => {
+                let id = sources.add(crate::config::FILE_NAME, c.to_string());
+                crate::config::parse(c, id)
+                    .unwrap_or_else(|e| panic!("rules/{rule}.md: invalid config block: {e}"))
+            }
+            None => Config::default(),
+        };
+        let mut select = vec![rule.to_string()];
+        select.extend(config.ignores.iter().map(|i| i.rule.clone()));
+        config.select = Some(select);
+        let run = engine::run_texts_in(sources, vec![(path.clone(), text.to_string())], &config);
+        let fired = run.report.findings.iter().any(|f| f.rule == rule);
+        out.push((path, fired));
+    }
+    out
+}
+
 #[test]
 fn page_examples_fire_and_fixes_do_not() {
     let mut failures = Vec::new();
     for r in ALL {
         let m = r.meta();
-        let config = Config {
-            select: Some(vec![m.name.to_string()]),
-            ..Config::default()
-        };
         let examples = blocks(m.docs, "## Example");
         // Bytes that are not text (invalid UTF-8, UTF-16) cannot be shown in
         // a Markdown code block; this rule's fixtures hold its examples.
         if examples.is_empty() && !BYTE_LEVEL_RULES.contains(&m.name) {
             failures.push(format!("rules/{}.md: no example block", m.name));
         }
-        for (path, text) in examples {
-            let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
-            if !run.report.findings.iter().any(|f| f.rule == m.name) {
+        for (path, fired) in run_section(m.name, examples) {
+            if !fired {
                 failures.push(format!(
                     "rules/{}.md: Example {} does not fire",
                     m.name,
@@ -171,9 +196,8 @@ fn page_examples_fire_and_fixes_do_not() {
                 ));
             }
         }
-        for (path, text) in blocks(m.docs, "## Use instead") {
-            let run = engine::run_texts(vec![(path.clone(), text.to_string())], &config);
-            if run.report.findings.iter().any(|f| f.rule == m.name) {
+        for (path, fired) in run_section(m.name, blocks(m.docs, "## Use instead")) {
+            if fired {
                 failures.push(format!(
                     "rules/{}.md: Use instead {} fires",
                     m.name,
