@@ -13,6 +13,7 @@
 //! [`output`] renders them. [`catalog`] is the embedded AWS knowledge base.
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -26,4 +27,5 @@ pub mod output;
 pub mod policy;
 pub mod principals;
 pub mod rules;
+pub mod since;
 pub mod source;
