@@ -54,6 +54,11 @@ struct LintArgs {
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Skip named files that the config excludes or that do not look like
+    /// IAM input, as directory walks do (for pre-commit, which passes every
+    /// changed file).
+    #[arg(long)]
+    skip_non_iam: bool,
     /// Report only findings that are not in this baseline file.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
@@ -127,13 +132,16 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let (candidates, walk_errors) = match discover::discover(&paths, &config) {
+    let (mut candidates, walk_errors) = match discover::discover(&paths, &config) {
         Ok(found) => found,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    if args.skip_non_iam {
+        discover::skip_non_iam(&mut candidates, &config);
+    }
     let mut run = engine::run(&candidates, &walk_errors, &config, sources);
     if let Some(path) = &args.write_baseline {
         return match baseline::write(path, &run.report.findings, &run.sources) {

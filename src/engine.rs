@@ -87,7 +87,7 @@ pub fn run(
     }
     // Files named on the command line are a subset chosen by the caller
     // (pre-commit): ignores for other files cannot be judged unused.
-    let complete = !candidates.iter().any(|c| c.explicit);
+    let complete = !candidates.iter().any(|c| c.named);
     analyse(sources, ids, walk_docs, config, complete)
 }
 
