@@ -472,3 +472,73 @@ fn since_reports_only_what_the_change_introduced() {
         text(&bad.stderr)
     );
 }
+
+/// Every `--flag` written after `iamchain lint` in `text`.
+fn lint_flags(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.find("iamchain lint").map(|i| &l[i..]))
+        .flat_map(|l| l.split_whitespace())
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.split('=').next().unwrap_or(w).to_string())
+        .collect()
+}
+
+#[test]
+fn the_documented_workflow_parses_and_names_real_flags() {
+    use iamchain::load::tree::{Node, Value};
+    let path = root().join("docs/github-workflow.yml");
+    let yaml = std::fs::read_to_string(&path).expect("read workflow");
+    let docs = iamchain::load::yaml::parse(&yaml, iamchain::source::SourceId(0))
+        .unwrap_or_else(|e| panic!("docs/github-workflow.yml: {}", e.message));
+    let steps = docs[0]
+        .get("jobs")
+        .and_then(|j| j.get("iamchain"))
+        .and_then(|j| j.get("steps"))
+        .and_then(Node::as_array)
+        .expect("jobs.iamchain.steps");
+    let runs: Vec<String> = steps
+        .iter()
+        .filter_map(|s| s.get("run").and_then(Node::as_str).map(str::to_string))
+        .collect();
+    let help = text(&iamchain(&["lint", "--help"]).stdout);
+    let mut flags = Vec::new();
+    for run in &runs {
+        flags.extend(lint_flags(run));
+    }
+    for extra in [
+        include_str!("../README.md"),
+        include_str!("../.pre-commit-hooks.yaml"),
+    ] {
+        flags.extend(lint_flags(extra));
+    }
+    assert!(flags.contains(&"--since".to_string()), "{flags:?}");
+    for flag in &flags {
+        assert!(
+            help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")),
+            "`iamchain lint` has no flag {flag}"
+        );
+    }
+    // The SARIF written is the SARIF uploaded.
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s.get("uses")
+                .and_then(Node::as_str)
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .expect("an upload-sarif step");
+    let file = upload
+        .get("with")
+        .and_then(|w| w.get("sarif_file"))
+        .and_then(Node::as_str)
+        .expect("sarif_file");
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("--format sarif") && r.contains(&format!("> {file}"))),
+        "no step writes {file}"
+    );
+    assert!(matches!(
+        docs[0].get("permissions").map(|p| &p.value),
+        Some(Value::Object(_))
+    ));
+}

@@ -223,13 +223,13 @@ fn descriptor(rule: &dyn rules::Rule) -> ReportingDescriptor {
             text: m.summary.to_string(),
         },
         full_description: Text {
-            text: first_paragraph
+            text: absolute_links(first_paragraph)
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" "),
         },
         help: Help {
-            text: format!("{}\n\nSee {url}", what),
+            text: format!("{}\n\nSee {url}", absolute_links(what)),
             markdown: absolute_links(m.docs),
         },
         help_uri: url,
