@@ -82,11 +82,12 @@ pub fn findings_at(
     };
     let mut old_config = config.clone();
     old_config.root = config.root.as_deref().and_then(map);
-    let old_paths: Vec<PathBuf> = paths
+    let pairs: Vec<(PathBuf, &PathBuf)> = paths
         .iter()
-        .filter_map(|p| map(p))
-        .filter(|p| p.exists())
+        .filter_map(|p| map(p).map(|m| (m, p)))
+        .filter(|(m, _)| m.exists())
         .collect();
+    let old_paths: Vec<PathBuf> = pairs.iter().map(|(m, _)| m.clone()).collect();
     let mut sources = SourceMap::new();
     // The config file goes first, as in the current run, so findings about
     // it (unused suppressions) have the same keys in both runs.
@@ -97,7 +98,17 @@ pub fn findings_at(
     if old_paths.is_empty() {
         return Ok(KeyCounts::default());
     }
-    let (candidates, errors) = discover::discover(&old_paths, &old_config)?;
+    let (mut candidates, errors) = discover::discover(&old_paths, &old_config)?;
+    // A file named on the command line is hinted by the words the user
+    // typed (`trust/app.json` makes a trust policy); its extracted copy has
+    // an absolute path, which would leave only the file name.
+    for c in candidates.iter_mut().filter(|c| c.named) {
+        if let Some((_, original)) = pairs.iter().find(|(m, _)| *m == c.path)
+            && original.is_relative()
+        {
+            c.hint = original.strip_prefix(".").unwrap_or(original).to_path_buf();
+        }
+    }
     let run = engine::run(&candidates, &errors, &old_config, sources);
     Ok(KeyCounts::of(&run.report.findings))
 }

@@ -464,6 +464,19 @@ fn since_reports_only_what_the_change_introduced() {
         text(&sub.stderr)
     );
 
+    // A file named on the command line that did not change: nothing new.
+    let named = iamchain_at(
+        d,
+        &[
+            "lint",
+            "roles/app/unchanged.json",
+            "--no-config",
+            "--since",
+            "main",
+        ],
+    );
+    assert_eq!(named.status.code(), Some(0), "{}", text(&named.stdout));
+
     let bad = iamchain_at(d, &["lint", "--no-config", "--since", "no-such-ref"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(
