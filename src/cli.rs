@@ -12,7 +12,7 @@ use crate::diagnostic::{Report, Severity};
 use crate::output::{self, OutputFormat};
 use crate::rules;
 use crate::source::SourceMap;
-use crate::{discover, engine};
+use crate::{baseline, discover, engine, since};
 
 /// Static analyzer for AWS IAM that follows trust chains across files and accounts.
 #[derive(Parser, Debug)]
@@ -56,6 +56,20 @@ struct LintArgs {
     /// When to use colours in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Skip named files that the config excludes or that do not look like
+    /// IAM input, as directory walks do (for pre-commit, which passes every
+    /// changed file).
+    #[arg(long)]
+    skip_non_iam: bool,
+    /// Report only findings that are not in this baseline file.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write every finding to this baseline file and exit 0.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["baseline", "since"])]
+    write_baseline: Option<PathBuf>,
+    /// Report only findings introduced since this git ref (a branch, tag or commit).
+    #[arg(long, value_name = "REF")]
+    since: Option<String>,
 }
 
 #[derive(clap::Args, Debug)]
@@ -142,24 +156,80 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
     } else {
         args.paths.clone()
     };
-    let (candidates, walk_errors) = match discover::discover(&paths, &config) {
+    let (mut candidates, walk_errors) = match discover::discover(&paths, &config) {
         Ok(found) => found,
         Err(e) => {
             eprintln!("error: {e}");
             return ExitCode::from(2);
         }
     };
+    if args.skip_non_iam {
+        discover::skip_non_iam(&mut candidates, &config);
+    }
     let progress = Progress::start(candidates.len());
-    let run = engine::run(&candidates, &walk_errors, &config, sources);
+    let mut run = engine::run(&candidates, &walk_errors, &config, sources);
     drop(progress);
+    if let Some(path) = &args.write_baseline {
+        return match baseline::write(path, &run.report.findings, &run.sources) {
+            Ok(()) => {
+                eprintln!(
+                    "wrote {} finding{} to {}",
+                    run.report.findings.len(),
+                    if run.report.findings.len() == 1 {
+                        ""
+                    } else {
+                        "s"
+                    },
+                    path.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: cannot write {}: {e}", path.display());
+                ExitCode::from(2)
+            }
+        };
+    }
+    if let Some(path) = &args.baseline {
+        match baseline::load(path) {
+            Ok(known) => {
+                let hidden = known.remove_known(&mut run.report.findings);
+                if hidden > 0 {
+                    eprintln!(
+                        "{hidden} finding{} in the baseline not shown",
+                        if hidden == 1 { "" } else { "s" }
+                    );
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if let Some(reference) = &args.since {
+        match since::findings_at(reference, &paths, &config) {
+            Ok(known) => {
+                known.remove_known(&mut run.report.findings);
+            }
+            Err(e) => {
+                eprintln!("error: --since {reference}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
     let color = match args.color {
         Color::Always => true,
         Color::Never => false,
         Color::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
     };
+    let options = output::Options {
+        color,
+        link_base: github_link_base(),
+    };
     let written = match args.format {
         OutputFormat::Summary => output::summary::write(&run.accounts, &run.report, out),
-        format => output::write(format, &run.report, &run.sources, color, out),
+        format => output::write(format, &run.report, &run.sources, &options, out),
     };
     if let Err(e) = written.and_then(|_| out.flush())
         && e.kind() != io::ErrorKind::BrokenPipe
@@ -252,6 +322,18 @@ impl Drop for Progress {
             let _ = t.join();
         }
     }
+}
+
+/// In a GitHub Actions run, the blob URL of the commit being checked, so
+/// Markdown summaries link to the lines.
+fn github_link_base() -> Option<String> {
+    let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    Some(format!(
+        "{}/{}/blob/{}",
+        var("GITHUB_SERVER_URL")?,
+        var("GITHUB_REPOSITORY")?,
+        var("GITHUB_SHA")?
+    ))
 }
 
 fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {

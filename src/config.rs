@@ -28,7 +28,15 @@
 //!     path: "roles/break-glass-trust.json"
 //!     sid: BreakGlass
 //!     reason: break-glass role, reviewed quarterly
+//!   - rule: wildcard-action
+//!     principal: "arn:aws:iam::111111111111:role/Debug"   # the role holding the policy
+//!     pointer: /Statement/2                               # in the policy, or from the file's root
+//!     expires: 2027-01-31                                 # suppresses through that day (UTC)
+//!     reason: debugging grant, removed after the migration
 //! ```
+//!
+//! An ignore that matches nothing, or has expired, is reported by the
+//! `unused-suppression` rule (see `engine::apply_ignores`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -75,10 +83,94 @@ pub struct Ignore {
     pub path_text: Option<String>,
     /// Statement id the finding must be in.
     pub sid: Option<String>,
+    /// JSON pointer of a node the finding must be in: relative to the policy
+    /// document (`/Statement/2`) or to the file's root.
+    pub pointer: Option<String>,
+    /// ARN of the role, user or group whose policy the finding is in.
+    pub principal: Option<String>,
+    /// The last day (UTC) the ignore suppresses; afterwards the findings are
+    /// reported again and so is the ignore.
+    pub expires: Option<Spanned<Date>>,
     /// Why it is ignored (required).
     pub reason: String,
     /// Where the entry was written.
     pub span: Span,
+    /// Where its `rule` value was written (findings about the entry point here).
+    pub rule_span: Span,
+}
+
+/// A calendar date (`2027-01-31`), for `expires`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u32,
+    /// Day, 1–31.
+    pub day: u32,
+}
+
+impl Date {
+    /// Parse `YYYY-MM-DD`, rejecting days that do not exist.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.split('-');
+        let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some()
+            || y.len() != 4
+            || m.len() != 2
+            || d.len() != 2
+            || !(y.chars().chain(m.chars()).chain(d.chars())).all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let date = Date {
+            year: y.parse().ok()?,
+            month: m.parse().ok()?,
+            day: d.parse().ok()?,
+        };
+        let leap = date.year % 4 == 0 && (date.year % 100 != 0 || date.year % 400 == 0);
+        let days = match date.month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&date.day).then_some(date)
+    }
+
+    /// Today in UTC, from the system clock.
+    pub fn today() -> Date {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        Date::from_days(i64::try_from(secs / 86_400).unwrap_or(0))
+    }
+
+    /// The date `days` after 1970-01-01 (Howard Hinnant's `civil_from_days`).
+    fn from_days(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z.rem_euclid(146_097);
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        Date {
+            year: i32::try_from(year).unwrap_or(i32::MAX),
+            month: u32::try_from(month).unwrap_or(1),
+            day: u32::try_from(day).unwrap_or(1),
+        }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
 }
 
 /// What the config says about one AWS account.
@@ -471,9 +563,13 @@ fn glob(node: &Node, what: &str) -> Result<Glob, ConfigError> {
 
 fn read_ignore(node: &Node) -> Result<Ignore, ConfigError> {
     let mut rule = None;
+    let mut rule_span = node.span;
     let mut path = None;
     let mut path_text = None;
     let mut sid = None;
+    let mut pointer = None;
+    let mut principal = None;
+    let mut expires = None;
     let mut reason = None;
     for m in object(node, "an `ignore` entry")? {
         match &*m.key.value {
@@ -486,6 +582,7 @@ fn read_ignore(node: &Node) -> Result<Ignore, ConfigError> {
                     ));
                 }
                 rule = Some(name);
+                rule_span = m.value.span;
             }
             "path" => {
                 let g = glob(&m.value, "path")?;
@@ -498,12 +595,54 @@ fn read_ignore(node: &Node) -> Result<Ignore, ConfigError> {
                 );
             }
             "sid" => sid = Some(string(&m.value, "sid")?),
+            "pointer" => {
+                let p = string(&m.value, "pointer")?;
+                if !p.is_empty() && !p.starts_with('/') {
+                    return Err(ConfigError::at(
+                        m.value.span,
+                        format!(
+                            "`{p}` is not a JSON pointer; write it from the root, like `/Statement/0`"
+                        ),
+                    ));
+                }
+                pointer = Some(p);
+            }
+            "principal" => {
+                let arn = string(&m.value, "principal")?;
+                if !arn.starts_with("arn:") {
+                    return Err(ConfigError::at(
+                        m.value.span,
+                        format!(
+                            "`{arn}` is not an ARN; name the role, user or group like `arn:aws:iam::111111111111:role/Name`"
+                        ),
+                    ));
+                }
+                principal = Some(arn);
+            }
+            "expires" => {
+                let text = string(&m.value, "expires")?;
+                let date = Date::parse(&text).ok_or_else(|| {
+                    ConfigError::at(
+                        m.value.span,
+                        format!("`{text}` is not a date; write it as YYYY-MM-DD"),
+                    )
+                })?;
+                expires = Some(Spanned::new(date, m.value.span));
+            }
             "reason" => reason = Some(string(&m.value, "reason")?),
             other => {
                 return Err(unknown(
                     m.key.span,
                     other,
-                    &["rule", "path", "sid", "reason"],
+                    &[
+                        "rule",
+                        "path",
+                        "sid",
+                        "pointer",
+                        "principal",
+                        "expires",
+                        "reason",
+                    ],
                 ));
             }
         }
@@ -521,8 +660,12 @@ fn read_ignore(node: &Node) -> Result<Ignore, ConfigError> {
         path,
         path_text,
         sid,
+        pointer,
+        principal,
+        expires,
         reason,
         span: node.span,
+        rule_span,
     })
 }
 
@@ -616,6 +759,53 @@ mod tests {
         );
         assert_eq!(c.ignores.len(), 1);
         assert_eq!(c.ignores[0].sid.as_deref(), Some("BreakGlass"));
+    }
+
+    #[test]
+    fn ignores_take_pointer_principal_and_expiry() {
+        let c = parse_ok(
+            "ignore:\n  - rule: wildcard-action\n    pointer: /Statement/2\n    principal: arn:aws:iam::111111111111:role/Debug\n    expires: 2027-01-31\n    reason: temporary\n",
+        );
+        let ig = &c.ignores[0];
+        assert_eq!(ig.pointer.as_deref(), Some("/Statement/2"));
+        assert_eq!(
+            ig.principal.as_deref(),
+            Some("arn:aws:iam::111111111111:role/Debug")
+        );
+        assert_eq!(
+            ig.expires.as_ref().map(|d| d.value.to_string()).as_deref(),
+            Some("2027-01-31")
+        );
+        let (msg, at) = parse_err(
+            "ignore:\n  - rule: wildcard-action\n    expires: 2027-02-30\n    reason: x\n",
+        );
+        assert_eq!(msg, "`2027-02-30` is not a date; write it as YYYY-MM-DD");
+        assert_eq!(at, "2027-02-30");
+        let (msg, _) = parse_err(
+            "ignore:\n  - rule: wildcard-action\n    pointer: Statement/2\n    reason: x\n",
+        );
+        assert!(msg.contains("not a JSON pointer"), "{msg}");
+        let (msg, _) =
+            parse_err("ignore:\n  - rule: wildcard-action\n    principal: Debug\n    reason: x\n");
+        assert!(msg.contains("not an ARN"), "{msg}");
+    }
+
+    #[test]
+    fn dates_parse_strictly_and_today_is_plausible() {
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2027-1-31").is_none());
+        assert!(Date::parse("2027-01-31-").is_none());
+        assert_eq!(
+            Date::from_days(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+        assert_eq!(Date::from_days(19_782).to_string(), "2024-02-29");
+        assert!(Date::today().year >= 2025);
     }
 
     #[test]

@@ -79,6 +79,11 @@ pub struct Finding {
     pub related: Vec<Label>,
     /// How to fix it: imperative.
     pub help: Option<String>,
+    /// What the finding means independent of layout and path: rule, policy
+    /// identity, statement `Sid` and offending value (see [`crate::locate`]).
+    /// Empty until the engine fills it in; baselines, `--since` and SARIF
+    /// fingerprints compare it.
+    pub key: String,
 }
 
 impl Finding {

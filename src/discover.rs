@@ -15,8 +15,12 @@ use crate::config::Config;
 pub struct Candidate {
     /// Its path, as the user should see it.
     pub path: PathBuf,
-    /// Named on the command line (read even if it does not look like IAM input).
+    /// Read even if it does not look like IAM input (named on the command
+    /// line, unless `--skip-non-iam`).
     pub explicit: bool,
+    /// Named on the command line rather than found by walking: the run then
+    /// covers a subset chosen by the caller (pre-commit's changed files).
+    pub named: bool,
     /// The path below the directory that was asked for (what kind inference
     /// may read; see [`crate::load::load_document`]).
     pub hint: PathBuf,
@@ -62,6 +66,7 @@ pub fn discover(
             files.push(Candidate {
                 path: clean(root),
                 explicit: true,
+                named: true,
                 hint,
             });
             continue;
@@ -84,6 +89,7 @@ pub fn discover(
                         files.push(Candidate {
                             path: clean(p),
                             explicit: false,
+                            named: false,
                             hint: p
                                 .strip_prefix(root)
                                 .map(Path::to_path_buf)
@@ -99,6 +105,7 @@ pub fn discover(
     files.dedup_by(|a, b| {
         if a.path == b.path {
             b.explicit |= a.explicit;
+            b.named |= a.named;
             true
         } else {
             false
@@ -106,6 +113,17 @@ pub fn discover(
     });
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, errors))
+}
+
+/// Treat files named on the command line like files found by walking:
+/// drop those the config's include/exclude globs leave out, and read the
+/// rest only if they look like IAM input. For pre-commit, which passes
+/// every changed file that matches the hook's pattern.
+pub fn skip_non_iam(candidates: &mut Vec<Candidate>, config: &Config) {
+    candidates.retain(|c| !c.named || selected(&c.path, config));
+    for c in candidates {
+        c.explicit = false;
+    }
 }
 
 fn selected(path: &Path, config: &Config) -> bool {

@@ -105,17 +105,26 @@ pub fn run(
             ..Document::default()
         });
     }
-    analyse(sources, ids, walk_docs, config)
+    // Files named on the command line are a subset chosen by the caller
+    // (pre-commit): ignores for other files cannot be judged unused.
+    let complete = !candidates.iter().any(|c| c.named);
+    analyse(sources, ids, walk_docs, config, complete)
 }
 
 /// Lint files given as text (documentation examples, tests, stdin).
 pub fn run_texts(files: Vec<(PathBuf, String)>, config: &Config) -> Run {
-    let mut sources = SourceMap::new();
+    run_texts_in(SourceMap::new(), files, config)
+}
+
+/// Lint files given as text, adding them to `sources`, which already holds
+/// the config file when `config` came from one (so findings about the
+/// config can point into it).
+pub fn run_texts_in(mut sources: SourceMap, files: Vec<(PathBuf, String)>, config: &Config) -> Run {
     let ids = files
         .into_iter()
         .map(|(path, text)| (sources.add(path.clone(), text), path, None))
         .collect();
-    analyse(sources, ids, Vec::new(), config)
+    analyse(sources, ids, Vec::new(), config, true)
 }
 
 fn analyse(
@@ -123,6 +132,7 @@ fn analyse(
     ids: Vec<(SourceId, PathBuf, Option<LoadError>)>,
     mut extra: Vec<Document>,
     config: &Config,
+    complete: bool,
 ) -> Run {
     let sources_ref = &sources;
     let mut documents: Vec<Document> = ids
@@ -198,7 +208,9 @@ fn analyse(
     apply_suppressions(&mut findings, &documents);
     let first = documents.first().map(|d| d.source).unwrap_or_default();
     findings.extend(check(first, &|rule, cx| rule.check_run(&documents, cx)));
-    apply_ignores(&mut findings, &documents, config, &sources);
+    let mut unused = apply_ignores(&mut findings, &documents, config, &sources, complete);
+    findings.append(&mut unused);
+    crate::locate::assign_keys(&mut findings, &documents, &sources);
     let view = config.graph_request.as_ref().map(|req| {
         let flagged = flagged_nodes(&graph, &findings);
         let mut view = crate::graph::view::snapshot(&graph, config, &flagged);
@@ -312,6 +324,7 @@ fn internal_error(source: SourceId, rule: &str) -> Finding {
         primary: crate::diagnostic::Label::new(Span::file_start(source), ""),
         related: Vec::new(),
         help: None,
+        key: String::new(),
     }
 }
 
@@ -413,41 +426,212 @@ fn apply_suppressions(findings: &mut Vec<Finding>, documents: &[Document]) {
 }
 
 /// Drop findings matched by a configured ignore.
+/// Drop findings matched by a configured ignore, and report the ignores
+/// that did nothing (`unused-suppression`).
+///
+/// This is the one place findings are filtered: every kind of suppression
+/// belongs here, so they share one notion of "matched" and "unused".
+///
+/// An ignore matches a finding of its `rule` when every selector it has
+/// agrees: `path` (glob on the path relative to the config file), `sid` (the
+/// enclosing statement's `Sid`), `pointer` (a JSON pointer to a node that
+/// contains the finding's primary span) and `principal` (the ARN of the
+/// role, user or group holding the policy). An ignore whose `expires` day
+/// has passed matches nothing and is reported as expired. An ignore is
+/// reported as unused only when the run could have seen everything it
+/// covers: its rule ran, no file was named on the command line (pre-commit
+/// passes only the changed files), and its `path`, if any, matched a file
+/// that was read.
 fn apply_ignores(
     findings: &mut Vec<Finding>,
     documents: &[Document],
     config: &Config,
     sources: &SourceMap,
-) {
+    complete: bool,
+) -> Vec<Finding> {
+    use rules::Rule;
+    use rules::suppression::unused_suppression::{Outcome, UnusedSuppression};
     if config.ignores.is_empty() {
-        return;
+        return Vec::new();
     }
+    let today = crate::config::Date::today();
+    let live: Vec<bool> = config
+        .ignores
+        .iter()
+        .map(|ig| ig.expires.as_ref().is_none_or(|e| e.value >= today))
+        .collect();
+    let mut used = vec![false; config.ignores.len()];
     findings.retain(|f| {
-        !config.ignores.iter().any(|ig| {
-            ig.rule == f.rule
-                && ig.path.as_ref().is_none_or(|g| {
-                    g.is_match(config.relative(sources.path(f.primary.span.source)))
-                })
-                && ig.sid.as_ref().is_none_or(|sid| {
-                    sid_at(documents, f.primary.span).is_some_and(|s| s == sid.as_str())
-                })
-        })
+        let mut keep = true;
+        for (i, ig) in config.ignores.iter().enumerate() {
+            if live[i] && ignore_matches(ig, f, documents, config, sources) {
+                used[i] = true;
+                keep = false;
+            }
+        }
+        keep
     });
+    let read: Vec<String> = documents
+        .iter()
+        .filter_map(|d| sources.try_get(d.source))
+        .map(|f| config.relative(&f.path))
+        .collect();
+    let outcomes: Vec<(&crate::config::Ignore, Outcome)> = config
+        .ignores
+        .iter()
+        .enumerate()
+        .map(|(i, ig)| {
+            let outcome = if !live[i] {
+                Outcome::Expired
+            } else if used[i] {
+                Outcome::Used
+            } else if complete
+                && rules::find(&ig.rule).is_some_and(|r| config.is_enabled(r.meta()))
+                && ig
+                    .path
+                    .as_ref()
+                    .is_none_or(|g| read.iter().any(|p| g.is_match(p)))
+            {
+                Outcome::Unused
+            } else {
+                Outcome::Unknown
+            };
+            (ig, outcome)
+        })
+        .collect();
+    let rule = &UnusedSuppression;
+    let mut out = Vec::new();
+    if config.is_enabled(rule.meta()) {
+        let mut cx = Context::new(
+            rule.meta(),
+            config.severity(rule.meta()),
+            sources,
+            config,
+            &mut out,
+        );
+        rule.report(&outcomes, &mut cx);
+    }
+    out
 }
 
-/// The Sid of the statement that contains `span`, if any.
-fn sid_at(documents: &[Document], span: Span) -> Option<&str> {
-    documents
-        .iter()
-        .filter(|d| d.source == span.source)
-        .flat_map(|d| &d.policies)
-        .flat_map(|p| &p.policy.statements)
-        .find(|s| s.span.start <= span.start && span.end <= s.span.end)
-        .and_then(|s| s.sid.as_ref())
-        .map(|s| s.value.as_str())
+fn ignore_matches(
+    ig: &crate::config::Ignore,
+    f: &Finding,
+    documents: &[Document],
+    config: &Config,
+    sources: &SourceMap,
+) -> bool {
+    let span = f.primary.span;
+    if ig.rule != f.rule
+        || !ig
+            .path
+            .as_ref()
+            .is_none_or(|g| g.is_match(config.relative(sources.path(span.source))))
+    {
+        return false;
+    }
+    if ig.sid.is_none() && ig.pointer.is_none() && ig.principal.is_none() {
+        return true;
+    }
+    let Some(site) = crate::locate::site(documents, span) else {
+        return false;
+    };
+    ig.sid.as_ref().is_none_or(|sid| {
+        site.statement
+            .and_then(|s| s.sid.as_ref())
+            .is_some_and(|s| s.value == *sid)
+    }) && ig
+        .pointer
+        .as_ref()
+        .is_none_or(|p| site.pointer_contains(p, span))
+        && ig.principal.as_ref().is_none_or(|arn| {
+            site.holder
+                .and_then(|h| h.arn.as_ref())
+                .is_some_and(|a| a == arn)
+        })
 }
 
 /// A path with `/` separators, for glob matching and output.
 pub fn slash_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Label, Severity};
+    use crate::model::{IamPrincipal, PrincipalKind};
+    use crate::source::Spanned;
+
+    const POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+  {"Effect": "Allow", "Action": "logs:*", "Resource": "*"}]}"#;
+
+    /// A document holding POLICY for a role, and a finding on `logs:*`.
+    fn setup() -> (SourceMap, Vec<Document>, Finding) {
+        let mut sources = SourceMap::new();
+        let id = sources.add("roles/debug.json", POLICY.to_string());
+        let mut doc =
+            load::load_document(Path::new("debug.json"), Path::new("debug.json"), POLICY, id);
+        doc.principals.push(IamPrincipal {
+            kind: PrincipalKind::Role,
+            name: Spanned::new("Debug".into(), Span::file_start(id)),
+            arn: Some("arn:aws:iam::111111111111:role/Debug".into()),
+            account: Some("111111111111".into()),
+            path: "/".into(),
+            trust: None,
+            policies: vec![0],
+            managed: Vec::new(),
+            boundary: None,
+            max_session_duration: None,
+            groups: Vec::new(),
+            span: Span::file_start(id),
+            origin: None,
+            last_used: None,
+        });
+        let at = POLICY.find("\"logs:*\"").expect("value");
+        let finding = Finding {
+            rule: "wildcard-action",
+            severity: Severity::Warning,
+            message: "m".into(),
+            primary: Label::new(Span::new(id, at, at + 8), ""),
+            related: Vec::new(),
+            help: None,
+            key: String::new(),
+        };
+        (sources, vec![doc], finding)
+    }
+
+    fn matches(config_text: &str) -> bool {
+        let (sources, docs, finding) = setup();
+        let config = crate::config::parse(config_text, SourceId(99)).expect("config");
+        ignore_matches(&config.ignores[0], &finding, &docs, &config, &sources)
+    }
+
+    #[test]
+    fn ignores_match_by_pointer_and_holding_principal() {
+        let entry = |extra: &str| {
+            format!("ignore:\n  - rule: wildcard-action\n    reason: r\n    {extra}\n")
+        };
+        assert!(matches(&entry("pointer: /Statement/1")));
+        assert!(matches(&entry("pointer: /Statement/1/Action")));
+        assert!(!matches(&entry("pointer: /Statement/0")));
+        assert!(matches(&entry(
+            "principal: arn:aws:iam::111111111111:role/Debug"
+        )));
+        assert!(!matches(&entry(
+            "principal: arn:aws:iam::111111111111:role/Other"
+        )));
+        assert!(!matches(&entry("sid: Logs")));
+        assert!(matches(&entry("path: \"roles/*.json\"")));
+    }
+
+    #[test]
+    fn meaning_keys_name_the_holder_not_the_path() {
+        let (sources, docs, finding) = setup();
+        assert_eq!(
+            crate::locate::meaning_key(&finding, &docs, &sources),
+            "wildcard-action|arn:aws:iam::111111111111:role/Debug policy||logs:*"
+        );
+    }
 }

@@ -13,6 +13,7 @@
 //! [`output`] renders them. [`catalog`] is the embedded AWS knowledge base.
 #![forbid(unsafe_code)]
 
+pub mod baseline;
 pub mod catalog;
 pub mod cli;
 pub mod config;
@@ -21,9 +22,11 @@ pub mod discover;
 pub mod engine;
 pub mod graph;
 pub mod load;
+pub mod locate;
 pub mod model;
 pub mod output;
 pub mod policy;
 pub mod principals;
 pub mod rules;
+pub mod since;
 pub mod source;

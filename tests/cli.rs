@@ -15,6 +15,10 @@ fn iamchain(args: &[&str]) -> std::process::Output {
         .expect("binary")
         .current_dir(root())
         .args(args)
+        // Markdown links follow these when set (in GitHub Actions).
+        .env_remove("GITHUB_SERVER_URL")
+        .env_remove("GITHUB_REPOSITORY")
+        .env_remove("GITHUB_SHA")
         .output()
         .expect("run")
 }
@@ -25,7 +29,14 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn every_format_renders_the_mixed_tree() {
-    for (format, file) in [("text", "text"), ("concise", "concise"), ("json", "json")] {
+    for (format, file) in [
+        ("text", "text"),
+        ("concise", "concise"),
+        ("json", "json"),
+        ("github", "github"),
+        ("markdown", "md"),
+        ("sarif", "sarif"),
+    ] {
         let out = iamchain(&[
             "lint",
             "testdata/output/mixed",
@@ -42,7 +53,82 @@ fn every_format_renders_the_mixed_tree() {
             text(&out.stderr)
         );
         let path = root().join(format!("testdata/output/mixed.{file}.expected"));
-        expect_test::expect_file![path].assert_eq(&text(&out.stdout));
+        // SARIF names the working directory as %SRCROOT%: keep the file
+        // independent of where the repository is checked out.
+        let srcroot = format!(
+            "file://{}/",
+            root()
+                .to_string_lossy()
+                .replace('\\', "/")
+                .trim_start_matches('/')
+        );
+        let srcroot = srcroot.replacen("file://", "file:///", 1);
+        let mut rendered = text(&out.stdout).replace(&srcroot, "file:///CHECKOUT/");
+        if format == "sarif" {
+            rendered = sarif_without_rule_pages(&rendered);
+        }
+        expect_test::expect_file![path].assert_eq(&rendered);
+    }
+}
+
+/// The SARIF log with `tool.driver.rules` cut to their ids and levels (the
+/// rule pages are tested on their own; a page edit must not touch this
+/// file) and the catalog version masked.
+fn sarif_without_rule_pages(log: &str) -> String {
+    let mut v: serde_json::Value = serde_json::from_str(log).expect("valid SARIF JSON");
+    let driver = &mut v["runs"][0]["tool"]["driver"];
+    driver["properties"]["catalogDataVersion"] = "CATALOG".into();
+    let rules = driver["rules"].as_array_mut().expect("rules");
+    for r in rules.iter_mut() {
+        *r = serde_json::json!({
+            "id": r["id"],
+            "level": r["defaultConfiguration"]["level"],
+            "security-severity": r["properties"]["security-severity"],
+        });
+    }
+    let mut out = serde_json::to_string_pretty(&v).expect("json");
+    out.push('\n');
+    out
+}
+
+#[test]
+fn sarif_rules_carry_their_pages_and_results_point_at_them() {
+    let out = iamchain(&[
+        "lint",
+        "testdata/output/mixed",
+        "--format",
+        "sarif",
+        "--no-config",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
+    assert_eq!(v["version"], "2.1.0");
+    let run = &v["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    for r in rules {
+        let id = r["id"].as_str().expect("id");
+        for key in ["shortDescription", "fullDescription"] {
+            assert!(
+                r[key]["text"].as_str().is_some_and(|t| !t.is_empty()),
+                "{id}: {key}"
+            );
+        }
+        assert!(
+            r["help"]["markdown"]
+                .as_str()
+                .is_some_and(|m| m.starts_with(&format!("# {id}"))),
+            "{id}: help.markdown is its page"
+        );
+        assert!(
+            r["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(&format!("/rules/{id}.md")))
+        );
+    }
+    for result in run["results"].as_array().expect("results") {
+        let index = result["ruleIndex"].as_u64().expect("index") as usize;
+        assert_eq!(rules[index]["id"], result["ruleId"]);
+        assert!(result["partialFingerprints"]["iamchainMeaning/v1"].is_string());
     }
 }
 
@@ -190,4 +276,283 @@ fn an_invalid_config_is_exit_2_with_a_snippet_at_the_key() {
         "testdata/config/unknown-key/.iamchain.yaml",
     ]);
     assert_eq!(explicit.status.code(), Some(2));
+}
+
+fn iamchain_at(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("iamchain")
+        .expect("binary")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run")
+}
+
+const APP_POLICY: &str = r#"{"Version": "2012-10-17", "Statement": [
+  {"Sid": "Logs", "Effect": "Allow", "Action": "logs:*", "Resource": "*"},
+  {"Effect": "Allow", "Action": ["s3:*", "iam:PassRole"], "Resource": "*"}]}
+"#;
+
+/// APP_POLICY moved around: statements swapped, keys reordered, reindented.
+const APP_POLICY_REFORMATTED: &str = r#"{
+    "Statement": [
+        {
+            "Resource": "*",
+            "Action": [
+                "s3:*",
+                "iam:PassRole"
+            ],
+            "Effect": "Allow"
+        },
+        {
+            "Sid": "Logs",
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": "logs:*"
+        }
+    ],
+    "Version": "2012-10-17"
+}
+"#;
+
+#[test]
+fn a_baseline_survives_moving_and_reformatting_the_policy() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    std::fs::create_dir_all(d.join("roles/app")).expect("mkdir");
+    std::fs::write(d.join("roles/app/permissions.json"), APP_POLICY).expect("write");
+    let wrote = iamchain_at(
+        d,
+        &[
+            "lint",
+            ".",
+            "--no-config",
+            "--write-baseline",
+            "iamchain-baseline.json",
+        ],
+    );
+    assert_eq!(wrote.status.code(), Some(0), "{}", text(&wrote.stderr));
+    let baseline: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(d.join("iamchain-baseline.json")).expect("read"))
+            .expect("json");
+    assert_eq!(baseline["version"], 1);
+    assert!(
+        baseline["findings"]
+            .as_array()
+            .is_some_and(|f| f.len() >= 3)
+    );
+
+    // Move the policy to another file in another directory and reformat it.
+    std::fs::remove_dir_all(d.join("roles")).expect("rm");
+    std::fs::create_dir_all(d.join("iam/policies")).expect("mkdir");
+    std::fs::write(
+        d.join("iam/policies/application.json"),
+        APP_POLICY_REFORMATTED,
+    )
+    .expect("write");
+    let moved = iamchain_at(
+        d,
+        &[
+            "lint",
+            ".",
+            "--no-config",
+            "--baseline",
+            "iamchain-baseline.json",
+            "-f",
+            "concise",
+        ],
+    );
+    assert_eq!(text(&moved.stdout), "", "{}", text(&moved.stderr));
+    assert_eq!(moved.status.code(), Some(0));
+
+    // A second copy of a baselined value is new.
+    let grown = APP_POLICY_REFORMATTED.replace("\"Version\"", "\"Id\": \"x\", \"Version\"");
+    std::fs::write(d.join("iam/policies/other.json"), grown).expect("write");
+    let more = iamchain_at(
+        d,
+        &[
+            "lint",
+            ".",
+            "--no-config",
+            "--baseline",
+            "iamchain-baseline.json",
+            "-f",
+            "concise",
+        ],
+    );
+    assert_eq!(more.status.code(), Some(1));
+    assert!(
+        text(&more.stdout).contains("other.json"),
+        "{}",
+        text(&more.stdout)
+    );
+    assert!(!text(&more.stdout).contains("application.json"));
+
+    let missing = iamchain_at(d, &["lint", ".", "--no-config", "--baseline", "nope.json"]);
+    assert_eq!(missing.status.code(), Some(2));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .expect("git");
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn since_reports_only_what_the_change_introduced() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir_all(d.join("roles/app")).expect("mkdir");
+    std::fs::write(d.join("roles/app/permissions.json"), APP_POLICY).expect("write");
+    std::fs::write(
+        d.join("roles/app/unchanged.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "ec2:*", "Resource": "*"}]}"#,
+    )
+    .expect("write");
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "base"]);
+
+    // The change: the policy moves and is reformatted, and gains a statement.
+    std::fs::remove_file(d.join("roles/app/permissions.json")).expect("rm");
+    let changed = APP_POLICY_REFORMATTED.replace(
+        "\"Statement\": [",
+        "\"Statement\": [\n        {\"Sid\": \"New\", \"Effect\": \"Allow\", \"Action\": \"sqs:*\", \"Resource\": \"*\"},",
+    );
+    std::fs::write(d.join("roles/app/app-permissions.json"), changed).expect("write");
+    let out = iamchain_at(
+        d,
+        &["lint", "--no-config", "--since", "main", "-f", "concise"],
+    );
+    // Only the new statement's findings: the moved, reformatted ones are old.
+    assert_eq!(
+        text(&out.stdout),
+        "roles/app/app-permissions.json:3:53: error[permissions-management-wildcard] `sqs:*` allows 3 permissions-management actions, including sqs:AddPermission, sqs:RemovePermission, sqs:SetQueueAttributes\n\
+         roles/app/app-permissions.json:3:53: warning[wildcard-action] `sqs:*` allows every action of `sqs`, including ones added later\n\
+         roles/app/app-permissions.json:3:74: warning[wildcard-resource] `*` lets 13 write actions that could be scoped act on every resource: sqs:AddPermission, sqs:RemovePermission, sqs:SetQueueAttributes, sqs:CancelMessageMoveTask…\n",
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(out.status.code(), Some(1));
+
+    // From a subdirectory, with a path, against a commit id.
+    let sub = iamchain_at(
+        &d.join("roles"),
+        &[
+            "lint",
+            "app",
+            "--no-config",
+            "--since",
+            "HEAD",
+            "-f",
+            "concise",
+        ],
+    );
+    assert_eq!(
+        text(&sub.stdout).lines().count(),
+        3,
+        "{}",
+        text(&sub.stderr)
+    );
+
+    // A file named on the command line that did not change: nothing new.
+    let named = iamchain_at(
+        d,
+        &[
+            "lint",
+            "roles/app/unchanged.json",
+            "--no-config",
+            "--since",
+            "main",
+        ],
+    );
+    assert_eq!(named.status.code(), Some(0), "{}", text(&named.stdout));
+
+    let bad = iamchain_at(d, &["lint", "--no-config", "--since", "no-such-ref"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad.stderr).contains("no-such-ref"),
+        "{}",
+        text(&bad.stderr)
+    );
+}
+
+/// Every `--flag` written after `iamchain lint` in `text`.
+fn lint_flags(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.find("iamchain lint").map(|i| &l[i..]))
+        .flat_map(|l| l.split_whitespace())
+        .filter(|w| w.starts_with("--"))
+        .map(|w| w.split('=').next().unwrap_or(w).to_string())
+        .collect()
+}
+
+#[test]
+fn the_documented_workflow_parses_and_names_real_flags() {
+    use iamchain::load::tree::{Node, Value};
+    let path = root().join("docs/github-workflow.yml");
+    let yaml = std::fs::read_to_string(&path).expect("read workflow");
+    let docs = iamchain::load::yaml::parse(&yaml, iamchain::source::SourceId(0))
+        .unwrap_or_else(|e| panic!("docs/github-workflow.yml: {}", e.message));
+    let steps = docs[0]
+        .get("jobs")
+        .and_then(|j| j.get("iamchain"))
+        .and_then(|j| j.get("steps"))
+        .and_then(Node::as_array)
+        .expect("jobs.iamchain.steps");
+    let runs: Vec<String> = steps
+        .iter()
+        .filter_map(|s| s.get("run").and_then(Node::as_str).map(str::to_string))
+        .collect();
+    let help = text(&iamchain(&["lint", "--help"]).stdout);
+    let mut flags = Vec::new();
+    for run in &runs {
+        flags.extend(lint_flags(run));
+    }
+    for extra in [
+        include_str!("../README.md"),
+        include_str!("../.pre-commit-hooks.yaml"),
+    ] {
+        flags.extend(lint_flags(extra));
+    }
+    assert!(flags.contains(&"--since".to_string()), "{flags:?}");
+    for flag in &flags {
+        assert!(
+            help.contains(&format!("{flag} ")) || help.contains(&format!("{flag}\n")),
+            "`iamchain lint` has no flag {flag}"
+        );
+    }
+    // The SARIF written is the SARIF uploaded.
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s.get("uses")
+                .and_then(Node::as_str)
+                .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
+        })
+        .expect("an upload-sarif step");
+    let file = upload
+        .get("with")
+        .and_then(|w| w.get("sarif_file"))
+        .and_then(Node::as_str)
+        .expect("sarif_file");
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("--format sarif") && r.contains(&format!("> {file}"))),
+        "no step writes {file}"
+    );
+    assert!(matches!(
+        docs[0].get("permissions").map(|p| &p.value),
+        Some(Value::Object(_))
+    ));
 }

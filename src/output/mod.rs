@@ -3,8 +3,11 @@
 //! exists.
 
 pub mod concise;
+pub mod github;
 pub mod graph;
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod summary;
 pub mod text;
 
@@ -22,8 +25,36 @@ pub enum OutputFormat {
     Concise,
     /// iamchain's own versioned JSON.
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF consumers.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`): annotations on the PR.
+    Github,
+    /// A Markdown summary for a PR comment or `$GITHUB_STEP_SUMMARY`.
+    Markdown,
     /// Per account: principals, findings by rule, chains into Prod.
     Summary,
+}
+
+/// The project's repository: SARIF's `informationUri` and the base of
+/// every rule page link. Change it here when the repository moves.
+pub const REPOSITORY_URL: &str = "https://github.com/iamchain/iamchain";
+
+/// The branch rule pages are linked on.
+pub const DOCS_BRANCH: &str = "main";
+
+/// Where a rule's page is published: `rules/<name>.md` in the repository.
+pub fn rule_page_url(rule: &str) -> String {
+    format!("{REPOSITORY_URL}/blob/{DOCS_BRANCH}/rules/{rule}.md")
+}
+
+/// What some renderers need besides the report.
+#[derive(Clone, Debug, Default)]
+pub struct Options {
+    /// Colour text output.
+    pub color: bool,
+    /// Turn `path:line` into links below this URL (markdown), e.g.
+    /// `https://github.com/OWNER/REPO/blob/SHA`; relative links when `None`.
+    pub link_base: Option<String>,
 }
 
 /// Write `report` in `format`.
@@ -31,15 +62,20 @@ pub fn write(
     format: OutputFormat,
     report: &Report,
     sources: &SourceMap,
-    color: bool,
+    options: &Options,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        OutputFormat::Text => text::write(report, sources, color, out),
+        OutputFormat::Text => text::write(report, sources, options.color, out),
         OutputFormat::Concise => concise::write(report, sources, out),
         OutputFormat::Json => json::write(report, sources, out),
         // Needs the run's account summaries: the CLI calls summary::write.
         OutputFormat::Summary => writeln!(out, "{}", summary_line(report)),
+        OutputFormat::Sarif => sarif::write(report, sources, out),
+        OutputFormat::Github => github::write(report, sources, out),
+        OutputFormat::Markdown => {
+            markdown::write(report, sources, options.link_base.as_deref(), out)
+        }
     }
 }
 

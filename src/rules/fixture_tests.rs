@@ -34,8 +34,10 @@ fn cases(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Lint one case with only `rule` enabled; paths print relative to the rule's folder.
-/// A case directory's own `.iamchain.yaml` is its configuration.
+/// Lint one case with only `rule` enabled; paths print relative to the
+/// rule's folder. A case directory's own `.iamchain.yaml` is its
+/// configuration (its ignores' rules run too, so suppression rules can be
+/// tested).
 pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, SourceMap) {
     let mut sources = SourceMap::new();
     let own = case.join(crate::config::FILE_NAME);
@@ -44,7 +46,9 @@ pub(crate) fn lint_case(rule: &str, case: &Path, base: &Path) -> (Report, Source
     } else {
         Config::default()
     };
-    config.select = Some(vec![rule.to_string()]);
+    let mut select = vec![rule.to_string()];
+    select.extend(config.ignores.iter().map(|i| i.rule.clone()));
+    config.select = Some(select);
     config.disabled.clear();
     let (candidates, errors) =
         discover::discover(&[case.to_path_buf()], &config).expect("discover");

@@ -22,6 +22,7 @@ mod expansion;
 pub mod kubernetes;
 pub mod permissions;
 pub mod resource;
+pub mod suppression;
 pub mod syntax;
 pub mod trust;
 
@@ -47,6 +48,8 @@ pub enum Category {
     Chain,
     /// What account exports show: users, unused roles.
     Audit,
+    /// Suppressions that no longer do anything.
+    Suppression,
 }
 
 impl Category {
@@ -62,6 +65,7 @@ impl Category {
             Category::Credentials => "credentials",
             Category::Chain => "chain",
             Category::Audit => "audit",
+            Category::Suppression => "suppression",
         }
     }
 }
@@ -247,6 +251,7 @@ impl<'a> Context<'a> {
             primary: Label::new(span, self.meta.summary),
             related,
             help: None,
+            key: String::new(),
         });
         let last = self.findings.len() - 1;
         &mut self.findings[last]
@@ -329,6 +334,8 @@ pub static ALL: &[&dyn Rule] = &[
     &audit::inline_policy_on_user::InlinePolicyOnUser,
     &audit::unused_role::UnusedRole,
     &audit::user_without_group::UserWithoutGroup,
+    // suppression
+    &suppression::unused_suppression::UnusedSuppression,
 ];
 
 fn overlaps(a: Span, b: Span) -> bool {

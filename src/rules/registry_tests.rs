@@ -216,7 +216,11 @@ fn fires(rule: &str, path: &Path, text: &str, context: &Context<'_>) -> bool {
             let mut sources = crate::source::SourceMap::new();
             let mut config = crate::config::load(&config_path, &mut sources)
                 .unwrap_or_else(|e| panic!("rules/{rule}.md: .iamchain.yaml: {e}"));
-            config.select = select;
+            // The config's ignores' rules run too, so suppression rules can
+            // show their examples.
+            let mut select = vec![rule.to_string()];
+            select.extend(config.ignores.iter().map(|i| i.rule.clone()));
+            config.select = Some(select);
             let (candidates, errors) =
                 crate::discover::discover(&[dir.path().to_path_buf()], &config).expect("discover");
             engine::run(&candidates, &errors, &config, sources)
