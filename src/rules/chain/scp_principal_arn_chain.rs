@@ -37,16 +37,25 @@ impl Rule for ScpPrincipalArnChain {
             if !conditioned {
                 continue;
             }
-            // The caller at this hop was itself reached by role chaining.
+            // The caller at this hop was itself reached by role chaining:
+            // an `sts:AssumeRole` from another role or user, not credentials
+            // a workload got directly.
+            let chained = g.incoming(hop.source).iter().any(|(s, e)| {
+                e.mechanism == crate::graph::Mechanism::AssumeRole
+                    && matches!(
+                        g.at(*s).kind,
+                        crate::graph::NodeKind::Role | crate::graph::NodeKind::User
+                    )
+            });
+            if !chained {
+                continue;
+            }
             let Some(path) = paths::sources_of(g, hop.source)
                 .into_iter()
                 .min_by_key(Vec::len)
             else {
                 continue;
             };
-            if path.len() < 2 {
-                continue;
-            }
             let mut full = path.clone();
             full.push(hop.target);
             let Some(at) = &hop.missing_at else { continue };
