@@ -60,6 +60,10 @@ pub struct Run {
     pub view: Option<crate::graph::view::View>,
     /// Per-account summary (`--format summary`).
     pub accounts: Vec<crate::graph::summary::AccountSummary>,
+    /// The loaded documents, for callers that look further (and so that
+    /// the CLI can skip freeing them: dropping millions of tree nodes at
+    /// exit costs as much as building them).
+    pub documents: Vec<Document>,
 }
 
 struct Read {
@@ -174,19 +178,32 @@ fn analyse(
         .collect();
     // Run every enabled rule over one unit of work; a panicking rule becomes
     // a finding on `source` instead of ending the run.
-    let check = |source: SourceId, f: &(dyn Fn(&dyn rules::Rule, &mut Context<'_>) + Sync)| {
+    type Hook<'h> = dyn Fn(&dyn rules::Rule, &mut Context<'_>) + Sync + 'h;
+    let run_rule = |source: SourceId,
+                    (rule, severity): &(&'static dyn rules::Rule, crate::diagnostic::Severity),
+                    f: &Hook<'_>| {
         let mut out = Vec::new();
-        for (rule, severity) in &enabled {
-            let mut cx = Context::new(rule.meta(), *severity, sources_ref, config, &mut out);
-            if catch_unwind(AssertUnwindSafe(|| f(*rule, &mut cx))).is_err() {
-                out.push(internal_error(source, rule.meta().name));
-            }
+        let mut cx = Context::new(rule.meta(), *severity, sources_ref, config, &mut out);
+        if catch_unwind(AssertUnwindSafe(|| f(*rule, &mut cx))).is_err() {
+            out.push(internal_error(source, rule.meta().name));
         }
         out
     };
+    let check = |source: SourceId, f: &Hook<'_>| {
+        enabled
+            .iter()
+            .flat_map(|e| run_rule(source, e, f))
+            .collect::<Vec<_>>()
+    };
+    // Documents and rules in parallel: one large export is one document,
+    // and its rules are independent of each other.
     let mut findings: Vec<Finding> = documents
         .par_iter()
-        .flat_map_iter(|doc| check(doc.source, &|rule, cx| rule.check_document(doc, cx)))
+        .flat_map(|doc| {
+            enabled.par_iter().flat_map_iter(move |e| {
+                run_rule(doc.source, e, &|rule, cx| rule.check_document(doc, cx))
+            })
+        })
         .collect();
     let graph = crate::graph::build(
         principals::group(&documents, &managed, sources_ref),
@@ -219,7 +236,7 @@ fn analyse(
         }
         view
     });
-    let accounts = crate::graph::summary::summarise(&graph, config, &findings);
+    let accounts = crate::graph::summary::summarise(&graph, &documents, config, &findings);
     drop(graph);
     let mut report = Report {
         findings,
@@ -232,6 +249,7 @@ fn analyse(
         report,
         view,
         accounts,
+        documents,
     }
 }
 
@@ -630,7 +648,7 @@ mod tests {
     fn meaning_keys_name_the_holder_not_the_path() {
         let (sources, docs, finding) = setup();
         assert_eq!(
-            crate::locate::meaning_key(&finding, &docs, &sources),
+            crate::locate::meaning_key(&finding, &crate::locate::Sites::new(&docs), &sources),
             "wildcard-action|arn:aws:iam::111111111111:role/Debug policy||logs:*"
         );
     }

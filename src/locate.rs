@@ -70,6 +70,91 @@ pub fn site(documents: &[Document], span: Span) -> Option<Site<'_>> {
     })
 }
 
+/// An index over the documents for finding many spans' sites: per file, the
+/// policies sorted by where they start, and which principal holds each. A
+/// run can have hundreds of thousands of findings over as many policies
+/// (an export of 50,000 roles); looking each up by scanning would be
+/// quadratic.
+pub struct Sites<'a> {
+    documents: &'a [Document],
+    by_source: std::collections::HashMap<crate::source::SourceId, usize>,
+    /// Per document: (start, end, policy index), sorted by start.
+    starts: Vec<Vec<(u32, u32, usize)>>,
+    /// Per document: policy index → index of the principal holding it.
+    holders: Vec<std::collections::HashMap<usize, usize>>,
+}
+
+impl<'a> Sites<'a> {
+    /// Index `documents`.
+    pub fn new(documents: &'a [Document]) -> Self {
+        let mut by_source = std::collections::HashMap::new();
+        let mut starts = Vec::with_capacity(documents.len());
+        let mut holders = Vec::with_capacity(documents.len());
+        for (d, doc) in documents.iter().enumerate() {
+            by_source.entry(doc.source).or_insert(d);
+            let mut s: Vec<(u32, u32, usize)> = doc
+                .policies
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.policy.span.start, p.policy.span.end, i))
+                .collect();
+            s.sort_unstable();
+            starts.push(s);
+            let mut h = std::collections::HashMap::new();
+            for (pi, p) in doc.principals.iter().enumerate() {
+                for &i in p.trust.iter().chain(&p.policies) {
+                    h.entry(i).or_insert(pi);
+                }
+            }
+            holders.push(h);
+        }
+        Sites {
+            documents,
+            by_source,
+            starts,
+            holders,
+        }
+    }
+
+    /// What contains `span` (see [`site`]).
+    pub fn site(&self, span: Span) -> Option<Site<'a>> {
+        let d = *self.by_source.get(&span.source)?;
+        let document = &self.documents[d];
+        let starts = &self.starts[d];
+        // Candidates start at or before the span; the innermost (shortest)
+        // container wins. Policies in one file rarely nest, so the scan back
+        // stops after a bounded number of non-containing candidates.
+        let upto = starts.partition_point(|&(s, _, _)| s <= span.start);
+        let mut best: Option<(u32, usize)> = None;
+        let mut misses = 0;
+        for &(s, e, i) in starts[..upto].iter().rev() {
+            if span.end <= e {
+                let len = e - s;
+                if best.is_none_or(|(l, _)| len < l) {
+                    best = Some((len, i));
+                }
+            } else {
+                misses += 1;
+                if misses > 64 && best.is_some() {
+                    break;
+                }
+            }
+        }
+        let policy = best.map(|(_, i)| (i, &document.policies[i]));
+        let statement =
+            policy.and_then(|(_, p)| p.policy.statements.iter().find(|s| contains(s.span, span)));
+        let holder = policy
+            .and_then(|(i, _)| self.holders[d].get(&i))
+            .map(|&pi| &document.principals[pi]);
+        Some(Site {
+            document,
+            policy,
+            statement,
+            holder,
+        })
+    }
+}
+
 fn contains(outer: Span, inner: Span) -> bool {
     outer.source == inner.source && outer.start <= inner.start && inner.end <= outer.end
 }
@@ -209,9 +294,9 @@ pub fn normalize_value(text: &str) -> String {
 }
 
 /// The meaning key of a finding (see the module docs).
-pub fn meaning_key(finding: &Finding, documents: &[Document], sources: &SourceMap) -> String {
+pub fn meaning_key(finding: &Finding, sites: &Sites<'_>, sources: &SourceMap) -> String {
     let span = finding.primary.span;
-    let site = site(documents, span);
+    let site = sites.site(span);
     let identity = site.as_ref().map_or_else(|| "file".into(), Site::identity);
     let sid = site
         .as_ref()
@@ -232,8 +317,9 @@ pub fn meaning_key(finding: &Finding, documents: &[Document], sources: &SourceMa
 
 /// Fill in [`Finding::key`] for every finding.
 pub fn assign_keys(findings: &mut [Finding], documents: &[Document], sources: &SourceMap) {
+    let sites = Sites::new(documents);
     for f in findings {
-        f.key = meaning_key(f, documents, sources);
+        f.key = meaning_key(f, &sites, sources);
     }
 }
 

@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diagnostic::{Finding, Severity};
 use crate::graph::{NodeKind, PrincipalGraph, paths};
+use crate::load::Document;
 use crate::model::{Environment, PrincipalKind};
-use crate::source::Span;
 
 /// One account's summary.
 #[derive(Clone, Debug, Default)]
@@ -34,40 +34,35 @@ pub struct AccountSummary {
 /// Summarise a run.
 pub fn summarise(
     g: &PrincipalGraph<'_>,
+    documents: &[Document],
     config: &Config,
     findings: &[Finding],
 ) -> Vec<AccountSummary> {
     let mut accounts: BTreeMap<String, AccountSummary> = BTreeMap::new();
-    let mut spans: Vec<(Span, String)> = Vec::new();
     for p in &g.principals {
-        let Some((doc, def)) = p.definition else {
+        let Some((_, def)) = p.definition else {
             continue;
         };
         let Some(account) = def.account.clone() else {
             continue;
         };
-        let entry = accounts.entry(account.clone()).or_default();
+        let entry = accounts.entry(account).or_default();
         match def.kind {
             PrincipalKind::Role => entry.roles += 1,
             PrincipalKind::User => entry.users += 1,
             PrincipalKind::Group => entry.groups += 1,
         }
-        spans.push((def.span, account.clone()));
-        for &i in def.policies.iter().chain(def.trust.iter()) {
-            if let Some(policy) = doc.policies.get(i) {
-                spans.push((policy.policy.span, account.clone()));
-            }
-        }
     }
+    // The account of a finding: its policy's holder's, or the policy's own.
+    let sites = crate::locate::Sites::new(documents);
     for f in findings {
-        let s = f.primary.span;
-        let account = spans
-            .iter()
-            .filter(|(outer, _)| {
-                outer.source == s.source && outer.start <= s.start && s.end <= outer.end
+        let account = sites
+            .site(f.primary.span)
+            .and_then(|s| {
+                s.holder
+                    .and_then(|h| h.account.clone())
+                    .or_else(|| s.policy.and_then(|(_, p)| p.account.clone()))
             })
-            .min_by_key(|(outer, _)| outer.len())
-            .map(|(_, a)| a.clone())
             .unwrap_or_else(|| "unknown".to_string());
         let entry = accounts.entry(account).or_default();
         let slot = entry

@@ -80,8 +80,9 @@ fn shape_error(node: &Node, message: &str) -> LoadError {
 /// A policy document as the export writes it: an object, a URL-encoded
 /// string, or a JSON string.
 fn document(node: &Node, text: &str, kind: PolicyKind, doc: &mut Document) -> Option<usize> {
-    let tree = match &node.value {
-        crate::load::tree::Value::Object(_) => node.clone(),
+    match &node.value {
+        // The common case: model the export's own tree, without copying it.
+        crate::load::tree::Value::Object(_) => doc.policies.push(build(node, kind)),
         crate::load::tree::Value::String(s) => {
             let parsed = if s.trim_start().starts_with('{') {
                 policy_file::parse_string(node, text)
@@ -90,8 +91,8 @@ fn document(node: &Node, text: &str, kind: PolicyKind, doc: &mut Document) -> Op
             };
             match parsed {
                 Ok(tree) => {
-                    doc.embedded.push(tree.clone());
-                    tree
+                    doc.policies.push(build(&tree, kind));
+                    doc.embedded.push(tree);
                 }
                 Err(e) => {
                     doc.errors.push(e);
@@ -106,8 +107,7 @@ fn document(node: &Node, text: &str, kind: PolicyKind, doc: &mut Document) -> Op
             ));
             return None;
         }
-    };
-    doc.policies.push(build(&tree, kind));
+    }
     Some(doc.policies.len() - 1)
 }
 

@@ -8,6 +8,7 @@ use crate::diagnostic::Severity;
 use crate::graph::{NodeKind, PrincipalGraph, paths};
 use crate::policy::condition::RequestContext;
 use crate::policy::eval::{self, Decision, Request};
+use crate::policy::pattern;
 use crate::rules::chain::{describe_path, is_certain, with_hops};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -71,6 +72,23 @@ impl Rule for ChainToAdmin {
 /// resource, with the span of the statement's action that grants it.
 fn admin_grant(g: &PrincipalGraph<'_>, n: NodeIndex) -> Option<(&'static str, Span)> {
     let h = g.holdings(n)?;
+    // Only an Allow that can name an IAM action can grant one: skip the
+    // evaluations for the (many) principals whose policies name none.
+    let could = h.all().any(|p| {
+        p.policy.statements.iter().any(|s| {
+            s.is_allow()
+                && s.action.as_ref().is_some_and(|e| {
+                    e.negated
+                        || e.items.iter().any(|i| {
+                            let service = i.value.split_once(':').map_or("*", |(s, _)| s);
+                            service.eq_ignore_ascii_case("iam") || pattern::has_wildcard(service)
+                        })
+                })
+        })
+    });
+    if !could {
+        return None;
+    }
     let account = g.at(n).account.clone().unwrap_or_else(|| "*".into());
     let ctx = RequestContext::new();
     let resource = format!("arn:aws:iam::{account}:role/any");

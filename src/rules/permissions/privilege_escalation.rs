@@ -404,24 +404,104 @@ fn covers_action(statement: &Statement, action: Action) -> bool {
     listed != element.negated
 }
 
+/// A method step's action name resolved in the catalog, once per process:
+/// the lookup would otherwise run for every method of every principal.
+fn resolved(name: &str) -> Option<Action> {
+    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&'static str, Action>> =
+        std::sync::OnceLock::new();
+    BY_NAME
+        .get_or_init(|| {
+            METHODS
+                .iter()
+                .flat_map(|m| m.steps.iter().flat_map(|s| s.iter()))
+                .filter_map(|&n| Some((n, catalog::action(n)?)))
+                .collect()
+        })
+        .get(name)
+        .copied()
+}
+
+/// Every action the methods use, resolved once.
+fn method_actions() -> &'static [Action] {
+    static ACTIONS: std::sync::OnceLock<Vec<Action>> = std::sync::OnceLock::new();
+    ACTIONS.get_or_init(|| {
+        let mut actions: Vec<Action> = METHODS
+            .iter()
+            .flat_map(|m| m.steps.iter().flat_map(|s| s.iter()))
+            .filter_map(|name| catalog::action(name))
+            .collect();
+        actions.sort();
+        actions.dedup();
+        actions
+    })
+}
+
+/// Whether some Allow of `held` could grant an action a method uses: the
+/// cheap test that lets the great majority of principals — whose policies
+/// name none of those services — skip the method search.
+fn could_escalate(held: &[Held<'_>]) -> bool {
+    static SERVICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let services = SERVICES.get_or_init(|| {
+        let mut s: Vec<&'static str> = method_actions().iter().map(|a| a.service()).collect();
+        s.sort_unstable();
+        s.dedup();
+        s
+    });
+    held.iter().any(|h| {
+        h.policy.policy.statements.iter().any(|s| {
+            s.is_allow()
+                && s.action.as_ref().is_some_and(|e| {
+                    e.negated
+                        || e.items.iter().any(|i| {
+                            let service = i.value.split_once(':').map_or("*", |(s, _)| s);
+                            catalog::is_wildcard(service)
+                                || services.iter().any(|m| m.eq_ignore_ascii_case(service))
+                        })
+                })
+        })
+    })
+}
+
 /// For every action the methods use, the statements that can apply to it.
 fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
-    let mut actions: Vec<Action> = METHODS
-        .iter()
-        .flat_map(|m| m.steps.iter().flat_map(|s| s.iter()))
-        .filter_map(|name| catalog::action(name))
-        .collect();
-    actions.sort();
-    actions.dedup();
-    let mut out: Vec<(Action, Relevant<'a>)> =
-        actions.into_iter().map(|a| (a, Vec::new())).collect();
+    let actions = method_actions();
+    let mut out: Vec<(Action, Relevant<'a>)> = actions.iter().map(|&a| (a, Vec::new())).collect();
+    let mut hit = vec![false; actions.len()];
     for (i, h) in held.iter().enumerate() {
         let policy: &'a PolicyDoc = h.policy;
         for s in &policy.policy.statements {
-            for (a, list) in out.iter_mut() {
-                if covers_action(s, *a) {
-                    list.push((i, s));
+            let Some(element) = &s.action else { continue };
+            hit.iter_mut().for_each(|x| *x = false);
+            if element.negated {
+                // `NotAction` applies to everything it does not list.
+                for (k, a) in actions.iter().enumerate() {
+                    hit[k] = covers_action(s, *a);
                 }
+            } else {
+                // Look each item up instead of matching every method action
+                // against every item: an exact name is one binary search.
+                for item in &element.items {
+                    if !catalog::is_wildcard(&item.value) {
+                        if let Some(k) = catalog::action(&item.value)
+                            .and_then(|a| actions.binary_search(&a).ok())
+                        {
+                            hit[k] = true;
+                        }
+                        continue;
+                    }
+                    let service = item.value.split_once(':').map_or("*", |(s, _)| s);
+                    let any_service = catalog::is_wildcard(service);
+                    for (k, a) in actions.iter().enumerate() {
+                        if (any_service || service.eq_ignore_ascii_case(a.service()))
+                            && a.matches(&item.value)
+                        {
+                            hit[k] = true;
+                        }
+                    }
+                }
+            }
+            for (k, list) in out.iter_mut().enumerate().filter(|(k, _)| hit[*k]) {
+                list.1.push((i, s));
             }
         }
     }
@@ -432,9 +512,11 @@ fn relevant<'i, 'a>(
     index: &'i [(Action, Relevant<'a>)],
     action: Action,
 ) -> &'i [(usize, &'a Statement)] {
+    // `index` follows `method_actions`, which is sorted.
     index
-        .iter()
-        .find(|(a, _)| *a == action)
+        .binary_search_by(|(a, _)| a.cmp(&action))
+        .ok()
+        .map(|k| &index[k])
         .map_or(&[][..], |(_, l)| l.as_slice())
 }
 
@@ -445,6 +527,11 @@ fn grant(
     action: Action,
     method: &Method,
 ) -> Option<Grant> {
+    // Nothing can grant it without an Allow: skip the resource and
+    // evaluation work (most principals, for most methods).
+    if !statements.iter().any(|(_, s)| s.is_allow()) {
+        return None;
+    }
     let generic = if action.accepts_only_star() {
         "*".to_string()
     } else {
@@ -572,6 +659,9 @@ impl Rule for PrivilegeEscalation {
         // not thirty. Granted by an own policy it is `admin-access`'s
         // finding; granted by an attached managed policy (which
         // `admin-access` does not see) it is reported here once.
+        if !could_escalate(&held) {
+            return;
+        }
         let index = index(&held);
         if let Some(admin) = administrator(&held, &index) {
             if let Some(att) = admin.attachment {
@@ -600,7 +690,7 @@ fn report_method(
     let mut steps: Vec<(Action, Grant)> = Vec::new();
     for step in method.steps {
         let found = step.iter().find_map(|name| {
-            let action = catalog::action(name)?;
+            let action = resolved(name)?;
             grant(held, relevant(index, action), action, method).map(|g| (action, g))
         });
         match found {
