@@ -55,7 +55,10 @@ impl<'a> PrincipalPolicies<'a> {
 /// Load the AWS managed policies attached in `documents` (by attachment
 /// listings and by the principals they define) into `sources`, once each,
 /// and return them per document, keyed by ARN.
-pub fn resolve_managed(documents: &[Document], sources: &mut SourceMap) -> Vec<Vec<ManagedAttachment>> {
+pub fn resolve_managed(
+    documents: &[Document],
+    sources: &mut SourceMap,
+) -> Vec<Vec<ManagedAttachment>> {
     let mut loaded: BTreeMap<String, Option<PolicyDoc>> = BTreeMap::new();
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
@@ -67,7 +70,11 @@ pub fn resolve_managed(documents: &[Document], sources: &mut SourceMap) -> Vec<V
         for a in arns {
             let entry = loaded.entry(a.value.clone()).or_insert_with(|| {
                 let managed = crate::catalog::managed_policy(&a.value)?;
-                let path = PathBuf::from(format!("aws-managed{}{}.json", managed.path(), managed.name));
+                let path = PathBuf::from(format!(
+                    "aws-managed{}{}.json",
+                    managed.path(),
+                    managed.name
+                ));
                 let id = sources.add(path, managed.document.to_string());
                 let node = crate::load::json::parse(&sources.get(id).text, id).ok()?;
                 Some(crate::load::policy_file::build(&node, PolicyKind::Identity))
@@ -100,12 +107,18 @@ pub fn group<'a>(
                 let name = match (&p.arn, &p.origin) {
                     (Some(arn), Some(origin)) => format!("{arn} ({origin})"),
                     (Some(arn), None) => arn.clone(),
-                    (None, Some(origin)) => format!("{} {} ({origin})", p.kind.as_str(), p.name.value),
+                    (None, Some(origin)) => {
+                        format!("{} {} ({origin})", p.kind.as_str(), p.name.value)
+                    }
                     (None, None) => format!("{} {}", p.kind.as_str(), p.name.value),
                 };
                 out.push(PrincipalPolicies {
                     name,
-                    policies: p.policies.iter().filter_map(|&i| doc.policies.get(i)).collect(),
+                    policies: p
+                        .policies
+                        .iter()
+                        .filter_map(|&i| doc.policies.get(i))
+                        .collect(),
                     managed: attached
                         .iter()
                         .filter(|m| p.managed.iter().any(|a| a.span == m.span))
@@ -127,15 +140,17 @@ pub fn group<'a>(
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let entry = by_dir.entry(dir.clone()).or_insert_with(|| PrincipalPolicies {
-            name: if dir.as_os_str().is_empty() {
-                ".".to_string()
-            } else {
-                crate::engine::slash_path(&dir)
-            },
-            policies: Vec::new(),
-            managed: Vec::new(),
-        });
+        let entry = by_dir
+            .entry(dir.clone())
+            .or_insert_with(|| PrincipalPolicies {
+                name: if dir.as_os_str().is_empty() {
+                    ".".to_string()
+                } else {
+                    crate::engine::slash_path(&dir)
+                },
+                policies: Vec::new(),
+                managed: Vec::new(),
+            });
         entry.policies.extend(identity);
         entry.managed.extend(attached.iter());
     }

@@ -53,12 +53,27 @@ fn lint_with(prefix: &[&str], dir: &Path, args: &[&str]) -> Outcome {
     let mut argv: Vec<String> = Vec::new();
     let use_time = time.exists();
     if use_time {
-        argv.extend(["/usr/bin/time".into(), "-f".into(), "%M".into(), "-o".into()]);
+        argv.extend([
+            "/usr/bin/time".into(),
+            "-f".into(),
+            "%M".into(),
+            "-o".into(),
+        ]);
         argv.push(rss_file.display().to_string());
     }
     argv.extend(prefix.iter().map(|s| s.to_string()));
     argv.push(bin().display().to_string());
-    argv.extend(["lint", "--format", "concise", "--no-config", "--color", "never"].map(String::from));
+    argv.extend(
+        [
+            "lint",
+            "--format",
+            "concise",
+            "--no-config",
+            "--color",
+            "never",
+        ]
+        .map(String::from),
+    );
     argv.extend(args.iter().map(|s| s.to_string()));
     let start = Instant::now();
     let mut child = Command::new(&argv[0])
@@ -78,7 +93,11 @@ fn lint_with(prefix: &[&str], dir: &Path, args: &[&str]) -> Outcome {
             if let Ok(s) = fs::read_to_string(&status)
                 && let Some(line) = s.lines().find(|l| l.starts_with("VmHWM:"))
             {
-                let kb = line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+                let kb = line
+                    .split_whitespace()
+                    .nth(1)
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
                 polled = polled.max(kb);
             }
             std::thread::sleep(Duration::from_millis(2));
@@ -108,9 +127,17 @@ fn lint_with(prefix: &[&str], dir: &Path, args: &[&str]) -> Outcome {
         o.code,
         o.elapsed.as_secs_f64(),
         o.rss_kb,
-        if use_time { "/usr/bin/time" } else { "polled /proc VmHWM" }
+        if use_time {
+            "/usr/bin/time"
+        } else {
+            "polled /proc VmHWM"
+        }
     );
-    assert!(o.elapsed < Duration::from_secs(MAX_SECS), "took {:?}", o.elapsed);
+    assert!(
+        o.elapsed < Duration::from_secs(MAX_SECS),
+        "took {:?}",
+        o.elapsed
+    );
     assert!(o.rss_kb < MAX_RSS_KB, "peak RSS {} KiB", o.rss_kb);
     o
 }
@@ -150,7 +177,9 @@ fn the_neighbour_alone() {
 #[test]
 fn yaml_alias_bomb_is_cut_off() {
     let dir = scratch();
-    let mut bomb = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
     for (prev, name) in "abcdefgh".chars().zip("bcdefghi".chars()) {
         let refs = vec![format!("*{prev}"); 9].join(",");
         bomb.push_str(&format!("{name}: &{name} [{refs}]\n"));
@@ -182,14 +211,20 @@ fn a_1_gib_file_is_refused_quickly_without_reading_it() {
     drop(f);
     let o = check_dir(
         dir.path(),
-        &["huge.json:1:1: error[unreadable-file] file is 1024 MiB, larger than the 256 MiB iamchain reads"],
+        &[
+            "huge.json:1:1: error[unreadable-file] file is 1024 MiB, larger than the 256 MiB iamchain reads",
+        ],
     );
     // Refused from its size alone: far less memory than the file.
     assert!(o.rss_kb < 64 * 1024, "peak RSS {} KiB", o.rss_kb);
     // Named on the command line it is refused the same way.
     let o = lint(dir.path(), &["huge.json"]);
     assert_eq!(o.code, Some(1));
-    assert!(o.stdout.contains("larger than the 256 MiB iamchain reads"), "{}", o.stdout);
+    assert!(
+        o.stdout.contains("larger than the 256 MiB iamchain reads"),
+        "{}",
+        o.stdout
+    );
 }
 
 #[test]
@@ -205,7 +240,9 @@ fn a_file_just_under_the_limit_is_read_in_bounded_memory() {
     drop(f);
     let o = check_dir(
         dir.path(),
-        &["padded.json:3:47: error[pass-role-any-resource] `iam:PassRole` allows passing any role to any service"],
+        &[
+            "padded.json:3:47: error[pass-role-any-resource] `iam:PassRole` allows passing any role to any service",
+        ],
     );
     eprintln!("  64 MiB file: peak RSS {} KiB", o.rss_kb);
 }
@@ -217,12 +254,20 @@ fn nesting_100000_deep_is_refused_in_json_and_yaml() {
     let d = dir.path();
     fs::write(
         d.join("deep.json"),
-        format!("{{\"Version\": \"2012-10-17\", \"Statement\": {}{}}}", "[".repeat(n), "]".repeat(n)),
+        format!(
+            "{{\"Version\": \"2012-10-17\", \"Statement\": {}{}}}",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
     )
     .expect("write");
     fs::write(
         d.join("deep-flow.yaml"),
-        format!("Version: \"2012-10-17\"\nStatement: {}{}\n", "[".repeat(n), "]".repeat(n)),
+        format!(
+            "Version: \"2012-10-17\"\nStatement: {}{}\n",
+            "[".repeat(n),
+            "]".repeat(n)
+        ),
     )
     .expect("write");
     fs::write(
@@ -257,7 +302,11 @@ fn nul_bytes_boms_crlf_and_invalid_utf8() {
         b"{\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:Get\x00Object\", \"Resource\": \"*\"}]}\x00\n",
     )
     .expect("write");
-    fs::write(d.join("nul-after.json"), format!("{}\0", NEIGHBOUR.trim_end())).expect("write");
+    fs::write(
+        d.join("nul-after.json"),
+        format!("{}\0", NEIGHBOUR.trim_end()),
+    )
+    .expect("write");
     // A UTF-8 BOM, and CRLF line ends: the finding sits where it does without them.
     let mut bom = b"\xEF\xBB\xBF".to_vec();
     bom.extend_from_slice(NEIGHBOUR.as_bytes());
@@ -292,7 +341,9 @@ fn nul_bytes_boms_crlf_and_invalid_utf8() {
     let o = lint(d, &["utf16.json", "good/neighbour.json"]);
     assert_eq!(
         o.stdout,
-        format!("{NEIGHBOUR_FINDING}\nutf16.json:1:1: error[unreadable-file] file is UTF-16; iamchain reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)\n")
+        format!(
+            "{NEIGHBOUR_FINDING}\nutf16.json:1:1: error[unreadable-file] file is UTF-16; iamchain reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)\n"
+        )
     );
 }
 
@@ -324,7 +375,11 @@ fn an_unreadable_file_is_reported_even_as_root() {
         for p in [d.to_path_buf(), d.join("good")] {
             fs::set_permissions(&p, fs::Permissions::from_mode(0o755)).expect("chmod");
         }
-        fs::set_permissions(d.join("good/neighbour.json"), fs::Permissions::from_mode(0o644)).expect("chmod");
+        fs::set_permissions(
+            d.join("good/neighbour.json"),
+            fs::Permissions::from_mode(0o644),
+        )
+        .expect("chmod");
         // The binary must be reachable by nobody too.
         let exe = d.join("iamchain");
         fs::copy(bin(), &exe).expect("copy binary");
@@ -337,7 +392,10 @@ fn an_unreadable_file_is_reported_even_as_root() {
             .output()
             .expect("setpriv");
         eprintln!("  ran as nobody through setpriv");
-        (o.status.code(), String::from_utf8_lossy(&o.stdout).into_owned())
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+        )
     } else {
         let o = lint(d, &["."]);
         (o.code, o.stdout)
@@ -352,7 +410,10 @@ fn an_unreadable_file_is_reported_even_as_root() {
 fn fifos_and_directories_named_like_policies_do_not_hang_or_hide_the_rest() {
     let dir = scratch();
     let d = dir.path();
-    let status = Command::new("mkfifo").arg(d.join("pipe.json")).status().expect("mkfifo");
+    let status = Command::new("mkfifo")
+        .arg(d.join("pipe.json"))
+        .status()
+        .expect("mkfifo");
     assert!(status.success());
     fs::create_dir(d.join("folder.json")).expect("mkdir");
     // A FIFO found by walking is not a regular file: skipped, never opened
@@ -376,19 +437,28 @@ fn symlink_loops_are_reported() {
     assert!(lines.contains(&NEIGHBOUR_FINDING), "{}", o.stdout);
     for name in ["self.json", "a.json", "b.json"] {
         assert!(
-            lines.iter().any(|l| l.starts_with(&format!("{name}:1:1: error[unreadable-file]"))
-                && l.contains("too many levels of symbolic links")),
+            lines.iter().any(
+                |l| l.starts_with(&format!("{name}:1:1: error[unreadable-file]"))
+                    && l.contains("too many levels of symbolic links")
+            ),
             "no loop finding on {name}: {}",
             o.stdout
         );
     }
     assert!(
-        lines.contains(&"sub/up:1:1: error[unreadable-file] symbolic link loop: it leads back to ."),
+        lines
+            .contains(&"sub/up:1:1: error[unreadable-file] symbolic link loop: it leads back to ."),
         "{}",
         o.stdout
     );
     // The directory loop does not make the neighbour be read twice.
-    assert_eq!(lines.iter().filter(|l| l.contains("neighbour.json")).count(), 1);
+    assert_eq!(
+        lines
+            .iter()
+            .filter(|l| l.contains("neighbour.json"))
+            .count(),
+        1
+    );
     assert_eq!(lines.len(), 5, "{}", o.stdout);
 }
 

@@ -65,7 +65,11 @@ fn tree(root: &Path) -> PathBuf {
         format!("Version: '2012-10-17'\nStatement:\n  - Sid: {CANARY}\n    Effect: Allow\n    Principal: '*'\n    Action: s3:GetObject\n    Resource: arn:aws:s3:::b/*\n"),
     )
     .expect("write");
-    fs::write(repo.join("broken.json"), format!("{{\"Statement\": [\"{CANARY}\"")).expect("write");
+    fs::write(
+        repo.join("broken.json"),
+        format!("{{\"Statement\": [\"{CANARY}\""),
+    )
+    .expect("write");
     fs::write(
         repo.join(".iamchain.yaml"),
         format!("rules:\n  severity: {{wildcard-action: error}}\nignore:\n  - rule: policy-version\n    path: \"nothing/**\"\n    reason: {CANARY}\n"),
@@ -81,7 +85,14 @@ fn strace_works() -> bool {
         .is_ok_and(|s| s.success())
 }
 
-fn run(root: &Path, repo: &Path, home: &Path, tmp: &Path, args: &[&str], trace: Option<&Path>) -> String {
+fn run(
+    root: &Path,
+    repo: &Path,
+    home: &Path,
+    tmp: &Path,
+    args: &[&str],
+    trace: Option<&Path>,
+) -> String {
     let bin = env!("CARGO_BIN_EXE_iamchain");
     let mut cmd = match trace {
         Some(log) => {
@@ -112,7 +123,12 @@ fn run(root: &Path, repo: &Path, home: &Path, tmp: &Path, args: &[&str], trace: 
         .env("PATH", "/usr/bin:/bin")
         .output()
         .expect("run iamchain");
-    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(
         !String::from_utf8_lossy(&out.stderr).contains(CANARY),
         "policy contents on stderr"
@@ -126,7 +142,10 @@ fn check_trace(log: &Path) -> bool {
     let mut canary_on_stdout = false;
     for line in text.lines() {
         // `PID syscall(args) = result`; strip the pid.
-        let call = line.split_once(' ').map_or(line, |(_, rest)| rest).trim_start();
+        let call = line
+            .split_once(' ')
+            .map_or(line, |(_, rest)| rest)
+            .trim_start();
         let name = call.split('(').next().unwrap_or("");
         match name {
             "openat" | "open" => {
@@ -135,15 +154,23 @@ fn check_trace(log: &Path) -> bool {
                 }
             }
             "write" | "writev" | "pwrite64" | "pwritev" | "pwritev2" => {
-                let fd = call[name.len() + 1..].split([',', ')']).next().unwrap_or("").trim();
-                assert!(fd == "1" || fd == "2", "write to fd {fd} (not stdout/stderr): {line}");
+                let fd = call[name.len() + 1..]
+                    .split([',', ')'])
+                    .next()
+                    .unwrap_or("")
+                    .trim();
+                assert!(
+                    fd == "1" || fd == "2",
+                    "write to fd {fd} (not stdout/stderr): {line}"
+                );
                 if call.contains(CANARY) {
                     assert_eq!(fd, "1", "policy contents written to fd {fd}: {line}");
                     canary_on_stdout = true;
                 }
             }
             "" | "+++" | "---" => {}
-            _ if call.starts_with("<...") || call.starts_with("+++") || call.starts_with("---") => {}
+            _ if call.starts_with("<...") || call.starts_with("+++") || call.starts_with("---") => {
+            }
             other => panic!("unexpected system call `{other}`: {line}"),
         }
     }
@@ -162,7 +189,9 @@ fn iamchain_writes_only_its_output_and_never_touches_the_network() {
     let before = listing(root);
     let traced = strace_works();
     if !traced {
-        eprintln!("strace cannot trace here (missing, or ptrace not allowed): only the file-listing check runs");
+        eprintln!(
+            "strace cannot trace here (missing, or ptrace not allowed): only the file-listing check runs"
+        );
     }
     let trace = root.join("strace.log");
     for args in [
@@ -176,7 +205,14 @@ fn iamchain_writes_only_its_output_and_never_touches_the_network() {
             // Read the config that carries the canary too.
             vec!["--format", "concise", "--config", "repo/.iamchain.yaml"]
         };
-        let stdout = run(root, &repo, &home, &tmp, &args, traced.then_some(trace.as_path()));
+        let stdout = run(
+            root,
+            &repo,
+            &home,
+            &tmp,
+            &args,
+            traced.then_some(trace.as_path()),
+        );
         assert!(stdout.contains("pass-role-any-resource"), "{stdout}");
         if traced {
             // The trace must see what stdout shows (text output quotes the

@@ -101,7 +101,11 @@ fn value() -> impl Strategy<Value = String> {
 }
 
 fn case() -> impl Strategy<Value = Case> {
-    let set = prop_oneof![Just(None), Just(Some("ForAllValues")), Just(Some("ForAnyValue"))];
+    let set = prop_oneof![
+        Just(None),
+        Just(Some("ForAllValues")),
+        Just(Some("ForAnyValue"))
+    ];
     let key = prop_oneof![
         Just(Key::Absent),
         Just(Key::Unknown),

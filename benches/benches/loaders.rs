@@ -51,7 +51,9 @@ fn yaml_loading(c: &mut Criterion) {
     g.bench_function("block-spans", |b| {
         b.iter(|| yaml::parse(black_box(&block), SourceId(0)).expect("valid"))
     });
-    g.bench_function("comments", |b| b.iter(|| yaml::comments(black_box(&block), SourceId(0))));
+    g.bench_function("comments", |b| {
+        b.iter(|| yaml::comments(black_box(&block), SourceId(0)))
+    });
     g.throughput(Throughput::Bytes(flow.len() as u64));
     g.bench_function("flow-spans", |b| {
         b.iter(|| yaml::parse(black_box(&flow), SourceId(0)).expect("valid"))
@@ -67,7 +69,8 @@ fn embedded(c: &mut Criterion) {
     // `aws iam get-role`-style: the policy as a JSON string inside JSON.
     let inner = json_policy(STATEMENTS);
     let escaped = serde_json::to_string(&inner).expect("serialize");
-    let outer = format!("{{\"Role\": {{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": {escaped}}}}}");
+    let outer =
+        format!("{{\"Role\": {{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": {escaped}}}}}");
     let start = outer.find(&escaped).expect("present") + 1;
     let raw = &outer[start..start + escaped.len() - 2];
     let mut g = c.benchmark_group("embedded");

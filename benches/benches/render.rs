@@ -44,7 +44,14 @@ fn rendering(c: &mut Criterion) {
             let mut out = Vec::with_capacity(1 << 20);
             b.iter(|| {
                 out.clear();
-                output::write(format, black_box(&run.report), &run.sources, color, &mut out).expect("write");
+                output::write(
+                    format,
+                    black_box(&run.report),
+                    &run.sources,
+                    color,
+                    &mut out,
+                )
+                .expect("write");
             })
         });
     }
