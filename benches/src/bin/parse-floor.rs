@@ -1,0 +1,67 @@
+//! The "parse only" floor for benches/compare-peers: read every `.json`,
+//! `.yaml` and `.yml` file under the given paths and parse it, JSON into a
+//! `serde_json::Value`, YAML into saphyr-parser's event stream (no tree, so
+//! this floor is lower than what any YAML linter can do), on all cores like
+//! iamchain. Prints the number of files and bytes; time it from outside.
+#![allow(clippy::print_stdout)]
+
+use std::path::{Path, PathBuf};
+
+fn collect(path: &Path, out: &mut Vec<PathBuf>) {
+    if path.is_dir() {
+        let Ok(entries) = std::fs::read_dir(path) else {
+            return;
+        };
+        let mut entries: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        entries.sort();
+        for p in entries {
+            collect(&p, out);
+        }
+    } else if matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("json" | "yaml" | "yml")
+    ) {
+        out.push(path.to_path_buf());
+    }
+}
+
+fn parse(path: &Path) -> usize {
+    let Ok(bytes) = std::fs::read(path) else {
+        return 0;
+    };
+    if path.extension().and_then(|e| e.to_str()) == Some("json") {
+        let v: Result<serde_json::Value, _> = serde_json::from_slice(&bytes);
+        std::hint::black_box(v.is_ok());
+    } else if let Ok(text) = std::str::from_utf8(&bytes) {
+        let mut parser = saphyr_parser::Parser::new_from_str(text);
+        while let Some(Ok(ev)) = parser.next_event() {
+            std::hint::black_box(&ev);
+        }
+    }
+    bytes.len()
+}
+
+fn main() {
+    let mut files = Vec::new();
+    for arg in std::env::args_os().skip(1) {
+        collect(Path::new(&arg), &mut files);
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let bytes: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut total = 0;
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break total };
+                        total += parse(f);
+                    }
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    });
+    println!("{} files, {} bytes", files.len(), bytes);
+}
