@@ -500,7 +500,7 @@ fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
                     }
                 }
             }
-            for (k, list) in out.iter_mut().enumerate().filter(|(k, _)| hit[*k]) {
+            for (_, list) in out.iter_mut().enumerate().filter(|(k, _)| hit[*k]) {
                 list.1.push((i, s));
             }
         }
