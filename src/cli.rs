@@ -144,7 +144,12 @@ pub fn run() -> ExitCode {
 
 fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
     let mut sources = SourceMap::new();
-    let config = match load_config(args.config.as_ref(), args.no_config, &mut sources) {
+    let config = match load_config(
+        args.config.as_ref(),
+        args.no_config,
+        args.paths.first(),
+        &mut sources,
+    ) {
         Ok(c) => c,
         Err(e) => {
             report_config_error(&e, &sources);
@@ -246,7 +251,12 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
 
 fn graph(args: GraphArgs, out: &mut dyn Write) -> ExitCode {
     let mut sources = SourceMap::new();
-    let mut config = match load_config(args.config.as_ref(), args.no_config, &mut sources) {
+    let mut config = match load_config(
+        args.config.as_ref(),
+        args.no_config,
+        args.paths.first(),
+        &mut sources,
+    ) {
         Ok(c) => c,
         Err(e) => {
             report_config_error(&e, &sources);
@@ -353,19 +363,35 @@ fn exit_code(report: &Report, fail_on: FailOn) -> ExitCode {
     }
 }
 
+/// The configuration: `--config`, else the `.iamchain.yaml` found upward
+/// from the first path linted (so `iamchain lint infra/` uses
+/// `infra/.iamchain.yaml` from anywhere), else upward from the working
+/// directory.
 fn load_config(
     explicit: Option<&PathBuf>,
     no_config: bool,
+    first_path: Option<&PathBuf>,
     sources: &mut SourceMap,
 ) -> Result<Config, ConfigError> {
     if no_config {
         return Ok(Config::default());
     }
+    let from_path = || {
+        let p = std::path::absolute(first_path?).ok()?;
+        let dir = if p.is_dir() {
+            p
+        } else {
+            p.parent()?.to_path_buf()
+        };
+        config::find_upward(&dir)
+    };
     let path = match explicit {
         Some(p) => Some(p.clone()),
-        None => std::env::current_dir()
-            .ok()
-            .and_then(|d| config::find_upward(&d)),
+        None => from_path().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|d| config::find_upward(&d))
+        }),
     };
     match path {
         Some(p) => config::load(&p, sources),
