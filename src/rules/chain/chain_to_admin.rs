@@ -44,9 +44,14 @@ impl Rule for ChainToAdmin {
             .nodes()
             .filter(|&n| matches!(g.at(n).kind, NodeKind::Service | NodeKind::Federated))
             .collect();
+        // Which admin-equivalent actions each AWS managed policy's Allows
+        // name: computed once per policy, not once per principal holding it
+        // (thousands of roles share `ReadOnlyAccess`).
+        let mut managed_cover: std::collections::HashMap<String, [bool; ADMIN_EQUIVALENT.len()]> =
+            std::collections::HashMap::new();
         for start in workloads {
             for (target, path) in paths::reachable(g, start) {
-                let Some((action, span)) = admin_grant(g, target) else {
+                let Some((action, span)) = admin_grant(g, target, &mut managed_cover) else {
                     continue;
                 };
                 let may = if is_certain(g, &path) { "can" } else { "may" };
@@ -70,7 +75,11 @@ impl Rule for ChainToAdmin {
 
 /// The administrator-equivalent action a node's policies allow on every
 /// resource, with the span of the statement's action that grants it.
-fn admin_grant(g: &PrincipalGraph<'_>, n: NodeIndex) -> Option<(&'static str, Span)> {
+fn admin_grant(
+    g: &PrincipalGraph<'_>,
+    n: NodeIndex,
+    managed_cover: &mut std::collections::HashMap<String, [bool; ADMIN_EQUIVALENT.len()]>,
+) -> Option<(&'static str, Span)> {
     let h = g.holdings(n)?;
     // Only an Allow that can name an IAM action can grant one: skip the
     // evaluations for the (many) principals whose policies name none.
@@ -89,10 +98,35 @@ fn admin_grant(g: &PrincipalGraph<'_>, n: NodeIndex) -> Option<(&'static str, Sp
     if !could {
         return None;
     }
+    // Which admin-equivalent actions some Allow names at all.
+    let cover = |p: &crate::load::PolicyDoc| {
+        let mut c = [false; ADMIN_EQUIVALENT.len()];
+        for (k, action) in ADMIN_EQUIVALENT.iter().enumerate() {
+            c[k] = p
+                .policy
+                .statements
+                .iter()
+                .any(|s| s.is_allow() && eval::action_applies(s.action.as_ref(), action));
+        }
+        c
+    };
+    let mut named = [false; ADMIN_EQUIVALENT.len()];
+    for p in &h.policies {
+        named.iter_mut().zip(cover(p)).for_each(|(n, c)| *n |= c);
+    }
+    for m in &h.managed {
+        let c = *managed_cover
+            .entry(m.arn.clone())
+            .or_insert_with(|| cover(&m.policy));
+        named.iter_mut().zip(c).for_each(|(n, c)| *n |= c);
+    }
     let account = g.at(n).account.clone().unwrap_or_else(|| "*".into());
     let ctx = RequestContext::new();
     let resource = format!("arn:aws:iam::{account}:role/any");
-    for action in ADMIN_EQUIVALENT {
+    for (k, action) in ADMIN_EQUIVALENT.iter().enumerate() {
+        if !named[k] {
+            continue;
+        }
         let request = Request {
             action,
             resource: &resource,

@@ -436,17 +436,22 @@ fn method_actions() -> &'static [Action] {
     })
 }
 
-/// Whether some Allow of `held` could grant an action a method uses: the
-/// cheap test that lets the great majority of principals — whose policies
-/// name none of those services — skip the method search.
-fn could_escalate(held: &[Held<'_>]) -> bool {
+/// The services of the actions the methods use.
+fn method_services() -> &'static [&'static str] {
     static SERVICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let services = SERVICES.get_or_init(|| {
+    SERVICES.get_or_init(|| {
         let mut s: Vec<&'static str> = method_actions().iter().map(|a| a.service()).collect();
         s.sort_unstable();
         s.dedup();
         s
-    });
+    })
+}
+
+/// Whether some Allow of `held` could grant an action a method uses: the
+/// cheap test that lets the great majority of principals — whose policies
+/// name none of those services — skip the method search.
+fn could_escalate(held: &[Held<'_>]) -> bool {
+    let services = method_services();
     held.iter().any(|h| {
         h.policy.policy.statements.iter().any(|s| {
             s.is_allow()
@@ -481,6 +486,16 @@ fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
                 // Look each item up instead of matching every method action
                 // against every item: an exact name is one binary search.
                 for item in &element.items {
+                    let service = item.value.split_once(':').map_or("*", |(s, _)| s);
+                    let any_service = catalog::is_wildcard(service);
+                    // Items of services no method uses cannot matter.
+                    if !any_service
+                        && !method_services()
+                            .iter()
+                            .any(|m| m.eq_ignore_ascii_case(service))
+                    {
+                        continue;
+                    }
                     if !catalog::is_wildcard(&item.value) {
                         if let Some(k) = catalog::action(&item.value)
                             .and_then(|a| actions.binary_search(&a).ok())
@@ -489,8 +504,6 @@ fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
                         }
                         continue;
                     }
-                    let service = item.value.split_once(':').map_or("*", |(s, _)| s);
-                    let any_service = catalog::is_wildcard(service);
                     for (k, a) in actions.iter().enumerate() {
                         if (any_service || service.eq_ignore_ascii_case(a.service()))
                             && a.matches(&item.value)
