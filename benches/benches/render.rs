@@ -44,11 +44,15 @@ fn rendering(c: &mut Criterion) {
             let mut out = Vec::with_capacity(1 << 20);
             b.iter(|| {
                 out.clear();
+                let options = output::Options {
+                    color,
+                    link_base: None,
+                };
                 output::write(
                     format,
                     black_box(&run.report),
                     &run.sources,
-                    color,
+                    &options,
                     &mut out,
                 )
                 .expect("write");
