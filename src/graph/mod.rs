@@ -176,6 +176,9 @@ pub struct PrincipalGraph<'a> {
     pub intent: intent::Intent,
     /// The organization and its SCPs, as far as the exports say.
     pub org: org::Org<'a>,
+    /// Further definitions of a node's ARN (a role in a template and in an
+    /// export): (node, index into `principals`).
+    pub twins: Vec<(NodeIndex, usize)>,
     index: BTreeMap<String, NodeIndex>,
 }
 
@@ -188,6 +191,7 @@ impl<'a> PrincipalGraph<'a> {
             broken: Vec::new(),
             intent: intent::Intent::default(),
             org,
+            twins: Vec::new(),
             index: BTreeMap::new(),
         }
     }
@@ -304,6 +308,9 @@ pub fn build<'a>(
         // which holds no permissions): keep the definition that holds its
         // identity policies, else the first.
         let holds = |p: &PrincipalPolicies<'_>| !p.policies.is_empty() || !p.managed.is_empty();
+        if g.graph[i].holdings != Some(h) {
+            g.twins.push((i, h));
+        }
         let existing = g.graph[i].holdings.and_then(|e| g.principals.get(e));
         if existing.is_some_and(|e| !holds(e)) && holds(&g.principals[h]) {
             let node = &mut g.graph[i];

@@ -331,6 +331,7 @@ pub static ALL: &[&dyn Rule] = &[
     &chain::unintended_chain::UnintendedChain,
     // audit
     &audit::admin_user::AdminUser,
+    &audit::drift::Drift,
     &audit::inline_policy_on_user::InlinePolicyOnUser,
     &audit::unused_role::UnusedRole,
     &audit::user_without_group::UserWithoutGroup,

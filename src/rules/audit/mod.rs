@@ -3,6 +3,7 @@
 //! nobody uses.
 
 pub mod admin_user;
+pub mod drift;
 pub mod inline_policy_on_user;
 pub mod unused_role;
 pub mod user_without_group;
