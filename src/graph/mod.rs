@@ -98,6 +98,10 @@ pub enum Mechanism {
     PodIdentity,
     /// Another AWS service assumes the role on a customer's behalf (EC2 instance profile, Lambda, …).
     Service,
+    /// `iam:PassRole` to a service that runs the caller's code as the role.
+    PassRole,
+    /// `iam:UpdateAssumeRolePolicy`: the caller can make the role trust it.
+    TrustRewrite,
 }
 
 impl Mechanism {
@@ -109,6 +113,8 @@ impl Mechanism {
             Mechanism::Saml => "sts:AssumeRoleWithSAML",
             Mechanism::PodIdentity => "EKS Pod Identity",
             Mechanism::Service => "service",
+            Mechanism::PassRole => "iam:PassRole",
+            Mechanism::TrustRewrite => "iam:UpdateAssumeRolePolicy",
         }
     }
 }
@@ -321,6 +327,7 @@ pub fn build<'a>(
         }
     }
     edges::assume_role::add(&mut g);
+    edges::pass_role::add(&mut g);
     g.intent = intent::resolve(&g, config);
     g
 }

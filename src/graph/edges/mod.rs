@@ -1,3 +1,4 @@
 //! Edge builders: one file per way a principal becomes another.
 
 pub mod assume_role;
+pub mod pass_role;

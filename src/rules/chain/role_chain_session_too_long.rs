@@ -40,10 +40,13 @@ impl Rule for RoleChainSessionTooLong {
             }
             let incoming = g.incoming(n);
             // Only role sessions assume it: every use is a chained session.
+            // Only `sts:AssumeRole` from role sessions is chaining; a role a
+            // service runs (passed with `iam:PassRole`) gets full sessions.
             let chained_only = !incoming.is_empty()
-                && incoming
-                    .iter()
-                    .all(|(s, _)| g.at(*s).kind == NodeKind::Role);
+                && incoming.iter().all(|(s, e)| {
+                    g.at(*s).kind == NodeKind::Role
+                        && e.mechanism == crate::graph::Mechanism::AssumeRole
+                });
             if !chained_only {
                 continue;
             }

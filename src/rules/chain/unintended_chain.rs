@@ -27,6 +27,11 @@ impl Rule for UnintendedChain {
         let deploy_roles: Vec<_> = g.nodes().filter(|&n| intent.is_deploy_role(n)).collect();
         for target in deploy_roles {
             for (caller, edge) in g.incoming(target) {
+                // Rewriting a role's trust needs IAM write access: that is
+                // chain-to-admin's finding, not a chain the trust set up.
+                if edge.mechanism == crate::graph::Mechanism::TrustRewrite {
+                    continue;
+                }
                 let meant = intent
                     .launcher(caller)
                     .is_some_and(|l| l.reaches.contains(&target));
@@ -37,9 +42,17 @@ impl Rule for UnintendedChain {
                     continue;
                 };
                 // Show how the caller is reached itself, when a chain leads to it.
+                // Prefer a chain that starts at a workload (a service or an
+                // identity provider): that is how the caller gets its
+                // credentials in practice.
                 let mut path = paths::sources_of(g, caller)
                     .into_iter()
-                    .min_by_key(Vec::len)
+                    .min_by_key(|p| {
+                        let workload = p.first().is_some_and(|&n| {
+                            matches!(g.at(n).kind, NodeKind::Service | NodeKind::Federated)
+                        });
+                        (!workload, p.len())
+                    })
                     .unwrap_or_else(|| vec![caller]);
                 path.push(target);
                 let (c, t) = (&g.at(caller).label, &g.at(target).label);
@@ -48,10 +61,14 @@ impl Rule for UnintendedChain {
                     None => format!("`{c}` is not a launcher meant to reach `{t}`"),
                 };
                 let may = if edge.is_conditional() { "may" } else { "can" };
+                let how = match edge.mechanism {
+                    crate::graph::Mechanism::AssumeRole => "assume".to_string(),
+                    other => format!("obtain (through {})", other.as_str()),
+                };
                 let f = cx.report(
                     at.span,
                     format!(
-                        "`{c}` {may} assume deploy role `{t}`: {why} ({})",
+                        "`{c}` {may} {how} deploy role `{t}`: {why} ({})",
                         intent.provenance()
                     ),
                 );
