@@ -89,6 +89,10 @@ fn names_action(p: &PolicyDoc, action: &str) -> bool {
         .any(|s| s.is_allow() && eval::action_applies(s.action.as_ref(), action))
 }
 
+/// A service that can run code as a role, the action that starts it, and
+/// where the role's trust admits the service.
+type Runner = (&'static str, &'static str, Label);
+
 /// Add PassRole and UpdateAssumeRolePolicy edges.
 pub fn add(g: &mut PrincipalGraph<'_>) {
     let acts = |g: &PrincipalGraph<'_>, p: NodeIndex| {
@@ -102,8 +106,7 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
         return;
     }
     // Roles and the code-running services their trust admits.
-    let mut targets: Vec<(NodeIndex, String, Vec<(&'static str, &'static str, Label)>)> =
-        Vec::new();
+    let mut targets: Vec<(NodeIndex, String, Vec<Runner>)> = Vec::new();
     for r in g.nodes().collect::<Vec<_>>() {
         if g.at(r).kind != NodeKind::Role {
             continue;
