@@ -87,7 +87,10 @@ pub fn is_restrictive_given(cond: &Condition, always_present: &[&str]) -> bool {
         // `false` still admits every IAM principal.
         return cond.key_is("aws:PrincipalIsAWSService")
             && !cond.values.is_empty()
-            && cond.values.iter().all(|v| v.value.eq_ignore_ascii_case("true"));
+            && cond
+                .values
+                .iter()
+                .all(|v| v.value.eq_ignore_ascii_case("true"));
     }
     let all_wild = !cond.values.is_empty()
         && cond.values.iter().all(|v| {

@@ -11,12 +11,12 @@
 //! and partition (`arn:*:cloudtrail:*:*:trail/*`) is as broad as `*` for
 //! the actions on that type, and is reported the same way.
 
+use crate::catalog::Action;
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::condition::Condition;
-use crate::policy::{PolicyKind, Statement, scope};
-use crate::catalog::Action;
 use crate::policy::pattern;
+use crate::policy::{PolicyKind, Statement, scope};
 use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
 use crate::rules::permissions::grants;
 use crate::rules::permissions::privilege_escalation::any_resource_of;
@@ -124,7 +124,10 @@ impl Rule for WildcardResource {
         );
         let (message, label) = if is_star {
             (
-                format!("`*` lets {what} act on every resource: {}", list(&scopable, 4)),
+                format!(
+                    "`*` lets {what} act on every resource: {}",
+                    list(&scopable, 4)
+                ),
                 "every resource".to_string(),
             )
         } else {
