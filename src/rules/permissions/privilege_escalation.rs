@@ -210,8 +210,9 @@ pub(crate) static METHODS: &[Method] = &[
         &[PASS_ROLE, &["cloudformation:CreateStack"]],
         "cloudformation.amazonaws.com",
     ),
-    // Updating a stack without naming a role reuses the role the stack
-    // already has, so no `iam:PassRole` is needed.
+    // Updating a stack without naming a role reuses the service role the
+    // stack already has, so no `iam:PassRole` is needed:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
     m(
         "updating an existing CloudFormation stack, which runs with the stack's role",
         &[&["cloudformation:UpdateStack"]],
@@ -750,38 +751,29 @@ fn grant(
 }
 
 /// Whether the principal already holds every action of `service`, without
-/// a condition, on each of `on` (and no Deny of its policies names the
-/// service): rewriting those resources' policies then grants it nothing new.
+/// a condition, on each of `on`: rewriting those resources' policies then
+/// grants it nothing new. Its own Denies do not matter: a resource policy
+/// naming the principal cannot lift an explicit Deny of its identity
+/// policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
 fn holds_whole_service(held: &[Held<'_>], service: &str, on: &[String]) -> bool {
-    let names_service = |value: &str| {
-        let prefix = value.split_once(':').map_or(value, |(p, _)| p);
-        pattern::matches_ignore_case(prefix, service)
-    };
-    let statements = || held.iter().flat_map(|h| &h.policy.policy.statements);
-    let denied = statements().any(|s| {
-        !s.is_allow()
-            && s.action
-                .as_ref()
-                .is_some_and(|e| e.negated || e.items.iter().any(|i| names_service(&i.value)))
-    });
-    if denied {
-        return false;
-    }
     let whole = format!("{service}:*");
     on.iter().all(|resource| {
-        statements().any(|s| {
-            s.is_allow()
-                && s.conditions.is_empty()
-                && s.action.as_ref().is_some_and(|e| {
-                    !e.negated
-                        && e.items
-                            .iter()
-                            .any(|i| pattern::matches_ignore_case(&i.value, &whole))
-                })
-                && s.resources()
-                    .iter()
-                    .any(|r| pattern::matches(&r.value, resource))
-        })
+        held.iter()
+            .flat_map(|h| &h.policy.policy.statements)
+            .any(|s| {
+                s.is_allow()
+                    && s.conditions.is_empty()
+                    && s.action.as_ref().is_some_and(|e| {
+                        !e.negated
+                            && e.items
+                                .iter()
+                                .any(|i| pattern::matches_ignore_case(&i.value, &whole))
+                    })
+                    && s.resources()
+                        .iter()
+                        .any(|r| pattern::matches(&r.value, resource))
+            })
     })
 }
 
