@@ -8,6 +8,13 @@
 //! `ForAllValues:`, which is true when the key is absent) on a key that
 //! identifies the caller or its origin, with at least one value that is not
 //! a bare wildcard.
+//!
+//! `Bool` on `aws:PrincipalIsAWSService` narrows when it demands `true`: only
+//! AWS service principals (`cloudtrail.amazonaws.com` writing its logs) then
+//! match, never an IAM principal or an anonymous caller. The key is in every
+//! signed request (false for IAM principals) and absent from anonymous ones,
+//! where `Bool` is false; `BoolIfExists` would let anonymous callers through
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html>).
 
 use crate::policy::Statement;
 use crate::policy::condition::{Condition, OperatorKind, SetQualifier};
@@ -23,6 +30,7 @@ const PRINCIPAL_KEYS: &[&str] = &[
     "aws:SourceIdentity",
     "aws:PrincipalServiceName",
     "aws:PrincipalServiceNamesList",
+    "aws:PrincipalIsAWSService",
 ];
 
 /// Keys that pin where a request comes from (the resource or network a
@@ -73,6 +81,16 @@ pub fn is_restrictive_given(cond: &Condition, always_present: &[&str]) -> bool {
     if op.kind == OperatorKind::Null {
         // `Null: {k: false}` only demands that the key exists.
         return false;
+    }
+    if op.kind == OperatorKind::Bool {
+        // Only `aws:PrincipalIsAWSService: true` names a kind of caller;
+        // `false` still admits every IAM principal.
+        return cond.key_is("aws:PrincipalIsAWSService")
+            && !cond.values.is_empty()
+            && cond
+                .values
+                .iter()
+                .all(|v| v.value.eq_ignore_ascii_case("true"));
     }
     let all_wild = !cond.values.is_empty()
         && cond.values.iter().all(|v| {

@@ -47,6 +47,10 @@ pub(crate) struct Method {
     /// The method only works on *other* users: a resource scoped to the
     /// caller's own user (`${aws:username}`) does not enable it.
     pub(crate) others_only: bool,
+    /// The method rewrites a resource's own policy (or ACL) to grant more
+    /// on that resource: it escalates nothing when the principal already
+    /// holds every action of the service on the resources concerned.
+    pub(crate) resource_policy: bool,
 }
 
 const PASS_ROLE: &[&str] = &["iam:PassRole"];
@@ -57,6 +61,7 @@ const fn m(does: &'static str, steps: &'static [&'static [&'static str]]) -> Met
         steps,
         passed_to: None,
         others_only: false,
+        resource_policy: false,
     }
 }
 
@@ -70,6 +75,7 @@ const fn pass(
         steps,
         passed_to: Some(service),
         others_only: false,
+        resource_policy: false,
     }
 }
 
@@ -79,6 +85,17 @@ const fn others(does: &'static str, steps: &'static [&'static [&'static str]]) -
         steps,
         passed_to: None,
         others_only: true,
+        resource_policy: false,
+    }
+}
+
+const fn rewrites(does: &'static str, steps: &'static [&'static [&'static str]]) -> Method {
+    Method {
+        does,
+        steps,
+        passed_to: None,
+        others_only: false,
+        resource_policy: true,
     }
 }
 
@@ -116,9 +133,12 @@ pub(crate) static METHODS: &[Method] = &[
         "writing an inline policy that grants anything to a role",
         &[&["iam:PutRolePolicy"]],
     ),
+    // Naming the principal's own ARN in a same-account trust policy lets it
+    // assume the role with no `sts:AssumeRole` in its identity policies:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_update-role-trust-policy.html
     m(
-        "rewriting a role's trust policy and assuming the role",
-        &[&["iam:UpdateAssumeRolePolicy"], &["sts:AssumeRole"]],
+        "rewriting a role's trust policy to trust itself and assuming the role",
+        &[&["iam:UpdateAssumeRolePolicy"]],
     ),
     m(
         "adding a user to a more privileged group",
@@ -168,13 +188,54 @@ pub(crate) static METHODS: &[Method] = &[
         &[&["glue:UpdateDevEndpoint"]],
     ),
     pass(
-        "passing a role to a new Glue job and running it",
-        &[PASS_ROLE, &["glue:CreateJob"], &["glue:StartJobRun"]],
+        "passing a role to a new Glue job and running it (directly or by a trigger)",
+        &[
+            PASS_ROLE,
+            &["glue:CreateJob"],
+            &["glue:StartJobRun", "glue:CreateTrigger"],
+        ],
+        "glue.amazonaws.com",
+    ),
+    pass(
+        "passing a role to an existing Glue job and running it (directly or by a trigger)",
+        &[
+            PASS_ROLE,
+            &["glue:UpdateJob"],
+            &["glue:StartJobRun", "glue:CreateTrigger"],
+        ],
         "glue.amazonaws.com",
     ),
     pass(
         "passing a role to a new CloudFormation stack that creates anything",
         &[PASS_ROLE, &["cloudformation:CreateStack"]],
+        "cloudformation.amazonaws.com",
+    ),
+    // Updating a stack without naming a role reuses the service role the
+    // stack already has, so no `iam:PassRole` is needed:
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-iam-servicerole.html
+    m(
+        "updating an existing CloudFormation stack, which runs with the stack's role",
+        &[&["cloudformation:UpdateStack"]],
+    ),
+    m(
+        "executing a change set on an existing CloudFormation stack, which runs with the stack's role",
+        &[
+            &["cloudformation:CreateChangeSet"],
+            &["cloudformation:ExecuteChangeSet"],
+        ],
+    ),
+    pass(
+        "passing a role to a new CloudFormation StackSet and deploying its instances",
+        &[
+            PASS_ROLE,
+            &["cloudformation:CreateStackSet"],
+            &["cloudformation:CreateStackInstances"],
+        ],
+        "cloudformation.amazonaws.com",
+    ),
+    pass(
+        "passing a role to an existing CloudFormation StackSet while updating it",
+        &[PASS_ROLE, &["cloudformation:UpdateStackSet"]],
         "cloudformation.amazonaws.com",
     ),
     pass(
@@ -185,6 +246,12 @@ pub(crate) static METHODS: &[Method] = &[
             &["codebuild:StartBuild", "codebuild:StartBuildBatch"],
         ],
         "codebuild.amazonaws.com",
+    ),
+    // `StartBuild` takes a `buildspecOverride`: the build runs commands the
+    // caller chose, with the project's service role.
+    m(
+        "starting a build of an existing CodeBuild project with its own buildspec",
+        &[&["codebuild:StartBuild", "codebuild:StartBuildBatch"]],
     ),
     pass(
         "passing a role to a new SageMaker notebook, training or processing job",
@@ -198,6 +265,19 @@ pub(crate) static METHODS: &[Method] = &[
         ],
         "sagemaker.amazonaws.com",
     ),
+    m(
+        "opening an existing SageMaker notebook, which runs with the notebook's role",
+        &[&["sagemaker:CreatePresignedNotebookInstanceUrl"]],
+    ),
+    m(
+        "attaching a lifecycle script to an existing SageMaker notebook and restarting it",
+        &[
+            &["sagemaker:CreateNotebookInstanceLifecycleConfig"],
+            &["sagemaker:StopNotebookInstance"],
+            &["sagemaker:UpdateNotebookInstance"],
+            &["sagemaker:StartNotebookInstance"],
+        ],
+    ),
     pass(
         "passing a role to a new ECS task definition and running it",
         &[
@@ -206,6 +286,10 @@ pub(crate) static METHODS: &[Method] = &[
             &["ecs:RunTask", "ecs:StartTask", "ecs:CreateService"],
         ],
         "ecs-tasks.amazonaws.com",
+    ),
+    m(
+        "running commands in existing ECS tasks and using their roles",
+        &[&["ecs:ExecuteCommand"]],
     ),
     pass(
         "passing a role to a new Data Pipeline and activating it",
@@ -223,12 +307,75 @@ pub(crate) static METHODS: &[Method] = &[
         "tasks.apprunner.amazonaws.com",
     ),
     m(
+        "changing the source of an existing App Runner service, which runs with the service's role",
+        &[&["apprunner:UpdateService"]],
+    ),
+    pass(
+        "passing a role to a new Bedrock AgentCore code interpreter and running code in it",
+        &[
+            PASS_ROLE,
+            &["bedrock-agentcore:CreateCodeInterpreter"],
+            &["bedrock-agentcore:StartCodeInterpreterSession"],
+            &["bedrock-agentcore:InvokeCodeInterpreter"],
+        ],
+        "bedrock-agentcore.amazonaws.com",
+    ),
+    m(
+        "running code in an existing Bedrock AgentCore code interpreter, with its role",
+        &[
+            &["bedrock-agentcore:StartCodeInterpreterSession"],
+            &["bedrock-agentcore:InvokeCodeInterpreter"],
+        ],
+    ),
+    m(
         "running commands on EC2 instances and using their roles",
         &[&["ssm:SendCommand"]],
     ),
     m(
         "opening a shell on EC2 instances and using their roles",
         &[&["ssm:StartSession"]],
+    ),
+    m(
+        "pushing an SSH key to EC2 instances, logging in and using their roles",
+        &[&["ec2-instance-connect:SendSSHPublicKey"]],
+    ),
+    // User data runs again at boot when the script asks cloud-init to.
+    m(
+        "replacing an EC2 instance's user data and restarting it, which runs the script with its role",
+        &[
+            &["ec2:ModifyInstanceAttribute"],
+            &["ec2:StopInstances"],
+            &["ec2:StartInstances"],
+        ],
+    ),
+    m(
+        "making a new launch template version the default, whose user data runs with its role",
+        &[
+            &["ec2:CreateLaunchTemplateVersion"],
+            &["ec2:ModifyLaunchTemplate"],
+        ],
+    ),
+    // A resource policy alone grants access within its account, so whoever
+    // writes one can grant itself what its identity policies do not:
+    // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    rewrites(
+        "writing a resource policy that grants it more on that resource",
+        &[&[
+            "s3:PutBucketPolicy",
+            "lambda:AddPermission",
+            "kms:PutKeyPolicy",
+            "secretsmanager:PutResourcePolicy",
+            "sqs:AddPermission",
+            "sns:AddPermission",
+            "ecr:SetRepositoryPolicy",
+        ]],
+    ),
+    // An ACL grant to everyone (where Block Public Access and S3 Object
+    // Ownership still allow ACLs) lets the holder act anonymously, outside
+    // its identity policies and their Denies.
+    rewrites(
+        "granting everyone access with an S3 ACL and acting anonymously",
+        &[&["s3:PutBucketAcl", "s3:PutObjectAcl"]],
     ),
 ];
 
@@ -616,6 +763,33 @@ fn grant(
     result
 }
 
+/// Whether the principal already holds every action of `service`, without
+/// a condition, on each of `on`: rewriting those resources' policies then
+/// grants it nothing new. Its own Denies do not matter: a resource policy
+/// naming the principal cannot lift an explicit Deny of its identity
+/// policies
+/// (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html>).
+fn holds_whole_service(held: &[Held<'_>], service: &str, on: &[String]) -> bool {
+    let whole = format!("{service}:*");
+    on.iter().all(|resource| {
+        held.iter()
+            .flat_map(|h| &h.policy.policy.statements)
+            .any(|s| {
+                s.is_allow()
+                    && s.conditions.is_empty()
+                    && s.action.as_ref().is_some_and(|e| {
+                        !e.negated
+                            && e.items
+                                .iter()
+                                .any(|i| pattern::matches_ignore_case(&i.value, &whole))
+                    })
+                    && s.resources()
+                        .iter()
+                        .any(|r| pattern::matches(&r.value, resource))
+            })
+    })
+}
+
 /// Whether the principal holds `*` on `*` without a condition (and no
 /// Deny takes the IAM actions back), and through which policy.
 fn administrator<'h, 'a>(
@@ -715,6 +889,16 @@ fn report_method(
     let Some((first, first_grant)) = steps.first() else {
         return;
     };
+    if method.resource_policy {
+        let on = if first_grant.only_on.is_empty() {
+            target_type(*first).map_or_else(|| vec!["*".to_string()], |t| vec![any_resource_of(t)])
+        } else {
+            first_grant.only_on.clone()
+        };
+        if holds_whole_service(held, first.service(), &on) {
+            return;
+        }
+    }
     let Some(primary) = first_grant.by.first().cloned() else {
         return;
     };

@@ -6,13 +6,20 @@
 //! `*`; flagging them is the false positive peers are most criticised for.
 //! So only actions that have resource types *and* change something
 //! (Write, Permissions management, Tagging) count.
+//!
+//! An ARN pattern that matches every resource of a type in every account
+//! and partition (`arn:*:cloudtrail:*:*:trail/*`) is as broad as `*` for
+//! the actions on that type, and is reported the same way.
 
+use crate::catalog::Action;
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::condition::Condition;
+use crate::policy::pattern;
 use crate::policy::{PolicyKind, Statement, scope};
 use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
 use crate::rules::permissions::grants;
+use crate::rules::permissions::privilege_escalation::any_resource_of;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct WildcardResource;
@@ -37,6 +44,16 @@ fn scopes_resources(c: &Condition) -> bool {
     resource_key && scope::is_restrictive(c)
 }
 
+/// The resource type of `action` every resource of which `pattern`
+/// matches, in every account and partition (`arn:*:cloudtrail:*:*:trail/*`
+/// for `trail`), if any.
+fn every_resource_of(pattern: &str, action: Action) -> Option<&'static str> {
+    action
+        .resource_types()
+        .find(|t| pattern::matches(pattern, &any_resource_of(*t)))
+        .map(|t| t.name())
+}
+
 impl Rule for WildcardResource {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -49,14 +66,26 @@ impl Rule for WildcardResource {
         if !grants(statement, policy) || policy.policy.kind != PolicyKind::Identity {
             return;
         }
-        let Some(star) = statement.resources().iter().find(|r| r.value == "*") else {
-            return;
-        };
         // `NotAction` is `not-action-allow`'s, `*` on `*` is `admin-access`'s.
         let actions = statement.actions();
         if actions.is_empty() || actions.iter().any(|a| a.value == "*") {
             return;
         }
+        let resources = statement.resources();
+        let star = resources.iter().find(|r| r.value == "*");
+        // Without a `*`, the first ARN pattern as broad as `*` for some type.
+        let Some(star) = star.or_else(|| {
+            resources.iter().find(|r| {
+                r.value.starts_with("arn:")
+                    && actions
+                        .iter()
+                        .flat_map(|a| expand(&a.value))
+                        .any(|a| every_resource_of(&r.value, a).is_some())
+            })
+        }) else {
+            return;
+        };
+        let is_star = star.value == "*";
         if statement.conditions.iter().any(scopes_resources) {
             return;
         }
@@ -70,7 +99,10 @@ impl Rule for WildcardResource {
             let hits: Vec<_> = expand(&item.value)
                 .into_iter()
                 .filter(|a| {
-                    !a.accepts_only_star() && a.access().intersects(CHANGES) && !own_rule(a)
+                    !a.accepts_only_star()
+                        && a.access().intersects(CHANGES)
+                        && !own_rule(a)
+                        && (is_star || every_resource_of(&star.value, *a).is_some())
                 })
                 .collect();
             if !hits.is_empty() {
@@ -85,23 +117,41 @@ impl Rule for WildcardResource {
         }
         sort_riskiest(&mut scopable);
         let n = scopable.len();
-        let finding = cx
-            .report(
-                star.span,
+        let what = plural(
+            n,
+            "write action that could be scoped",
+            "write actions that could be scoped",
+        );
+        let (message, label) = if is_star {
+            (
                 format!(
-                    "`*` lets {} act on every resource: {}",
-                    plural(
-                        n,
-                        "write action that could be scoped",
-                        "write actions that could be scoped"
-                    ),
+                    "`*` lets {what} act on every resource: {}",
                     list(&scopable, 4)
                 ),
+                "every resource".to_string(),
             )
-            .label("every resource");
+        } else {
+            let ty = scopable
+                .iter()
+                .find_map(|a| every_resource_of(&star.value, *a))
+                .unwrap_or("resource");
+            (
+                format!(
+                    "`{}` is as broad as `*`: it lets {what} act on every {ty} in every account: {}",
+                    star.value,
+                    list(&scopable, 4)
+                ),
+                format!("every {ty} in every account"),
+            )
+        };
+        let finding = cx.report(star.span, message).label(label);
         for item in contributing.iter().take(8) {
             finding.related(item.span, "can be scoped to resources");
         }
-        finding.help("list the ARNs these actions need, or move actions that only accept `*` into their own statement");
+        finding.help(if is_star {
+            "list the ARNs these actions need, or move actions that only accept `*` into their own statement"
+        } else {
+            "name the accounts and resources these actions need"
+        });
     }
 }

@@ -9,12 +9,17 @@
 //! String operators on ARN keys and ARN operators on string keys are both
 //! accepted by AWS (`aws:SourceArn` is documented with either), so they are
 //! not reported.
+//!
+//! A value that a date or numeric operator cannot read (`"bad"` under
+//! `DateGreaterThan`) is reported too: no request value compares with it, so
+//! the condition never holds. Date operators take no policy variables
+//! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_examples_aws-dates.html>).
 
 use crate::catalog::{self, ConditionKeyType};
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::Statement;
-use crate::policy::condition::{Operator, OperatorKind, SetQualifier};
+use crate::policy::condition::{Operator, OperatorKind, SetQualifier, parse_date};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct ConditionTypeMismatch;
@@ -122,6 +127,29 @@ fn key_type(key: &str) -> Option<ConditionKeyType> {
     Some(ty)
 }
 
+/// What a value of a date or numeric operator must be, when `value` is not
+/// one: `Some("a date")`.
+fn unreadable(kind: OperatorKind, value: &str) -> Option<&'static str> {
+    use OperatorKind as K;
+    match kind {
+        K::DateEquals
+        | K::DateLessThan
+        | K::DateLessThanEquals
+        | K::DateGreaterThan
+        | K::DateGreaterThanEquals => parse_date(value)
+            .is_none()
+            .then_some("a date (ISO 8601 or epoch seconds)"),
+        K::NumericEquals
+        | K::NumericLessThan
+        | K::NumericLessThanEquals
+        | K::NumericGreaterThan
+        | K::NumericGreaterThanEquals => {
+            (!value.contains("${") && value.trim().parse::<f64>().is_err()).then_some("a number")
+        }
+        _ => None,
+    }
+}
+
 fn base_name(op: &Operator) -> &str {
     let name = op.name.as_str();
     name.split_once(':').map_or(name, |(_, rest)| rest)
@@ -136,6 +164,20 @@ impl Rule for ConditionTypeMismatch {
         for c in &statement.conditions {
             let op = &c.operator.value;
             let key = c.key.value.as_str();
+            for v in &c.values {
+                if let Some(needed) = unreadable(op.kind, &v.value) {
+                    cx.report(
+                        v.span,
+                        format!(
+                            "`{}` is not {needed}: `{}` cannot compare it with the request",
+                            v.value,
+                            base_name(op)
+                        ),
+                    )
+                    .label(format!("not {needed}"))
+                    .help(format!("write {needed}"));
+                }
+            }
             let Some(ty) = key_type(key) else {
                 continue;
             };

@@ -29,6 +29,9 @@ enum Verdict {
     Unknown(Option<String>),
     /// A real key of another service than every action of the statement.
     OtherService(String),
+    /// A key of the statement's service that none of its actions, all named
+    /// exactly, takes (`s3:x-amz-storage-class` on `s3:ListBucket`).
+    NotForActions(String),
 }
 
 /// Whether `key` comes from an identity provider: an OIDC issuer
@@ -106,12 +109,31 @@ fn judge(key: &str, statement: &Statement) -> Verdict {
             .split_once(':')
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case(prefix))
     });
-    if same_service
-        || expand_element(element)
-            .iter()
-            .any(|a| a.supports_condition_key(key))
-    {
+    let actions = expand_element(element);
+    if actions.iter().any(|a| a.supports_condition_key(key)) {
         return Verdict::Fine;
+    }
+    if same_service {
+        // Only judged when every action is named exactly: the reference's
+        // per-action lists are then what AWS sets for this request.
+        let exact = element
+            .items
+            .iter()
+            .all(|i| !catalog::is_wildcard(&i.value) && catalog::action(&i.value).is_some());
+        // A key the reference lists for no action of its service at all
+        // (`states:HTTPEndpoint`) shows a gap in the reference, not a wrong key.
+        let listed_elsewhere = catalog::service_actions(prefix).any(|a| {
+            a.condition_keys().any(|k| k.matches(key))
+                || a.resource_types()
+                    .any(|rt| rt.condition_keys().any(|k| k.matches(key)))
+        });
+        if !exact || actions.is_empty() || !listed_elsewhere {
+            return Verdict::Fine;
+        }
+        let mut names: Vec<&str> = actions.iter().map(|a| a.full_name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        return Verdict::NotForActions(names.join(", "));
     }
     let mut services: Vec<String> = element
         .items
@@ -158,6 +180,16 @@ impl Rule for UnknownConditionKey {
                     )
                     .label("key of another service")
                     .help("use a key of the statement's own service, or a global `aws:` key");
+                }
+                Verdict::NotForActions(actions) => {
+                    cx.report(
+                        c.key.span,
+                        format!(
+                            "`{key}` is not set for {actions}, so it is never in the request"
+                        ),
+                    )
+                    .label("key of other actions of this service")
+                    .help("use a key the Service Authorization Reference lists for these actions, or move the condition to a statement for the actions that take it");
                 }
             }
         }
