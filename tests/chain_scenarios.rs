@@ -367,3 +367,37 @@ fn graph_mermaid_and_dot_draw_accounts_environments_and_mechanisms() {
     assert!(!dot.contains("DevDeployRole"), "{dot}");
     assert!(!dot.contains("ProdDeployRole"), "{dot}");
 }
+
+#[test]
+fn aws_auth_mappings_are_edges_into_kubernetes_groups() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("prod-333333333333.json"),
+        r#"{"RoleDetailList": [{"RoleName": "ProdDeployRole", "Arn": "arn:aws:iam::333333333333:role/ProdDeployRole", "Path": "/",
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+              {"Effect": "Allow", "Principal": {"Service": "codebuild.amazonaws.com"}, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": []}]}"#,
+    )
+    .expect("write export");
+    std::fs::write(
+        dir.path().join("aws-auth.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: aws-auth\n  namespace: kube-system\ndata:\n  mapRoles: |\n    - rolearn: arn:aws:iam::333333333333:role/ProdDeployRole\n      username: deployer\n      groups:\n        - system:masters\n",
+    )
+    .expect("write aws-auth");
+    let out = assert_cmd::Command::cargo_bin("iamchain")
+        .expect("binary")
+        .args(["graph", "--no-config", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let edges = v["edges"].as_array().expect("edges");
+    assert!(
+        edges.iter().any(
+            |e| e["from"] == "arn:aws:iam::333333333333:role/ProdDeployRole"
+                && e["to"] == "k8s:kubernetes group system:masters"
+                && e["mechanism"] == "aws-auth / access entry"
+        ),
+        "{edges:?}"
+    );
+}

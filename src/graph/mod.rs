@@ -48,6 +48,8 @@ pub enum NodeKind {
     External,
     /// A whole account, as trusted by `arn:aws:iam::ID:root`.
     Account,
+    /// A Kubernetes group or EKS access policy that IAM principals are mapped to.
+    Kubernetes,
 }
 
 impl NodeKind {
@@ -60,6 +62,7 @@ impl NodeKind {
             NodeKind::Federated => "federated",
             NodeKind::External => "external",
             NodeKind::Account => "account",
+            NodeKind::Kubernetes => "kubernetes",
         }
     }
 }
@@ -102,6 +105,8 @@ pub enum Mechanism {
     PassRole,
     /// `iam:UpdateAssumeRolePolicy`: the caller can make the role trust it.
     TrustRewrite,
+    /// An `aws-auth` mapping or EKS access entry into a cluster.
+    Kubernetes,
 }
 
 impl Mechanism {
@@ -115,6 +120,7 @@ impl Mechanism {
             Mechanism::Service => "service",
             Mechanism::PassRole => "iam:PassRole",
             Mechanism::TrustRewrite => "iam:UpdateAssumeRolePolicy",
+            Mechanism::Kubernetes => "aws-auth / access entry",
         }
     }
 }
@@ -150,6 +156,8 @@ pub enum Side {
     Identity,
     /// An SCP on the caller's account denies the call.
     Scp,
+    /// The caller's permissions boundary does not allow the call.
+    Boundary,
 }
 
 /// A hop one side allows and the other does not.
@@ -182,6 +190,9 @@ pub struct PrincipalGraph<'a> {
     pub intent: intent::Intent,
     /// The organization and its SCPs, as far as the exports say.
     pub org: org::Org<'a>,
+    /// Permissions boundary policies by ARN: customer managed ones the
+    /// inputs define, and AWS managed ones from the catalog.
+    pub boundaries: BTreeMap<String, crate::load::PolicyDoc>,
     /// Further definitions of a node's ARN (a role in a template and in an
     /// export): (node, index into `principals`).
     pub twins: Vec<(NodeIndex, usize)>,
@@ -198,6 +209,7 @@ impl<'a> PrincipalGraph<'a> {
             intent: intent::Intent::default(),
             org,
             twins: Vec::new(),
+            boundaries: BTreeMap::new(),
             index: BTreeMap::new(),
         }
     }
@@ -208,7 +220,7 @@ impl<'a> PrincipalGraph<'a> {
     }
 
     /// The node with this id, creating it with `make` if needed.
-    fn node(&mut self, id: &str, make: impl FnOnce() -> Node<'a>) -> NodeIndex {
+    pub(crate) fn node(&mut self, id: &str, make: impl FnOnce() -> Node<'a>) -> NodeIndex {
         if let Some(&i) = self.index.get(id) {
             return i;
         }
@@ -265,6 +277,13 @@ impl<'a> PrincipalGraph<'a> {
         out
     }
 
+    /// The permissions boundary of a node, when it has one the inputs (or
+    /// the AWS managed policies) define.
+    pub fn boundary(&self, i: NodeIndex) -> Option<&crate::load::PolicyDoc> {
+        let arn = self.at(i).definition?.boundary.as_ref()?;
+        self.boundaries.get(arn.value.as_str())
+    }
+
     /// The SCP documents that reach `account`.
     pub fn org_policies(&self, account: &str) -> Vec<&'a crate::policy::Policy> {
         self.org
@@ -279,6 +298,39 @@ impl<'a> PrincipalGraph<'a> {
     pub fn holdings(&self, i: NodeIndex) -> Option<&PrincipalPolicies<'a>> {
         self.graph[i].holdings.and_then(|h| self.principals.get(h))
     }
+}
+
+/// Every permissions boundary a principal names, resolved: a managed
+/// policy the inputs define, else the AWS managed policy of that ARN (read
+/// apart from the run's files: a boundary's own text is never reported on).
+fn boundaries(documents: &[Document]) -> BTreeMap<String, crate::load::PolicyDoc> {
+    let mut out = BTreeMap::new();
+    let named: std::collections::BTreeSet<&str> = documents
+        .iter()
+        .flat_map(|d| &d.principals)
+        .filter_map(|p| p.boundary.as_ref().map(|b| b.value.as_str()))
+        .collect();
+    for arn in named {
+        let defined = documents
+            .iter()
+            .flat_map(|d| &d.policies)
+            .find(|p| p.arn.as_deref() == Some(arn))
+            .cloned();
+        let policy = defined.or_else(|| {
+            let managed = crate::catalog::managed_policy(arn)?;
+            let node =
+                crate::load::json::parse(managed.document, crate::source::SourceId(u32::MAX))
+                    .ok()?;
+            Some(crate::load::policy_file::build(
+                &node,
+                crate::policy::PolicyKind::Boundary,
+            ))
+        });
+        if let Some(p) = policy {
+            out.insert(arn.to_string(), p);
+        }
+    }
+    out
 }
 
 /// Build the graph from the loaded documents.
@@ -326,8 +378,10 @@ pub fn build<'a>(
             node.defined_at = Some(def.name.span);
         }
     }
+    g.boundaries = boundaries(documents);
     edges::assume_role::add(&mut g);
     edges::pass_role::add(&mut g);
+    edges::kubernetes::add(&mut g, documents);
     g.intent = intent::resolve(&g, config);
     g
 }

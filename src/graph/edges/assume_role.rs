@@ -386,6 +386,33 @@ fn add_aws_edge(
             }
         }
     }
+    // A permissions boundary caps what the caller's policies grant: the
+    // call must fall inside it too
+    // (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
+    if identity_needed
+        && let Some(boundary) = g.boundary(caller)
+        && matches!(
+            eval::evaluate([&boundary.policy], &identity_request),
+            Decision::ExplicitDeny | Decision::ImplicitDeny
+        )
+    {
+        if let Some(present) = trust_label.clone() {
+            let at = g
+                .at(caller)
+                .definition
+                .and_then(|d| d.boundary.as_ref())
+                .map(|b| b.span);
+            g.broken.push(BrokenHop {
+                source: caller,
+                target: role,
+                missing: Side::Boundary,
+                present,
+                missing_at: at.map(|s| Label::new(s, "the permissions boundary does not allow it")),
+                denied: false,
+            });
+        }
+        return;
+    }
     // An SCP on the caller's account applies to the call, with the
     // caller as `aws:PrincipalArn` at this hop.
     if let Some(account) = g.at(caller).account.clone() {

@@ -63,6 +63,10 @@ impl Rule for BrokenChain {
                         g.at(hop.target).id
                     ),
                 ),
+                (Side::Boundary, _) => (
+                    format!("`{target}` trusts `{caller}` and its policies allow the call, but its permissions boundary does not"),
+                    format!("allow `sts:AssumeRole` on `{}` in `{caller}`'s permissions boundary", g.at(hop.target).id),
+                ),
                 (Side::Scp, _) => (
                     format!(
                         "`{target}` trusts `{caller}` and its policies allow the call, but an SCP on account {} denies `sts:AssumeRole`",
