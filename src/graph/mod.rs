@@ -241,31 +241,28 @@ impl<'a> PrincipalGraph<'a> {
 
     /// Edges leaving `i`, sorted by target id.
     pub fn outgoing(&self, i: NodeIndex) -> Vec<(NodeIndex, &Edge)> {
-        let mut out: Vec<(NodeIndex, &Edge)> = self
-            .graph
-            .edges_directed(i, petgraph::Direction::Outgoing)
-            .map(|e| {
-                use petgraph::visit::EdgeRef;
-                (e.target(), e.weight())
-            })
-            .collect();
-        out.sort_by(|a, b| {
-            self.graph[a.0]
-                .id
-                .cmp(&self.graph[b.0].id)
-                .then(a.1.mechanism.cmp(&b.1.mechanism))
-        });
-        out
+        self.edges_at(i, petgraph::Direction::Outgoing)
     }
 
     /// Edges entering `i`, sorted by source id.
     pub fn incoming(&self, i: NodeIndex) -> Vec<(NodeIndex, &Edge)> {
+        self.edges_at(i, petgraph::Direction::Incoming)
+    }
+
+    /// Edges at `i` in one direction, with the node at the other end,
+    /// sorted by that node's id then mechanism (deterministic output).
+    fn edges_at(&self, i: NodeIndex, direction: petgraph::Direction) -> Vec<(NodeIndex, &Edge)> {
+        use petgraph::visit::EdgeRef;
         let mut out: Vec<(NodeIndex, &Edge)> = self
             .graph
-            .edges_directed(i, petgraph::Direction::Incoming)
+            .edges_directed(i, direction)
             .map(|e| {
-                use petgraph::visit::EdgeRef;
-                (e.source(), e.weight())
+                let other = if direction == petgraph::Direction::Outgoing {
+                    e.target()
+                } else {
+                    e.source()
+                };
+                (other, e.weight())
             })
             .collect();
         out.sort_by(|a, b| {

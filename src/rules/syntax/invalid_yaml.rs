@@ -2,6 +2,7 @@
 
 use crate::diagnostic::Severity;
 use crate::load::{Document, LoadErrorKind};
+use crate::rules::syntax::report_load_errors;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct InvalidYaml;
@@ -20,14 +21,12 @@ impl Rule for InvalidYaml {
     }
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
-        for e in document
-            .errors
-            .iter()
-            .filter(|e| e.kind == LoadErrorKind::Yaml)
-        {
-            cx.report(e.span, e.message.clone())
-                .label("the YAML is invalid here")
-                .help("fix the YAML syntax; nothing in this file was analysed");
-        }
+        report_load_errors(
+            document,
+            LoadErrorKind::Yaml,
+            "the YAML is invalid here",
+            "fix the YAML syntax; nothing in this file was analysed",
+            cx,
+        );
     }
 }

@@ -17,3 +17,20 @@ pub mod unknown_condition_key;
 pub mod unknown_managed_policy;
 pub mod unknown_service;
 pub mod unreadable_file;
+
+use crate::load::{Document, LoadErrorKind};
+use crate::rules::Context;
+
+/// Report every load error of one kind at its position: the three
+/// file-reading rules differ only in which errors they own and their words.
+pub(crate) fn report_load_errors(
+    document: &Document,
+    kind: LoadErrorKind,
+    label: &str,
+    help: &str,
+    cx: &mut Context<'_>,
+) {
+    for e in document.errors.iter().filter(|e| e.kind == kind) {
+        cx.report(e.span, e.message.clone()).label(label).help(help);
+    }
+}

@@ -3,6 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::load::{Document, LoadErrorKind};
+use crate::rules::syntax::report_load_errors;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct UnreadableFile;
@@ -21,14 +22,12 @@ impl Rule for UnreadableFile {
     }
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
-        for e in document
-            .errors
-            .iter()
-            .filter(|e| e.kind == LoadErrorKind::Io)
-        {
-            cx.report(e.span, e.message.clone())
-                .label("reading stopped here")
-                .help("make the file readable, or exclude it in .iamchain.yaml");
-        }
+        report_load_errors(
+            document,
+            LoadErrorKind::Io,
+            "reading stopped here",
+            "make the file readable, or exclude it in .iamchain.yaml",
+            cx,
+        );
     }
 }
