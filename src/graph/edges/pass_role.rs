@@ -105,17 +105,16 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
     if !g.nodes().any(|p| acts(g, p)) {
         return;
     }
-    // Roles and the code-running services their trust admits.
-    let mut targets: Vec<(NodeIndex, String, Vec<Runner>)> = Vec::new();
-    for r in g.nodes().collect::<Vec<_>>() {
-        if g.at(r).kind != NodeKind::Role {
-            continue;
-        }
+    // The code-running services a role's trust admits, computed for the
+    // roles principals name (and once each).
+    let mut runners: std::collections::HashMap<NodeIndex, Vec<Runner>> =
+        std::collections::HashMap::new();
+    let services_of = |g: &PrincipalGraph<'_>, r: NodeIndex| -> Vec<Runner> {
         let (Some(doc), Some(def)) = (g.at(r).document, g.at(r).definition) else {
-            continue;
+            return Vec::new();
         };
         let Some(trust) = def.trust.and_then(|t| doc.policies.get(t)) else {
-            continue;
+            return Vec::new();
         };
         let mut services = Vec::new();
         for &(service, action) in RUNS_CODE {
@@ -146,8 +145,8 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
                 ));
             }
         }
-        targets.push((r, g.at(r).id.clone(), services));
-    }
+        services
+    };
     let mut new_edges = Vec::new();
     for p in g.nodes().collect::<Vec<_>>() {
         let Some(h) = g.holdings(p) else { continue };
@@ -166,10 +165,31 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
             continue;
         }
         let policies: Vec<&Policy> = docs.iter().map(|d| &d.policy).collect();
-        for (r, arn, services) in &targets {
-            if *r == p {
-                continue;
-            }
+        // Only roles a statement names by ARN: a grant on `*` or a pattern
+        // is every role at once — `pass-role-any-resource`,
+        // `privilege-escalation` and `chain-to-admin` report it, and one
+        // edge per role would make the graph quadratic in large exports.
+        let mut named: Vec<(NodeIndex, String)> = docs
+            .iter()
+            .flat_map(|d| &d.policy.statements)
+            .filter(|s| {
+                s.is_allow()
+                    && (eval::action_applies(s.action.as_ref(), "iam:PassRole")
+                        || eval::action_applies(s.action.as_ref(), "iam:UpdateAssumeRolePolicy"))
+            })
+            .flat_map(|s| s.resources())
+            .filter(|r| !pattern::has_wildcard(&r.value))
+            .filter_map(|r| g.find(&r.value).map(|n| (n, r.value.clone())))
+            .filter(|(n, _)| *n != p && g.at(*n).kind == NodeKind::Role)
+            .collect();
+        named.sort();
+        named.dedup();
+        for (r, arn) in &named {
+            let services = runners
+                .entry(*r)
+                .or_insert_with(|| services_of(g, *r))
+                .clone();
+            let services = &services;
             for (service, action, trust_label) in services.iter().filter(|_| pass) {
                 let ctx = RequestContext::new().with("iam:PassedToService", service);
                 let passing = allows(&policies, "iam:PassRole", arn, &ctx);
