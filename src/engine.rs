@@ -227,7 +227,10 @@ fn analyse(
     findings.extend(check(first, &|rule, cx| rule.check_run(&documents, cx)));
     let mut unused = apply_ignores(&mut findings, &documents, config, &sources, complete);
     findings.append(&mut unused);
-    crate::locate::assign_keys(&mut findings, &documents, &sources);
+    // One index of where each finding sits, for its meaning key and for the
+    // per-account summary.
+    let sites = crate::locate::Sites::new(&documents);
+    crate::locate::assign_keys(&mut findings, &sites, &sources);
     let view = config.graph_request.as_ref().map(|req| {
         let flagged = flagged_nodes(&graph, &findings);
         let mut view = crate::graph::view::snapshot(&graph, config, &flagged);
@@ -236,7 +239,7 @@ fn analyse(
         }
         view
     });
-    let accounts = crate::graph::summary::summarise(&graph, &documents, config, &findings);
+    let accounts = crate::graph::summary::summarise(&graph, &sites, config, &findings);
     drop(graph);
     let mut report = Report {
         findings,

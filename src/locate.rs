@@ -316,10 +316,9 @@ pub fn meaning_key(finding: &Finding, sites: &Sites<'_>, sources: &SourceMap) ->
 }
 
 /// Fill in [`Finding::key`] for every finding.
-pub fn assign_keys(findings: &mut [Finding], documents: &[Document], sources: &SourceMap) {
-    let sites = Sites::new(documents);
+pub fn assign_keys(findings: &mut [Finding], sites: &Sites<'_>, sources: &SourceMap) {
     for f in findings {
-        f.key = meaning_key(f, &sites, sources);
+        f.key = meaning_key(f, sites, sources);
     }
 }
 

@@ -7,7 +7,6 @@ use std::collections::BTreeMap;
 use crate::config::Config;
 use crate::diagnostic::{Finding, Severity};
 use crate::graph::{NodeKind, PrincipalGraph, paths};
-use crate::load::Document;
 use crate::model::{Environment, PrincipalKind};
 
 /// One account's summary.
@@ -34,7 +33,7 @@ pub struct AccountSummary {
 /// Summarise a run.
 pub fn summarise(
     g: &PrincipalGraph<'_>,
-    documents: &[Document],
+    sites: &crate::locate::Sites<'_>,
     config: &Config,
     findings: &[Finding],
 ) -> Vec<AccountSummary> {
@@ -54,7 +53,6 @@ pub fn summarise(
         }
     }
     // The account of a finding: its policy's holder's, or the policy's own.
-    let sites = crate::locate::Sites::new(documents);
     for f in findings {
         let account = sites
             .site(f.primary.span)

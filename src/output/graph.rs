@@ -45,9 +45,10 @@ fn colour(env: Option<Environment>) -> (&'static str, &'static str) {
 fn by_account(view: &View) -> BTreeMap<Option<&str>, Vec<(usize, &ViewNode)>> {
     let mut groups: BTreeMap<Option<&str>, Vec<(usize, &ViewNode)>> = BTreeMap::new();
     for (i, n) in view.nodes.iter().enumerate() {
-        let account = match n.kind {
-            crate::graph::NodeKind::Service | crate::graph::NodeKind::Federated => None,
-            _ => n.account.as_deref(),
+        let account = if is_workload(n) {
+            None
+        } else {
+            n.account.as_deref()
         };
         groups.entry(account).or_default().push((i, n));
     }
@@ -66,6 +67,23 @@ fn account_title(view: &View, account: &str) -> String {
     }
 }
 
+/// Each node's number in the picture (`n0`, `n1`, …), by id.
+fn node_numbers(view: &View) -> BTreeMap<&str, usize> {
+    view.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.id.as_str(), i))
+        .collect()
+}
+
+/// Services and identity providers are drawn apart from accounts, rounded.
+fn is_workload(n: &ViewNode) -> bool {
+    matches!(
+        n.kind,
+        crate::graph::NodeKind::Service | crate::graph::NodeKind::Federated
+    )
+}
+
 fn display(n: &ViewNode) -> String {
     let mut label = n.label.clone();
     if n.launcher {
@@ -80,12 +98,7 @@ fn mermaid_text(s: &str) -> String {
 
 fn mermaid(view: &View, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "flowchart LR")?;
-    let ids: BTreeMap<&str, usize> = view
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let ids = node_numbers(view);
     for (account, nodes) in by_account(view) {
         let indent = if account.is_some() { "    " } else { "  " };
         if let Some(a) = account {
@@ -96,9 +109,10 @@ fn mermaid(view: &View, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         for (i, n) in nodes {
-            let shape = match n.kind {
-                crate::graph::NodeKind::Service | crate::graph::NodeKind::Federated => ("([", "])"),
-                _ => ("[", "]"),
+            let shape = if is_workload(n) {
+                ("([", "])")
+            } else {
+                ("[", "]")
             };
             writeln!(
                 out,
@@ -178,12 +192,7 @@ fn dot(view: &View, out: &mut dyn Write) -> io::Result<()> {
         "  node [shape=box, style=\"rounded,filled\", fillcolor=\"#ffffff\", fontname=\"Helvetica\"];"
     )?;
     writeln!(out, "  edge [fontname=\"Helvetica\", fontsize=10];")?;
-    let ids: BTreeMap<&str, usize> = view
-        .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| (n.id.as_str(), i))
-        .collect();
+    let ids = node_numbers(view);
     for (account, nodes) in by_account(view) {
         let indent = if account.is_some() { "    " } else { "  " };
         if let Some(a) = account {
@@ -197,11 +206,10 @@ fn dot(view: &View, out: &mut dyn Write) -> io::Result<()> {
             )?;
         }
         for (i, n) in nodes {
-            let shape = match n.kind {
-                crate::graph::NodeKind::Service | crate::graph::NodeKind::Federated => {
-                    ", shape=ellipse"
-                }
-                _ => "",
+            let shape = if is_workload(n) {
+                ", shape=ellipse"
+            } else {
+                ""
             };
             let flagged = if n.flagged {
                 ", color=\"#d50000\", penwidth=3"
