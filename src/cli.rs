@@ -118,8 +118,9 @@ pub fn run() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Buffered: the standard output is line-buffered, and a large export's
+    // JSON report is millions of lines, one write each otherwise.
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let result = match cli.command {
         Command::Rules => list_rules(&mut out).map(|_| ExitCode::SUCCESS),
         Command::Explain { rule } => match rules::find(&rule) {
@@ -129,10 +130,10 @@ pub fn run() -> ExitCode {
                 return ExitCode::from(2);
             }
         },
-        Command::Lint(args) => return lint(args, &mut out),
-        Command::Graph(args) => return graph(args, &mut out),
+        Command::Lint(args) => Ok(lint(args, &mut out)),
+        Command::Graph(args) => Ok(graph(args, &mut out)),
     };
-    match result {
+    match result.and_then(|code| out.flush().map(|_| code)) {
         Ok(code) => code,
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {

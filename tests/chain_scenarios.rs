@@ -401,3 +401,61 @@ fn aws_auth_mappings_are_edges_into_kubernetes_groups() {
         "{edges:?}"
     );
 }
+
+/// An export of account 444455556666 with a role whose trust is open to
+/// anyone, a role allowed `sts:AssumeRole` on every role and a role whose
+/// policy names the open role.
+fn open_trust_export() -> Value {
+    let role = |name: &str, trust: Value, resource: &str| {
+        serde_json::json!({
+            "RoleName": name,
+            "Arn": format!("arn:aws:iam::444455556666:role/{name}"),
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": trust, "Action": "sts:AssumeRole"}]},
+            "RolePolicyList": [{"PolicyName": "p", "PolicyDocument": {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": resource}]}}],
+            "AttachedManagedPolicies": []
+        })
+    };
+    let ec2 = serde_json::json!({"Service": "ec2.amazonaws.com"});
+    serde_json::json!({
+        "UserDetailList": [], "GroupDetailList": [], "Policies": [],
+        "RoleDetailList": [
+            role("Open", serde_json::json!({"AWS": "*"}), "arn:aws:s3:::none"),
+            role("AnyRole", ec2.clone(), "*"),
+            role("AccountRoles", ec2.clone(), "arn:aws:iam::444455556666:role/*"),
+            role("Names", ec2.clone(), "arn:aws:iam::444455556666:role/Open"),
+            role("Prefix", ec2, "arn:aws:iam::444455556666:role/Op*"),
+        ]
+    })
+}
+
+#[test]
+fn a_trust_open_to_anyone_gets_edges_from_anyone_and_from_callers_that_name_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_json(&dir.path().join("open.json"), &open_trust_export());
+    let out = iamchain(dir.path(), &["graph", ".", "--format", "json"]);
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let open = "arn:aws:iam::444455556666:role/Open";
+    let mut into_open: Vec<&str> = v["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter(|e| e["to"] == open)
+        .map(|e| e["from"].as_str().unwrap_or_default())
+        .collect();
+    into_open.sort_unstable();
+    // `AnyRole` and `AccountRoles` may assume every role: they are among
+    // "anyone" and get no edge of their own; `Names` and `Prefix` single
+    // the role out.
+    assert_eq!(
+        into_open,
+        [
+            "*",
+            "arn:aws:iam::444455556666:role/Names",
+            "arn:aws:iam::444455556666:role/Prefix"
+        ],
+        "{v:#}"
+    );
+}

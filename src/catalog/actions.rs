@@ -137,6 +137,25 @@ pub struct ResourceType {
     required: bool,
 }
 
+/// `format` with `${Partition}` as `aws` and every other placeholder as `*`.
+fn any_arn_of(format: &str) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}').unwrap_or(after.len());
+        out.push_str(if &after[..end] == "Partition" {
+            "aws"
+        } else {
+            "*"
+        });
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
 impl ResourceType {
     fn rec(self) -> &'static super::data::R {
         &RESOURCES[self.index as usize]
@@ -156,6 +175,30 @@ impl ResourceType {
     /// `arn:${Partition}:s3:::${BucketName}/${ObjectName}`.
     pub fn arn_format(self) -> &'static str {
         text(self.rec().4, u32::from(self.rec().5))
+    }
+
+    /// The pattern for every resource of this type in every account and
+    /// region of the `aws` partition: its ARN format with each
+    /// placeholder but `${Partition}` as `*` (`arn:aws:s3:::*/*` for
+    /// `object`). Built once per type, on first use.
+    pub fn any_arn(self) -> &'static str {
+        static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+        ALL.get_or_init(|| {
+            (0..RESOURCES.len())
+                .map(|i| {
+                    let index = u32::try_from(i).unwrap_or(u32::MAX);
+                    any_arn_of(
+                        ResourceType {
+                            index,
+                            required: false,
+                        }
+                        .arn_format(),
+                    )
+                })
+                .collect()
+        })
+        .get(self.index as usize)
+        .map_or("*", String::as_str)
     }
 
     /// Whether the action this type was obtained from requires it (AWS marks
@@ -532,6 +575,29 @@ pub fn suggest(name: &str) -> Option<Action> {
     if let Some(a) = action(name) {
         return Some(a);
     }
+    // An export repeats the same few misspellings thousands of times (one
+    // bad managed policy attached to every role): compare each distinct
+    // name against the catalog once. Bounded, so hostile input cannot grow
+    // it without limit.
+    static SEEN: std::sync::OnceLock<
+        std::sync::Mutex<std::collections::HashMap<Box<str>, Option<Action>>>,
+    > = std::sync::OnceLock::new();
+    const SEEN_MAX: usize = 16_384;
+    let seen = SEEN.get_or_init(Default::default);
+    if let Some(hit) = seen.lock().ok().and_then(|m| m.get(name).copied()) {
+        return hit;
+    }
+    let found = closest_action(name);
+    if let Ok(mut m) = seen.lock()
+        && m.len() < SEEN_MAX
+    {
+        m.insert(name.into(), found);
+    }
+    found
+}
+
+/// The closest catalog action to an unknown `name` (see [`suggest`]).
+fn closest_action(name: &str) -> Option<Action> {
     match name.split_once(':') {
         Some((svc, act)) if service_exists(svc) => closest(
             act.as_bytes(),

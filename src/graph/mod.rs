@@ -197,6 +197,69 @@ pub struct PrincipalGraph<'a> {
     /// export): (node, index into `principals`).
     pub twins: Vec<(NodeIndex, usize)>,
     index: BTreeMap<String, NodeIndex>,
+    /// Per principal (as `principals`), which of the [`Grant`] actions some
+    /// Allow of its policies names.
+    grants: Vec<u8>,
+}
+
+/// The actions the graph's edges are made of. Which of them a principal's
+/// policies name is worked out once per policy document — an AWS or
+/// customer managed policy attached to thousands of roles is read once —
+/// so the edge builders skip the principals that cannot take part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grant {
+    /// `sts:AssumeRole`.
+    AssumeRole = 1,
+    /// `iam:PassRole`.
+    PassRole = 2,
+    /// `iam:UpdateAssumeRolePolicy`.
+    UpdateTrust = 4,
+}
+
+impl Grant {
+    const ALL: [Grant; 3] = [Grant::AssumeRole, Grant::PassRole, Grant::UpdateTrust];
+
+    /// The action's name.
+    pub fn action(self) -> &'static str {
+        match self {
+            Grant::AssumeRole => "sts:AssumeRole",
+            Grant::PassRole => "iam:PassRole",
+            Grant::UpdateTrust => "iam:UpdateAssumeRolePolicy",
+        }
+    }
+}
+
+/// Which [`Grant`] actions some Allow of `p` names (conditions and
+/// resources aside: an edge builder evaluates those).
+fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
+    let mut mask = 0;
+    for s in p.policy.statements.iter().filter(|s| s.is_allow()) {
+        for g in Grant::ALL {
+            if mask & g as u8 == 0
+                && crate::policy::eval::action_applies(s.action.as_ref(), g.action())
+            {
+                mask |= g as u8;
+            }
+        }
+    }
+    mask
+}
+
+/// [`grant_mask`] of every principal's policies, each distinct document
+/// (by address: they are shared, not copied) computed once.
+fn grant_masks(principals: &[PrincipalPolicies<'_>]) -> Vec<u8> {
+    let mut seen: std::collections::HashMap<*const crate::load::PolicyDoc, u8> =
+        std::collections::HashMap::new();
+    principals
+        .iter()
+        .map(|h| {
+            h.all().fold(0, |acc, p| {
+                acc | *seen
+                    .entry(std::ptr::from_ref(p))
+                    .or_insert_with(|| grant_mask(p))
+            })
+        })
+        .collect()
 }
 
 impl<'a> PrincipalGraph<'a> {
@@ -204,6 +267,7 @@ impl<'a> PrincipalGraph<'a> {
     fn new(principals: Vec<PrincipalPolicies<'a>>, org: org::Org<'a>) -> Self {
         PrincipalGraph {
             graph: StableDiGraph::new(),
+            grants: grant_masks(&principals),
             principals,
             broken: Vec::new(),
             intent: intent::Intent::default(),
@@ -294,6 +358,15 @@ impl<'a> PrincipalGraph<'a> {
     /// The identity policies of a node, if the inputs define it.
     pub fn holdings(&self, i: NodeIndex) -> Option<&PrincipalPolicies<'a>> {
         self.graph[i].holdings.and_then(|h| self.principals.get(h))
+    }
+
+    /// Whether some Allow of `i`'s identity policies names `grant`'s action
+    /// (a necessary condition for its edges, not a decision).
+    pub fn may_grant(&self, i: NodeIndex, grant: Grant) -> bool {
+        self.graph[i]
+            .holdings
+            .and_then(|h| self.grants.get(h))
+            .is_some_and(|m| m & grant as u8 != 0)
     }
 }
 

@@ -88,7 +88,9 @@ pub fn load_with(
     config: Option<&Config>,
     given: BTreeMap<String, Given>,
 ) -> bool {
-    let roots = doc.roots.clone();
+    // Taken out and put back, not cloned: the roots of a large export are
+    // its whole tree.
+    let roots = std::mem::take(&mut doc.roots);
     let mut any = false;
     for root in &roots {
         if root
@@ -112,6 +114,7 @@ pub fn load_with(
         instantiate(root, text, &inst, doc, config);
     }
     let _ = source;
+    doc.roots = roots;
     any
 }
 

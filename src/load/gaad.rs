@@ -113,7 +113,7 @@ fn document(node: &Node, text: &str, kind: PolicyKind, doc: &mut Document) -> Op
 
 /// Decode a URL-encoded document (`%7B%22Version%22…`) and parse it, with
 /// spans mapped back to the encoded text in the file.
-fn parse_url_encoded(node: &Node, text: &str) -> Result<Node, LoadError> {
+pub(crate) fn parse_url_encoded(node: &Node, text: &str) -> Result<Node, LoadError> {
     let start = node.span.start as usize + 1;
     let end = (node.span.end as usize).saturating_sub(1).max(start);
     let raw = text.get(start..end).unwrap_or("");

@@ -34,6 +34,10 @@ pub enum LoadErrorKind {
     Yaml,
     /// The file could not be read at all (permissions, symlink loop, not UTF-8, too large).
     Io,
+    /// The output of an AWS CLI command that names IAM entities without
+    /// the policies that say what they may do (`aws iam list-roles`,
+    /// `list-users`, `list-policies`): read as far as it goes.
+    PartialExport,
 }
 
 /// A problem reading a file.

@@ -52,18 +52,38 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
         return found;
     }
     // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}
-    if let Some(role) = root.get("Role")
-        && let Some(doc) = role.get("AssumeRolePolicyDocument")
-    {
-        let before = found.policies.len();
-        push_embedded(&mut found, text, doc, PolicyKind::Trust);
-        let trust = (found.policies.len() > before).then_some(before);
-        if let Some(p) = get_role_principal(role, trust) {
-            if let Some(t) = trust.and_then(|t| found.policies.get_mut(t)) {
-                t.account = p.account.clone();
-            }
-            found.principals.push(p);
+    if let Some(role) = root.get("Role") {
+        push_role(&mut found, text, role);
+    }
+    // `aws iam list-roles` ({"Roles": […]}) and `list-instance-profiles`
+    // ({"InstanceProfiles": [{"Roles": […]}]}): the same roles, many at
+    // once, with their trust policies but without their permissions.
+    let listed = |n: &Node| {
+        n.as_array()
+            .is_some_and(|a| a.iter().all(|r| r.get("RoleName").is_some()))
+    };
+    if let Some(roles) = root.get("Roles").filter(|r| listed(r)) {
+        roles
+            .as_array()
+            .into_iter()
+            .flatten()
+            .for_each(|r| push_role(&mut found, text, r));
+    }
+    if let Some(profiles) = root.get("InstanceProfiles").and_then(Node::as_array) {
+        for roles in profiles
+            .iter()
+            .filter_map(|p| p.get("Roles"))
+            .filter(|r| listed(r))
+        {
+            roles
+                .as_array()
+                .into_iter()
+                .flatten()
+                .for_each(|r| push_role(&mut found, text, r));
         }
+    }
+    if let Some(e) = partial_export(root) {
+        found.errors.push(e);
     }
     // `aws iam get-policy-version`: {"PolicyVersion": {"Document": …}}
     if let Some(doc) = root.get("PolicyVersion").and_then(|r| r.get("Document")) {
@@ -105,6 +125,87 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
         }
     }
     found
+}
+
+/// A role of `get-role` / `list-roles` output: its trust policy and its
+/// definition.
+fn push_role(found: &mut Found, text: &str, role: &Node) {
+    let Some(doc) = role.get("AssumeRolePolicyDocument") else {
+        return;
+    };
+    let before = found.policies.len();
+    push_embedded(found, text, doc, PolicyKind::Trust);
+    let trust = (found.policies.len() > before).then_some(before);
+    if let Some(p) = get_role_principal(role, trust) {
+        if let Some(t) = trust.and_then(|t| found.policies.get_mut(t)) {
+            t.account = p.account.clone();
+        }
+        found.principals.push(p);
+    }
+}
+
+/// AWS CLI outputs that list IAM entities without the policies that say
+/// what they may do, by the list they hold and a key every entry of it
+/// has: (list, entry key, command, what is missing).
+const PARTIAL_EXPORTS: &[(&str, &str, &str, &str)] = &[
+    (
+        "Roles",
+        "RoleName",
+        "aws iam list-roles",
+        "holds the roles' trust policies but not their permissions",
+    ),
+    (
+        "InstanceProfiles",
+        "InstanceProfileName",
+        "aws iam list-instance-profiles",
+        "holds the profiles' roles and trust policies but not their permissions",
+    ),
+    (
+        "Users",
+        "UserName",
+        "aws iam list-users",
+        "names users but none of their policies or groups",
+    ),
+    (
+        "Groups",
+        "GroupName",
+        "aws iam list-groups",
+        "names groups but none of their policies or members",
+    ),
+    (
+        "Policies",
+        "DefaultVersionId",
+        "aws iam list-policies",
+        "names managed policies but not their documents",
+    ),
+    (
+        "PolicyNames",
+        "",
+        "aws iam list-role-policies (or -user-, -group-)",
+        "names inline policies but not their documents",
+    ),
+];
+
+/// The "read only in part" problem of a tree that is one of
+/// [`PARTIAL_EXPORTS`], at the key of its list.
+fn partial_export(root: &Node) -> Option<LoadError> {
+    let members = root.as_object()?;
+    PARTIAL_EXPORTS
+        .iter()
+        .find_map(|&(list, entry, command, missing)| {
+            let m = members.iter().find(|m| &*m.key.value == list)?;
+            let items = m.value.as_array().filter(|a| !a.is_empty())?;
+            let shaped = if entry.is_empty() {
+                items.iter().all(|i| i.as_str().is_some())
+            } else {
+                items.iter().all(|i| i.get(entry).is_some())
+            };
+            shaped.then(|| LoadError {
+                kind: LoadErrorKind::PartialExport,
+                span: m.key.span,
+                message: format!("this is `{command}` output, which {missing}"),
+            })
+        })
 }
 
 /// The role an `aws iam get-role` output describes: its name, ARN, path and
@@ -170,14 +271,20 @@ pub fn attachments_in(root: &Node) -> Vec<crate::source::Spanned<String>> {
         .collect()
 }
 
-/// A policy given as an object or as a JSON string (the CLI prints some
-/// documents as strings); spans of a string's content map into the file.
+/// A policy given as an object, as a JSON string (the CLI prints some
+/// documents as strings) or URL-encoded (as the IAM API returns them);
+/// spans of a string's content map into the file.
 fn push_embedded(found: &mut Found, text: &str, node: &Node, kind: PolicyKind) {
-    if node.as_str().is_none() {
+    let Some(s) = node.as_str() else {
         found.policies.push(build(node, kind));
         return;
-    }
-    match parse_string(node, text) {
+    };
+    let parsed = if s.trim_start().starts_with('{') {
+        parse_string(node, text)
+    } else {
+        crate::load::gaad::parse_url_encoded(node, text)
+    };
+    match parsed {
         Ok(inner) => {
             found.policies.push(build(&inner, kind));
             found.embedded.push(inner);
@@ -317,6 +424,36 @@ mod tests {
         assert_eq!(trust.policy.kind, PolicyKind::Trust);
         assert_eq!(trust.account.as_deref(), Some("333333333333"));
         assert!(role.policies.is_empty());
+    }
+
+    #[test]
+    fn list_roles_output_defines_each_role_with_its_trust_even_url_encoded() {
+        let text = r#"{"Roles": [
+  {"RoleName": "A", "Arn": "arn:aws:iam::111111111111:role/A",
+   "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": []}},
+  {"RoleName": "B", "Arn": "arn:aws:iam::111111111111:role/B",
+   "AssumeRolePolicyDocument": "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%5D%7D"}
+]}"#;
+        let doc = load_document(Path::new("r.json"), Path::new("r.json"), text, SourceId(0));
+        let names: Vec<&str> = doc
+            .principals
+            .iter()
+            .map(|p| p.name.value.as_str())
+            .collect();
+        assert_eq!(names, ["A", "B"]);
+        assert_eq!(doc.policies.len(), 2, "{:?}", doc.errors);
+        assert!(doc.principals.iter().all(|p| p.trust.is_some()));
+        assert_eq!(doc.policies[1].account.as_deref(), Some("111111111111"));
+        // Read, and reported as read only in part, at the list's key.
+        assert_eq!(doc.errors.len(), 1);
+        assert_eq!(
+            doc.errors[0].kind,
+            crate::load::LoadErrorKind::PartialExport
+        );
+        assert_eq!(
+            &text[doc.errors[0].span.start as usize..doc.errors[0].span.end as usize],
+            "\"Roles\""
+        );
     }
 
     #[test]

@@ -265,6 +265,7 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::condition_type_mismatch::ConditionTypeMismatch,
     &syntax::duplicate_key::DuplicateKey,
     &syntax::duplicate_sid::DuplicateSid,
+    &syntax::incomplete_export::IncompleteExport,
     &syntax::invalid_json::InvalidJson,
     &syntax::invalid_policy::InvalidPolicy,
     &syntax::invalid_suppression::InvalidSuppression,

@@ -12,13 +12,20 @@
 //! every principal there whose policies allow the call gets an edge.
 //! Candidates are found by index (named ARNs, principals of named accounts
 //! that can call `sts:AssumeRole` at all), never by trying every pair.
+//!
+//! A trust open to anyone (`"AWS": "*"`) gets one edge from the `anyone`
+//! node, and per-caller edges only from principals whose policies single the
+//! role out: a caller allowed `sts:AssumeRole` on every role of the account
+//! (`"Resource": "*"`, `role/*`) is one of "anyone" already, and drawing its
+//! edge to every open role made a 50,000-role export quadratic (millions of
+//! edges that say nothing the open trust's own finding does not).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use petgraph::stable_graph::NodeIndex;
 
 use crate::diagnostic::Label;
-use crate::graph::{BrokenHop, Edge, Mechanism, Node, NodeKind, PrincipalGraph, Side};
+use crate::graph::{BrokenHop, Edge, Grant, Mechanism, Node, NodeKind, PrincipalGraph, Side};
 use crate::load::PolicyDoc;
 use crate::policy::condition::{self, RequestContext, Tri};
 use crate::policy::eval::{self, Caller, Decision, Request};
@@ -36,6 +43,7 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
         .filter(|&i| g.at(i).kind == NodeKind::Role && trust_of(g, i).is_some())
         .collect();
     let mut added: BTreeSet<(NodeIndex, NodeIndex, Mechanism)> = BTreeSet::new();
+    let mut every_role: HashMap<(NodeIndex, Option<String>), bool> = HashMap::new();
     for &role in &roles {
         let Some(trust) = trust_of(g, role) else {
             continue;
@@ -51,7 +59,13 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
         {
             let negated = s.principal.as_ref().is_some_and(|p| p.negated);
             if negated {
-                aws_candidates.extend(callers.iter().map(|c| c.0));
+                aws_candidates.extend(singling_out(
+                    g,
+                    &callers,
+                    &mut every_role,
+                    role_account.as_deref(),
+                    &ctx,
+                ));
                 continue;
             }
             for p in s.principals() {
@@ -84,7 +98,13 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
                             aws_candidates.extend(in_account);
                         }
                         Some(AwsTarget::Anyone) => {
-                            aws_candidates.extend(callers.iter().map(|c| c.0));
+                            aws_candidates.extend(singling_out(
+                                g,
+                                &callers,
+                                &mut every_role,
+                                role_account.as_deref(),
+                                &ctx,
+                            ));
                             let i = g.node("*", || {
                                 external("*", NodeKind::External, None, "anyone".into())
                             });
@@ -190,16 +210,49 @@ fn trust_of<'a>(g: &PrincipalGraph<'a>, i: NodeIndex) -> Option<&'a PolicyDoc> {
 /// `sts:AssumeRole` on something (or might): the only possible AWS callers.
 fn assume_capable(g: &PrincipalGraph<'_>) -> Vec<(NodeIndex, Option<String>)> {
     g.nodes()
-        .filter(|&i| {
-            g.holdings(i).is_some_and(|h| {
-                h.all().any(|p| {
-                    p.policy.statements.iter().any(|s| {
-                        s.is_allow() && eval::action_applies(s.action.as_ref(), ASSUME_ROLE)
-                    })
-                })
-            })
-        })
+        .filter(|&i| g.may_grant(i, Grant::AssumeRole))
         .map(|i| (i, g.at(i).account.clone()))
+        .collect()
+}
+
+/// The callers whose identity policies do not allow `sts:AssumeRole` on
+/// every role of `account` — the only ones that get their own edge into a
+/// role whose trust is open to anyone. Whether a caller's grant covers every
+/// role is asked once per caller and account, with a role name no real role
+/// has.
+fn singling_out(
+    g: &PrincipalGraph<'_>,
+    callers: &[(NodeIndex, Option<String>)],
+    every_role: &mut HashMap<(NodeIndex, Option<String>), bool>,
+    account: Option<&str>,
+    ctx: &RequestContext,
+) -> Vec<NodeIndex> {
+    let probe = format!(
+        "arn:aws:iam::{}:role/\u{1}iamchain-probe",
+        account.unwrap_or("000000000000")
+    );
+    let request = Request {
+        action: ASSUME_ROLE,
+        resource: &probe,
+        caller: None,
+        context: ctx,
+    };
+    callers
+        .iter()
+        .filter(|&&(c, _)| {
+            let covers = *every_role
+                .entry((c, account.map(str::to_string)))
+                .or_insert_with(|| {
+                    g.holdings(c).is_some_and(|h| {
+                        !matches!(
+                            eval::evaluate(h.all().map(|p| &p.policy), &request),
+                            Decision::ExplicitDeny | Decision::ImplicitDeny
+                        )
+                    })
+                });
+            !covers
+        })
+        .map(|&(c, _)| c)
         .collect()
 }
 
@@ -478,6 +531,9 @@ fn add_identity_side_breaks(
 ) {
     let mut found = Vec::new();
     for caller in g.nodes().collect::<Vec<_>>() {
+        if !g.may_grant(caller, Grant::AssumeRole) {
+            continue;
+        }
         let Some(h) = g.holdings(caller) else {
             continue;
         };

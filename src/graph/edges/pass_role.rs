@@ -16,7 +16,7 @@
 use petgraph::stable_graph::NodeIndex;
 
 use crate::diagnostic::Label;
-use crate::graph::{Edge, Mechanism, NodeKind, PrincipalGraph};
+use crate::graph::{Edge, Grant, Mechanism, NodeKind, PrincipalGraph};
 use crate::load::PolicyDoc;
 use crate::policy::condition::{RequestContext, Tri};
 use crate::policy::eval::{self, Caller, Decision, Request};
@@ -82,13 +82,6 @@ fn evidence(
     })
 }
 
-fn names_action(p: &PolicyDoc, action: &str) -> bool {
-    p.policy
-        .statements
-        .iter()
-        .any(|s| s.is_allow() && eval::action_applies(s.action.as_ref(), action))
-}
-
 /// A service that can run code as a role, the action that starts it, and
 /// where the role's trust admits the service.
 type Runner = (&'static str, &'static str, Label);
@@ -96,11 +89,7 @@ type Runner = (&'static str, &'static str, Label);
 /// Add PassRole and UpdateAssumeRolePolicy edges.
 pub fn add(g: &mut PrincipalGraph<'_>) {
     let acts = |g: &PrincipalGraph<'_>, p: NodeIndex| {
-        g.holdings(p).is_some_and(|h| {
-            h.all().any(|d| {
-                names_action(d, "iam:PassRole") || names_action(d, "iam:UpdateAssumeRolePolicy")
-            })
-        })
+        g.may_grant(p, Grant::PassRole) || g.may_grant(p, Grant::UpdateTrust)
     };
     if !g.nodes().any(|p| acts(g, p)) {
         return;
@@ -149,6 +138,9 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
     };
     let mut new_edges = Vec::new();
     for p in g.nodes().collect::<Vec<_>>() {
+        if !acts(g, p) {
+            continue;
+        }
         let Some(h) = g.holdings(p) else { continue };
         let docs: Vec<&PolicyDoc> = h.all().collect();
         let located: Vec<(&PolicyDoc, Option<crate::source::Span>)> = h
@@ -157,13 +149,8 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
             .map(|&d| (d, None))
             .chain(h.managed.iter().map(|m| (&m.policy, Some(m.span))))
             .collect();
-        let pass = docs.iter().any(|d| names_action(d, "iam:PassRole"));
-        let rewrite = docs
-            .iter()
-            .any(|d| names_action(d, "iam:UpdateAssumeRolePolicy"));
-        if !pass && !rewrite {
-            continue;
-        }
+        let pass = g.may_grant(p, Grant::PassRole);
+        let rewrite = g.may_grant(p, Grant::UpdateTrust);
         let policies: Vec<&Policy> = docs.iter().map(|d| &d.policy).collect();
         // Only roles a statement names by ARN: a grant on `*` or a pattern
         // is every role at once — `pass-role-any-resource`,

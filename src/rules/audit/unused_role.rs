@@ -40,6 +40,9 @@ impl Rule for UnusedRole {
             .nodes()
             .filter(|&n| matches!(g.at(n).kind, NodeKind::Service | NodeKind::Federated))
             .collect();
+        // What each workload reaches, searched once and only if some role
+        // is stale: not once per stale role.
+        let mut reach: Option<Vec<_>> = None;
         for n in g.nodes().filter(|&n| g.at(n).kind == NodeKind::Role) {
             let Some(def) = g.at(n).definition else {
                 continue;
@@ -54,9 +57,10 @@ impl Rule for UnusedRole {
                 Some(_) => None,
             };
             let Some(stale) = stale else { continue };
-            let Some(path) = workloads
+            let Some(path) = reach
+                .get_or_insert_with(|| workloads.iter().map(|&w| paths::reachable(g, w)).collect())
                 .iter()
-                .find_map(|&w| paths::reachable(g, w).remove(&n))
+                .find_map(|r| r.get(&n))
             else {
                 continue;
             };
@@ -65,7 +69,7 @@ impl Rule for UnusedRole {
                 format!(
                     "role `{}` {stale}, yet a workload can reach it: {}",
                     def.name.value,
-                    describe_path(g, &path)
+                    describe_path(g, path)
                 ),
             )
             .label("standing access nobody uses")

@@ -404,21 +404,7 @@ pub(crate) fn target_type(action: Action) -> Option<ResourceType> {
 /// (`arn:aws:iam::*:role/*`). A policy resource that covers it covers
 /// every such resource; one that does not is asked about by name.
 pub(crate) fn any_resource_of(ty: ResourceType) -> String {
-    let mut out = String::new();
-    let mut rest = ty.arn_format();
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}').unwrap_or(after.len());
-        out.push_str(if &after[..end] == "Partition" {
-            "aws"
-        } else {
-            "*"
-        });
-        rest = after.get(end + 1..).unwrap_or("");
-    }
-    out.push_str(rest);
-    out
+    ty.any_arn().to_string()
 }
 
 /// Whether two resource patterns can match a common ARN, compared part by

@@ -19,7 +19,6 @@ use crate::policy::pattern;
 use crate::policy::{PolicyKind, Statement, scope};
 use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
 use crate::rules::permissions::grants;
-use crate::rules::permissions::privilege_escalation::any_resource_of;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct WildcardResource;
@@ -50,7 +49,7 @@ fn scopes_resources(c: &Condition) -> bool {
 fn every_resource_of(pattern: &str, action: Action) -> Option<&'static str> {
     action
         .resource_types()
-        .find(|t| pattern::matches(pattern, &any_resource_of(*t)))
+        .find(|t| pattern::matches(pattern, t.any_arn()))
         .map(|t| t.name())
 }
 

@@ -5,6 +5,7 @@
 pub mod condition_type_mismatch;
 pub mod duplicate_key;
 pub mod duplicate_sid;
+pub mod incomplete_export;
 pub mod invalid_json;
 pub mod invalid_policy;
 pub mod invalid_suppression;
@@ -21,8 +22,8 @@ pub mod unreadable_file;
 use crate::load::{Document, LoadErrorKind};
 use crate::rules::Context;
 
-/// Report every load error of one kind at its position: the three
-/// file-reading rules differ only in which errors they own and their words.
+/// Report every load error of one kind at its position: the rules about
+/// reading files differ only in which errors they own and their words.
 pub(crate) fn report_load_errors(
     document: &Document,
     kind: LoadErrorKind,
