@@ -233,6 +233,7 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
         color,
         link_base: github_link_base(),
     };
+    let mut output_phase = crate::timings::Phases::start();
     let written = match args.format {
         OutputFormat::Summary => output::summary::write(&run.accounts, &run.report, out),
         format => output::write(format, &run.report, &run.sources, &options, out),
@@ -243,6 +244,7 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
         eprintln!("error: cannot write output: {e}");
         return ExitCode::from(2);
     }
+    output_phase.mark("output");
     let code = exit_code(&run.report, args.fail_on);
     // The process ends here: let the OS reclaim the trees instead of
     // freeing them node by node (seconds for a large account export).

@@ -120,10 +120,23 @@ pub struct Report {
 impl Report {
     /// Sort findings deterministically: by path, then offset, then rule, then message.
     pub fn sort(&mut self, sources: &SourceMap) {
-        self.findings.sort_by(|a, b| {
-            let pa = sources.path(a.primary.span.source);
-            let pb = sources.path(b.primary.span.source);
-            pa.cmp(pb)
+        use rayon::slice::ParallelSliceMut;
+        // Files ranked by path once (equal paths share a rank), not paths
+        // compared per pair: an export's 200,000 findings share one file.
+        let mut order: Vec<crate::source::SourceId> = sources.iter().map(|(id, _)| id).collect();
+        order.sort_by(|a, b| sources.path(*a).cmp(sources.path(*b)));
+        let mut rank = vec![0usize; sources.len()];
+        let mut current = 0;
+        for (k, id) in order.iter().enumerate() {
+            if k > 0 && sources.path(order[k - 1]) != sources.path(*id) {
+                current = k;
+            }
+            rank[id.0 as usize] = current;
+        }
+        let rank_of = |s: Span| rank.get(s.source.0 as usize).copied().unwrap_or(usize::MAX);
+        self.findings.par_sort_by(|a, b| {
+            rank_of(a.primary.span)
+                .cmp(&rank_of(b.primary.span))
                 .then(a.primary.span.start.cmp(&b.primary.span.start))
                 .then(a.primary.span.end.cmp(&b.primary.span.end))
                 .then(a.rule.cmp(b.rule))

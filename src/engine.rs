@@ -86,7 +86,9 @@ pub fn run(
     config: &Config,
     mut sources: SourceMap,
 ) -> Run {
+    let mut phases = crate::timings::Phases::start();
     let reads: Vec<Option<Read>> = candidates.par_iter().map(read).collect();
+    phases.mark("read");
     let mut ids: Vec<(SourceId, PathBuf, Option<LoadError>)> = Vec::new();
     for r in reads.into_iter().flatten() {
         let id = sources.add(r.path, r.text);
@@ -118,7 +120,7 @@ pub fn run(
     // Files named on the command line are a subset chosen by the caller
     // (pre-commit): ignores for other files cannot be judged unused.
     let complete = !candidates.iter().any(|c| c.named);
-    analyse(sources, ids, walk_docs, config, complete)
+    analyse(sources, ids, walk_docs, config, complete, phases)
 }
 
 /// Lint files given as text (documentation examples, tests, stdin).
@@ -134,7 +136,8 @@ pub fn run_texts_in(mut sources: SourceMap, files: Vec<(PathBuf, String)>, confi
         .into_iter()
         .map(|(path, text)| (sources.add(path.clone(), text), path, None))
         .collect();
-    analyse(sources, ids, Vec::new(), config, true)
+    let phases = crate::timings::Phases::start();
+    analyse(sources, ids, Vec::new(), config, true, phases)
 }
 
 fn analyse(
@@ -143,6 +146,7 @@ fn analyse(
     mut extra: Vec<Document>,
     config: &Config,
     complete: bool,
+    mut phases: crate::timings::Phases,
 ) -> Run {
     let sources_ref = &sources;
     let mut documents: Vec<Document> = ids
@@ -161,6 +165,7 @@ fn analyse(
             }
         })
         .collect();
+    phases.mark("load");
     documents.append(&mut extra);
     // Joins templates with the files that give them values (parameter
     // files, StackSet instances); may read files the walk did not yield.
@@ -174,6 +179,7 @@ fn analyse(
     let discovered = with_exported_accounts(config, &documents);
     let config = discovered.as_ref().unwrap_or(config);
     let managed = principals::resolve_managed(&documents, &mut sources);
+    phases.mark("managed");
     let sources_ref = &sources;
 
     let enabled: Vec<(&'static dyn rules::Rule, crate::diagnostic::Severity)> = rules::ALL
@@ -205,19 +211,27 @@ fn analyse(
     };
     // Documents and rules in parallel: one large export is one document,
     // and its rules are independent of each other.
-    let mut findings: Vec<Finding> = documents
-        .par_iter()
-        .flat_map(|doc| {
-            enabled.par_iter().flat_map_iter(move |e| {
-                run_rule(doc.source, e, &|rule, cx| rule.check_document(doc, cx))
-            })
-        })
-        .collect();
-    let graph = crate::graph::build(
-        principals::group(&documents, &managed, sources_ref),
-        &documents,
-        config,
+    // The graph is built (one thread) while the document rules run.
+    let (mut findings, graph) = rayon::join(
+        || {
+            documents
+                .par_iter()
+                .flat_map(|doc| {
+                    enabled.par_iter().flat_map_iter(move |e| {
+                        run_rule(doc.source, e, &|rule, cx| rule.check_document(doc, cx))
+                    })
+                })
+                .collect::<Vec<Finding>>()
+        },
+        || {
+            crate::graph::build(
+                principals::group(&documents, &managed, sources_ref),
+                &documents,
+                config,
+            )
+        },
     );
+    phases.mark("documents+graph");
     findings.par_extend(graph.principals.par_iter().flat_map_iter(|p| {
         let source = p
             .policies
@@ -227,9 +241,11 @@ fn analyse(
             .unwrap_or_default();
         check(source, &|rule, cx| rule.check_principal(p, cx))
     }));
+    phases.mark("principals");
     findings.extend(check(SourceId::default(), &|rule, cx| {
         rule.check_graph(&graph, cx)
     }));
+    phases.mark("graph rules");
     apply_suppressions(&mut findings, &documents);
     let first = documents.first().map(|d| d.source).unwrap_or_default();
     findings.extend(check(first, &|rule, cx| rule.check_run(&documents, cx)));
@@ -239,6 +255,7 @@ fn analyse(
     // per-account summary.
     let sites = crate::locate::Sites::new(&documents);
     crate::locate::assign_keys(&mut findings, &sites, &sources);
+    phases.mark("keys");
     let view = config.graph_request.as_ref().map(|req| {
         let flagged = flagged_nodes(&graph, &findings);
         let mut view = crate::graph::view::snapshot(&graph, config, &flagged);
@@ -248,6 +265,7 @@ fn analyse(
         view
     });
     let accounts = crate::graph::summary::summarise(&graph, &sites, config, &findings);
+    phases.mark("summary");
     drop(graph);
     let mut report = Report {
         findings,
@@ -255,6 +273,7 @@ fn analyse(
         policies: documents.iter().map(|d| d.policies.len()).sum(),
     };
     report.sort(&sources);
+    phases.mark("sort");
     Run {
         sources,
         report,

@@ -30,3 +30,4 @@ pub mod principals;
 pub mod rules;
 pub mod since;
 pub mod source;
+pub mod timings;

@@ -317,9 +317,10 @@ pub fn meaning_key(finding: &Finding, sites: &Sites<'_>, sources: &SourceMap) ->
 
 /// Fill in [`Finding::key`] for every finding.
 pub fn assign_keys(findings: &mut [Finding], sites: &Sites<'_>, sources: &SourceMap) {
-    for f in findings {
-        f.key = meaning_key(f, sites, sources);
-    }
+    use rayon::prelude::*;
+    findings
+        .par_iter_mut()
+        .for_each(|f| f.key = meaning_key(f, sites, sources));
 }
 
 /// A stable 64-bit FNV-1a hash, as 16 hex digits: fingerprints must not

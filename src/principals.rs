@@ -27,8 +27,10 @@ pub struct ManagedAttachment {
     pub arn: String,
     /// Where the attachment was written.
     pub span: Span,
-    /// The policy document (spans point into a virtual `aws-managed/…` source).
-    pub policy: PolicyDoc,
+    /// The policy document (spans point into a virtual `aws-managed/…`
+    /// source), shared by every attachment of the same policy: thousands of
+    /// roles attach `ReadOnlyAccess`, which is read and modelled once.
+    pub policy: std::sync::Arc<PolicyDoc>,
 }
 
 /// The identity policies one principal holds.
@@ -50,7 +52,7 @@ impl<'a> PrincipalPolicies<'a> {
         self.policies
             .iter()
             .copied()
-            .chain(self.managed.iter().map(|m| &m.policy))
+            .chain(self.managed.iter().map(|m| &*m.policy))
     }
 }
 
@@ -71,11 +73,12 @@ pub fn resolve_managed(
     documents: &[Document],
     sources: &mut SourceMap,
 ) -> Vec<Vec<ManagedAttachment>> {
-    let defined: std::collections::BTreeSet<String> = defined_by_arn(documents)
-        .keys()
-        .map(|a| a.to_string())
-        .collect();
-    let mut loaded: BTreeMap<String, Option<PolicyDoc>> = BTreeMap::new();
+    // Hashed, not ordered: an export attaches 100,000 policies whose ARNs
+    // share a long prefix, and nothing here is iterated.
+    let defined: std::collections::HashSet<&str> =
+        defined_by_arn(documents).keys().copied().collect();
+    let mut loaded: std::collections::HashMap<&str, Option<std::sync::Arc<PolicyDoc>>> =
+        std::collections::HashMap::new();
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
         let mut resolved = Vec::new();
@@ -83,9 +86,9 @@ pub fn resolve_managed(
             .attachments
             .iter()
             .chain(doc.principals.iter().flat_map(|p| &p.managed))
-            .filter(|a| !defined.contains(&a.value));
+            .filter(|a| !defined.contains(a.value.as_str()));
         for a in arns {
-            let entry = loaded.entry(a.value.clone()).or_insert_with(|| {
+            let entry = loaded.entry(a.value.as_str()).or_insert_with(|| {
                 let managed = crate::catalog::managed_policy(&a.value)?;
                 let path = PathBuf::from(format!(
                     "aws-managed{}{}.json",
@@ -97,13 +100,13 @@ pub fn resolve_managed(
                 let mut policy = crate::load::policy_file::build(&node, PolicyKind::Identity);
                 policy.arn = Some(a.value.clone());
                 policy.name = Some(managed.name.to_string());
-                Some(policy)
+                Some(std::sync::Arc::new(policy))
             });
             if let Some(policy) = entry {
                 resolved.push(ManagedAttachment {
                     arn: a.value.clone(),
                     span: a.span,
-                    policy: policy.clone(),
+                    policy: std::sync::Arc::clone(policy),
                 });
             }
         }

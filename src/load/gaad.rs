@@ -43,8 +43,13 @@ pub fn is_export(root: &Node) -> bool {
     })
 }
 
-/// Load an export into `doc`.
+/// Load an export into `doc`. Entries are modelled in parallel, in chunks
+/// each with a document of its own, then appended in file order: a
+/// 50,000-role export is one file, and one thread would model it alone.
 pub fn load(root: &Node, text: &str, doc: &mut Document) {
+    use rayon::prelude::*;
+    // (entry, its kind; `None` for a managed policy).
+    let mut entries: Vec<(&Node, Option<PrincipalKind>)> = Vec::new();
     for (list, kind) in [
         ("UserDetailList", PrincipalKind::User),
         ("GroupDetailList", PrincipalKind::Group),
@@ -58,15 +63,42 @@ pub fn load(root: &Node, text: &str, doc: &mut Document) {
                 .push(shape_error(items, &format!("`{list}` must be an array")));
             continue;
         };
-        for item in items {
-            load_principal(item, kind, text, doc);
-        }
+        entries.extend(items.iter().map(|i| (i, Some(kind))));
     }
     if let Some(policies) = root.get("Policies").and_then(Node::as_array) {
-        for p in policies {
-            load_managed_policy(p, text, doc);
-        }
+        entries.extend(policies.iter().map(|p| (p, None)));
     }
+    let parts: Vec<Document> = entries
+        .par_chunks(256)
+        .map(|chunk| {
+            let mut part = Document::default();
+            for &(item, kind) in chunk {
+                match kind {
+                    Some(kind) => load_principal(item, kind, text, &mut part),
+                    None => load_managed_policy(item, text, &mut part),
+                }
+            }
+            part
+        })
+        .collect();
+    for part in parts {
+        append(doc, part);
+    }
+}
+
+/// Append what a chunk of entries modelled to `doc`, moving the chunk's
+/// policy indices past the policies `doc` already holds.
+fn append(doc: &mut Document, part: Document) {
+    let base = doc.policies.len();
+    doc.principals
+        .extend(part.principals.into_iter().map(|mut p| {
+            p.trust = p.trust.map(|t| t + base);
+            p.policies.iter_mut().for_each(|i| *i += base);
+            p
+        }));
+    doc.policies.extend(part.policies);
+    doc.embedded.extend(part.embedded);
+    doc.errors.extend(part.errors);
 }
 
 fn shape_error(node: &Node, message: &str) -> LoadError {

@@ -147,7 +147,7 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
             .policies
             .iter()
             .map(|&d| (d, None))
-            .chain(h.managed.iter().map(|m| (&m.policy, Some(m.span))))
+            .chain(h.managed.iter().map(|m| (&*m.policy, Some(m.span))))
             .collect();
         let pass = g.may_grant(p, Grant::PassRole);
         let rewrite = g.may_grant(p, Grant::UpdateTrust);

@@ -1,0 +1,38 @@
+//! Phase timings on stderr when `IAMCHAIN_TIMINGS` is set: where a large
+//! run spends its time (read, load, rules, graph, output), without a
+//! profiler. Off by default, and then each mark costs one branch.
+
+use std::time::Instant;
+
+/// A stopwatch over the phases of one run.
+pub struct Phases {
+    start: Instant,
+    last: Instant,
+    on: bool,
+}
+
+impl Phases {
+    /// Start timing; prints only if `IAMCHAIN_TIMINGS` is set.
+    pub fn start() -> Self {
+        let now = Instant::now();
+        Phases {
+            start: now,
+            last: now,
+            on: std::env::var_os("IAMCHAIN_TIMINGS").is_some(),
+        }
+    }
+
+    /// End the phase called `name`: print its duration and the total so far.
+    pub fn mark(&mut self, name: &str) {
+        if !self.on {
+            return;
+        }
+        let now = Instant::now();
+        eprintln!(
+            "iamchain: {name:<16} {:>8.1} ms  (total {:>8.1} ms)",
+            (now - self.last).as_secs_f64() * 1e3,
+            (now - self.start).as_secs_f64() * 1e3
+        );
+        self.last = now;
+    }
+}
