@@ -241,6 +241,32 @@ proptest! {
     }
 
     #[test]
+    fn pieces_parse_like_one_go(
+        value in arb_json(),
+        pretty in any::<bool>(),
+        piece in 1..48usize,
+        edits in prop::collection::vec((any::<prop::sample::Index>(), prop::sample::select(ALPHABET)), 0..3),
+    ) {
+        let text = if pretty {
+            serde_json::to_string_pretty(&value)
+        } else {
+            serde_json::to_string(&value)
+        }.expect("serialize");
+        // Valid, and with a few characters replaced: the same tree or the
+        // same error, message and span, either way.
+        let mut chars: Vec<char> = format!("{{\"List\": [{text}, {text}, [{text}]]}}").chars().collect();
+        for (at, c) in edits {
+            let i = at.index(chars.len());
+            chars[i] = c;
+        }
+        let text: String = chars.into_iter().collect();
+        prop_assert_eq!(
+            format!("{:?}", json::parse_pieces(&text, SRC, piece)),
+            format!("{:?}", json::parse_pieces(&text, SRC, usize::MAX))
+        );
+    }
+
+    #[test]
     fn random_text_is_judged_like_serde(chars in prop::collection::vec(prop::sample::select(ALPHABET), 0..24)) {
         agree(&chars.into_iter().collect::<String>())?;
     }
@@ -325,9 +351,12 @@ fn large_document_parses() {
         i += 1;
     }
     text.push_str("\n]}");
-    let start = std::time::Instant::now();
+    // Large enough to be parsed in pieces: the same tree as in one go.
     let node = parse(&text, SRC).expect("parses");
-    let elapsed = start.elapsed();
+    assert_eq!(
+        node,
+        json::parse_pieces(&text, SRC, usize::MAX).expect("parses in one go")
+    );
     let policies = node
         .get("Policies")
         .and_then(Node::as_array)
@@ -340,7 +369,28 @@ fn large_document_parses() {
         .and_then(Node::as_array);
     let sid = sid.and_then(|s| s[0].get("Sid")).expect("sid");
     assert_eq!(slice(&text, sid.span), format!("\"S{}\"", i - 1));
-    assert!(elapsed.as_secs() < 5, "{elapsed:?}");
+}
+
+/// Parsed in pieces of every size the same as in one go, depth limit
+/// included: at the limit, one over, inside an outer array's elements.
+#[test]
+fn pieces_keep_the_depth_limit_exact() {
+    for depth in [MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1] {
+        let nested = format!("{}{}", "[".repeat(depth - 1), "]".repeat(depth - 1));
+        for text in [
+            format!("[0, {nested}, 1]"),
+            format!("{{\"a\": [0, {nested}]}}"),
+        ] {
+            let whole = format!("{:?}", json::parse_pieces(&text, SRC, usize::MAX));
+            for piece in [1, 2, 3, 8] {
+                assert_eq!(
+                    format!("{:?}", json::parse_pieces(&text, SRC, piece)),
+                    whole,
+                    "depth {depth}, piece {piece}: {text}"
+                );
+            }
+        }
+    }
 }
 
 #[test]

@@ -1,11 +1,12 @@
 //! Fuzz the JSON loader: `parse`, `parse_embedded` and percent-decoded
 //! parsing must never panic, and every span they return must lie inside the
-//! text, on character boundaries, children inside their parents and in order.
+//! text, on character boundaries, children inside their parents and in order;
+//! parsing in pieces (as large files are) gives the same tree or error.
 //!
 //! Run on stable: `cargo fuzz run -s none json fuzz/seeds/json`.
 #![no_main]
 
-use iamchain::load::json::{parse, parse_embedded};
+use iamchain::load::json::{parse, parse_embedded, parse_pieces};
 use iamchain::load::offsets::percent_decode;
 use iamchain::load::tree::{Node, Value};
 use iamchain::source::{SourceId, Span};
@@ -47,7 +48,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    match parse(text, SRC) {
+    let whole = parse(text, SRC);
+    // Pieces of 1 and 7 bytes: every array element its own piece, and runs.
+    for piece in [1, 7] {
+        assert_eq!(
+            format!("{:?}", parse_pieces(text, SRC, piece)),
+            format!("{whole:?}"),
+            "pieces of {piece}"
+        );
+    }
+    match whole {
         Ok(node) => {
             check_tree(text, &node, 0, text.len());
             if let Value::String(_) = node.value {

@@ -26,18 +26,175 @@ pub struct ParseError {
 /// Deepest nesting of arrays and objects accepted.
 pub const MAX_DEPTH: usize = 256;
 
+/// Files at least this large have their large arrays parsed in parallel.
+const PARALLEL_FROM: usize = 8 << 20;
+
+/// Bytes of array elements per piece parsed in parallel.
+const PIECE: usize = 1 << 20;
+
 /// Parse a JSON document. Spans are byte offsets into `text`.
+///
+/// A large file (an account export is one file of hundreds of megabytes)
+/// has the elements of its top-level arrays parsed in pieces on every core
+/// first; the parse of the whole then takes each piece as it reaches it.
+/// The result, errors included, is the same as parsing in one go.
 pub fn parse(text: &str, source: SourceId) -> Result<Node, ParseError> {
-    Parser {
-        text,
-        bytes: text.as_bytes(),
-        pos: 0,
-        source,
-        items: Vec::new(),
-        members: Vec::new(),
+    if text.len() >= PARALLEL_FROM {
+        parse_in_pieces(text, source, PIECE)
+    } else {
+        Parser::new(text, source, 0).document()
     }
-    .document()
     .map_err(|e| e.into_parse_error(text, source))
+}
+
+/// [`parse`] with array elements pre-parsed in pieces of about `piece`
+/// bytes, whatever the size of `text` (public for the tests that compare
+/// it with the parse in one go).
+#[doc(hidden)]
+pub fn parse_pieces(text: &str, source: SourceId, piece: usize) -> Result<Node, ParseError> {
+    parse_in_pieces(text, source, piece).map_err(|e| e.into_parse_error(text, source))
+}
+
+fn parse_in_pieces(text: &str, source: SourceId, piece: usize) -> Result<Node, RawError> {
+    use rayon::prelude::*;
+    let ready: Vec<Parsed> = pieces(text.as_bytes(), piece.max(1))
+        .into_par_iter()
+        .filter_map(|p| parse_piece(text, source, &p))
+        .collect();
+    let mut parser = Parser::new(text, source, 0);
+    parser.ready = Some(Ready {
+        pieces: ready,
+        next: 0,
+    });
+    parser.document()
+}
+
+/// A run of consecutive elements of one array, to be parsed on its own.
+struct Piece {
+    /// Where its first element starts.
+    start: usize,
+    /// Where the next piece of the same array starts, or the array's `]`.
+    limit: usize,
+    /// How many arrays and objects enclose its elements.
+    depth: usize,
+}
+
+/// A piece, parsed: its elements and where the last one ends.
+struct Parsed {
+    start: usize,
+    depth: usize,
+    nodes: Vec<Node>,
+    end: usize,
+}
+
+/// Pre-parsed pieces for the parse of the whole, in file order.
+struct Ready {
+    pieces: Vec<Parsed>,
+    next: usize,
+}
+
+/// Cut the elements of the outer arrays (those at most two containers
+/// deep: `[…]` and `{"RoleDetailList": […]}`) into pieces of about
+/// `size` bytes, by a scan that only follows strings and brackets. The scan
+/// trusts nothing: a piece it gets wrong is one the parse of the whole does
+/// not reach at that position and depth, or one that fails to parse, and
+/// both are then parsed in place. Malformed input yields no pieces.
+fn pieces(bytes: &[u8], size: usize) -> Vec<Piece> {
+    let mut out: Vec<Piece> = Vec::new();
+    // Per open container: whether it is an array, and its open piece.
+    let mut stack: Vec<(bool, Option<usize>)> = Vec::new();
+    let mut last_cut = 0usize;
+    let mut element_next = false;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if element_next && !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            element_next = false;
+            let depth = stack.len();
+            if b != b']'
+                && depth <= 2
+                && i - last_cut >= size
+                && let Some((true, open)) = stack.last_mut()
+            {
+                if let Some(prev) = open.replace(out.len())
+                    && let Some(p) = out.get_mut(prev)
+                {
+                    p.limit = i;
+                }
+                out.push(Piece {
+                    start: i,
+                    limit: usize::MAX,
+                    depth,
+                });
+                last_cut = i;
+            }
+        }
+        match b {
+            b'"' => {
+                i += 1;
+                loop {
+                    let Some(k) = bytes.get(i..).and_then(|r| memchr2(b'"', b'\\', r)) else {
+                        return Vec::new();
+                    };
+                    if bytes[i + k] == b'\\' {
+                        i += k + 2;
+                    } else {
+                        i += k + 1;
+                        break;
+                    }
+                }
+                continue;
+            }
+            b'[' => {
+                stack.push((true, None));
+                element_next = true;
+            }
+            b'{' => stack.push((false, None)),
+            b']' | b'}' => match stack.pop() {
+                Some((_, Some(p))) => {
+                    if let Some(p) = out.get_mut(p) {
+                        p.limit = i;
+                    }
+                }
+                Some(_) => {}
+                None => return Vec::new(),
+            },
+            b',' => element_next = stack.last().is_some_and(|s| s.0),
+            _ => {}
+        }
+        i += 1;
+    }
+    out.retain(|p| p.limit != usize::MAX);
+    out
+}
+
+/// Parse the elements of one piece, or `None` if any fails (the parse of
+/// the whole then meets the error in place and reports it).
+fn parse_piece(text: &str, source: SourceId, piece: &Piece) -> Option<Parsed> {
+    let mut p = Parser::new(text, source, piece.depth);
+    p.pos = piece.start;
+    let mut nodes = Vec::new();
+    loop {
+        nodes.push(p.value().ok()?);
+        let end = p.pos;
+        if p.skip_ws() != Some(b',') {
+            return Some(Parsed {
+                start: piece.start,
+                depth: piece.depth,
+                nodes,
+                end,
+            });
+        }
+        p.pos += 1;
+        p.skip_ws();
+        if p.pos >= piece.limit {
+            return Some(Parsed {
+                start: piece.start,
+                depth: piece.depth,
+                nodes,
+                end,
+            });
+        }
+    }
 }
 
 /// Parse a JSON document that was embedded as a JSON string literal in another JSON file
@@ -253,9 +410,51 @@ struct Parser<'a> {
     source: SourceId,
     items: Vec<Node>,
     members: Vec<Member>,
+    /// How many containers enclose where this parser starts (a piece's
+    /// elements are not at the top), for the depth limit.
+    base_depth: usize,
+    /// Array elements parsed ahead, taken when the parse reaches them.
+    ready: Option<Ready>,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    fn new(text: &'a str, source: SourceId, base_depth: usize) -> Self {
+        Parser {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            source,
+            items: Vec::new(),
+            members: Vec::new(),
+            base_depth,
+            ready: None,
+        }
+    }
+
+    /// At an array element at `depth`: the pre-parsed piece that starts
+    /// here, if one does — its elements but the last go to `items`, the
+    /// last is returned to be attached as if just parsed.
+    fn splice(&mut self, depth: usize) -> Option<Node> {
+        self.ready.as_ref()?;
+        self.skip_ws();
+        let pos = self.pos;
+        let ready = self.ready.as_mut()?;
+        while ready.pieces.get(ready.next).is_some_and(|p| p.start < pos) {
+            ready.next += 1;
+        }
+        let piece = ready.pieces.get_mut(ready.next)?;
+        if piece.start != pos || piece.depth != depth {
+            return None;
+        }
+        ready.next += 1;
+        let end = piece.end;
+        let mut nodes = std::mem::take(&mut piece.nodes);
+        let last = nodes.pop()?;
+        self.items.extend(nodes);
+        self.pos = end;
+        Some(last)
+    }
+
     fn span(&self, start: usize, end: usize) -> Span {
         Span::new(self.source, start, end)
     }
@@ -299,41 +498,48 @@ impl Parser<'_> {
     fn value(&mut self) -> Result<Node, RawError> {
         let mut stack: Vec<Frame> = Vec::new();
         'value: loop {
-            let mut node = match self.skip_ws() {
-                Some(open @ (b'[' | b'{')) => {
-                    let start = self.pos;
-                    if stack.len() >= MAX_DEPTH {
-                        let msg = format!("nesting deeper than {MAX_DEPTH} levels");
-                        return Err(RawError::new(msg, start));
-                    }
-                    self.pos += 1;
-                    let close = if open == b'[' { b']' } else { b'}' };
-                    if self.skip_ws() == Some(close) {
+            let spliced = match stack.last() {
+                Some(Frame::Array { .. }) => self.splice(stack.len()),
+                _ => None,
+            };
+            let mut node = match spliced {
+                Some(node) => node,
+                None => match self.skip_ws() {
+                    Some(open @ (b'[' | b'{')) => {
+                        let start = self.pos;
+                        if stack.len() + self.base_depth >= MAX_DEPTH {
+                            let msg = format!("nesting deeper than {MAX_DEPTH} levels");
+                            return Err(RawError::new(msg, start));
+                        }
                         self.pos += 1;
-                        let value = if open == b'[' {
-                            Value::Array(Vec::new())
+                        let close = if open == b'[' { b']' } else { b'}' };
+                        if self.skip_ws() == Some(close) {
+                            self.pos += 1;
+                            let value = if open == b'[' {
+                                Value::Array(Vec::new())
+                            } else {
+                                Value::Object(Vec::new())
+                            };
+                            Node::new(value, self.span(start, self.pos))
                         } else {
-                            Value::Object(Vec::new())
-                        };
-                        Node::new(value, self.span(start, self.pos))
-                    } else {
-                        stack.push(if open == b'[' {
-                            Frame::Array {
-                                start,
-                                first: self.items.len(),
-                            }
-                        } else {
-                            Frame::Object {
-                                start,
-                                first: self.members.len(),
-                                key: self.key(None)?,
-                            }
-                        });
-                        continue 'value;
+                            stack.push(if open == b'[' {
+                                Frame::Array {
+                                    start,
+                                    first: self.items.len(),
+                                }
+                            } else {
+                                Frame::Object {
+                                    start,
+                                    first: self.members.len(),
+                                    key: self.key(None)?,
+                                }
+                            });
+                            continue 'value;
+                        }
                     }
-                }
-                Some(_) => self.scalar()?,
-                None => return Err(self.eof()),
+                    Some(_) => self.scalar()?,
+                    None => return Err(self.eof()),
+                },
             };
             // Attach the finished node to its parent; close parents that end here.
             loop {

@@ -604,51 +604,96 @@ fn could_escalate(held: &[Held<'_>]) -> bool {
 fn index<'a>(held: &[Held<'a>]) -> Vec<(Action, Relevant<'a>)> {
     let actions = method_actions();
     let mut out: Vec<(Action, Relevant<'a>)> = actions.iter().map(|&a| (a, Vec::new())).collect();
-    let mut hit = vec![false; actions.len()];
     for (i, h) in held.iter().enumerate() {
         let policy: &'a PolicyDoc = h.policy;
-        for s in &policy.policy.statements {
-            let Some(element) = &s.action else { continue };
-            hit.iter_mut().for_each(|x| *x = false);
-            if element.negated {
-                // `NotAction` applies to everything it does not list.
-                for (k, a) in actions.iter().enumerate() {
-                    hit[k] = covers_action(s, *a);
+        let hits = match h.attachment {
+            Some(m) => managed_hits(&m.arn, policy),
+            None => std::sync::Arc::new(policy_hits(policy)),
+        };
+        for (si, ks) in hits.iter() {
+            let Some(s) = policy.policy.statements.get(*si) else {
+                continue;
+            };
+            for &k in ks {
+                if let Some(list) = out.get_mut(k) {
+                    list.1.push((i, s));
                 }
-            } else {
-                // Look each item up instead of matching every method action
-                // against every item: an exact name is one binary search.
-                for item in &element.items {
-                    let service = item.value.split_once(':').map_or("*", |(s, _)| s);
-                    let any_service = catalog::is_wildcard(service);
-                    // Items of services no method uses cannot matter.
-                    if !any_service
-                        && !method_services()
-                            .iter()
-                            .any(|m| m.eq_ignore_ascii_case(service))
+            }
+        }
+    }
+    out
+}
+
+/// Which method actions (indices into [`method_actions`]) each statement
+/// of `policy` can apply to: (statement index, action indices), for the
+/// statements that apply to some.
+type Hits = Vec<(usize, Vec<usize>)>;
+
+/// [`policy_hits`] of an attached AWS managed policy, worked out once per
+/// process: its text is the catalog's for that ARN, and thousands of
+/// principals attach the same few (`ReadOnlyAccess` has thousands of
+/// actions to match).
+fn managed_hits(arn: &str, policy: &PolicyDoc) -> std::sync::Arc<Hits> {
+    type Cache = std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Hits>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(hits) = cache.lock().ok().and_then(|c| c.get(arn).cloned()) {
+        return hits;
+    }
+    let hits = std::sync::Arc::new(policy_hits(policy));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(arn.to_string(), std::sync::Arc::clone(&hits));
+    }
+    hits
+}
+
+/// See [`Hits`].
+fn policy_hits(policy: &PolicyDoc) -> Hits {
+    let actions = method_actions();
+    let mut out = Vec::new();
+    let mut hit = vec![false; actions.len()];
+    for (si, s) in policy.policy.statements.iter().enumerate() {
+        let Some(element) = &s.action else { continue };
+        hit.iter_mut().for_each(|x| *x = false);
+        if element.negated {
+            // `NotAction` applies to everything it does not list.
+            for (k, a) in actions.iter().enumerate() {
+                hit[k] = covers_action(s, *a);
+            }
+        } else {
+            // Look each item up instead of matching every method action
+            // against every item: an exact name is one binary search.
+            for item in &element.items {
+                let service = item.value.split_once(':').map_or("*", |(s, _)| s);
+                let any_service = catalog::is_wildcard(service);
+                // Items of services no method uses cannot matter.
+                if !any_service
+                    && !method_services()
+                        .iter()
+                        .any(|m| m.eq_ignore_ascii_case(service))
+                {
+                    continue;
+                }
+                if !catalog::is_wildcard(&item.value) {
+                    if let Some(k) =
+                        catalog::action(&item.value).and_then(|a| actions.binary_search(&a).ok())
                     {
-                        continue;
+                        hit[k] = true;
                     }
-                    if !catalog::is_wildcard(&item.value) {
-                        if let Some(k) = catalog::action(&item.value)
-                            .and_then(|a| actions.binary_search(&a).ok())
-                        {
-                            hit[k] = true;
-                        }
-                        continue;
-                    }
-                    for (k, a) in actions.iter().enumerate() {
-                        if (any_service || service.eq_ignore_ascii_case(a.service()))
-                            && a.matches(&item.value)
-                        {
-                            hit[k] = true;
-                        }
+                    continue;
+                }
+                for (k, a) in actions.iter().enumerate() {
+                    if (any_service || service.eq_ignore_ascii_case(a.service()))
+                        && a.matches(&item.value)
+                    {
+                        hit[k] = true;
                     }
                 }
             }
-            for (_, list) in out.iter_mut().enumerate().filter(|(k, _)| hit[*k]) {
-                list.1.push((i, s));
-            }
+        }
+        let ks: Vec<usize> = (0..hit.len()).filter(|&k| hit[k]).collect();
+        if !ks.is_empty() {
+            out.push((si, ks));
         }
     }
     out
