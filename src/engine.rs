@@ -376,6 +376,29 @@ fn internal_error(source: SourceId, rule: &str) -> Finding {
     }
 }
 
+/// The text of a UTF-16 file with a byte order mark (unpaired surrogates
+/// replaced), or `None` for any other file.
+fn utf16_text(bytes: &[u8]) -> Option<String> {
+    let little = match bytes {
+        [0xFF, 0xFE, ..] => true,
+        [0xFE, 0xFF, ..] => false,
+        _ => return None,
+    };
+    let units = bytes.get(2..)?.chunks_exact(2).map(|c| {
+        let pair = [c[0], c[1]];
+        if little {
+            u16::from_le_bytes(pair)
+        } else {
+            u16::from_be_bytes(pair)
+        }
+    });
+    Some(
+        char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect(),
+    )
+}
+
 fn read(candidate: &Candidate) -> Option<Read> {
     FILES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = &candidate.path;
@@ -406,10 +429,16 @@ fn read(candidate: &Candidate) -> Option<Read> {
         Ok(b) => b,
         Err(e) => return fail(format!("cannot read file: {}", io_message(&e))),
     };
-    if !candidate.explicit
-        && !MARKERS
+    // A UTF-16 file (Windows tools write them) is searched for the markers
+    // in its decoded text, so that it is reported rather than skipped.
+    let marked = |bytes: &[u8]| {
+        MARKERS
             .iter()
-            .any(|m| memchr::memmem::find(&bytes, m.as_bytes()).is_some())
+            .any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some())
+    };
+    if !candidate.explicit
+        && !marked(&bytes)
+        && !utf16_text(&bytes).is_some_and(|t| marked(t.as_bytes()))
     {
         return None;
     }

@@ -333,11 +333,10 @@ fn nul_bytes_boms_crlf_and_invalid_utf8() {
             "crlf.json:3:47: error[pass-role-any-resource] `iam:PassRole` allows passing any role to any service",
             "crlf.yaml:4:13: error[pass-role-any-resource] `iam:PassRole` allows passing any role to any service",
             "latin1.json:1:75: error[unreadable-file] file is not valid UTF-8 (invalid byte at offset 74)",
+            "utf16.json:1:1: error[unreadable-file] file is UTF-16; iamchain reads UTF-8 (convert it, e.g. `iconv -f UTF-16 -t UTF-8`)",
         ],
     );
-    // UTF-16 is recognised when the file is named. (Found by walking, it is
-    // skipped: the cheap "is this IAM input" byte search runs before the
-    // encoding check and finds no UTF-8 `Statement`.)
+    // UTF-16 is recognised when found by walking (above) and when named.
     let o = lint(d, &["utf16.json", "good/neighbour.json"]);
     assert_eq!(
         o.stdout,
