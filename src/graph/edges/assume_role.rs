@@ -43,7 +43,7 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
         .filter(|&i| g.at(i).kind == NodeKind::Role && trust_of(g, i).is_some())
         .collect();
     let mut added: BTreeSet<(NodeIndex, NodeIndex, Mechanism)> = BTreeSet::new();
-    let mut every_role: HashMap<(NodeIndex, Option<String>), bool> = HashMap::new();
+    let mut singling = Singling::default();
     for &role in &roles {
         let Some(trust) = trust_of(g, role) else {
             continue;
@@ -59,13 +59,11 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
         {
             let negated = s.principal.as_ref().is_some_and(|p| p.negated);
             if negated {
-                aws_candidates.extend(singling_out(
-                    g,
-                    &callers,
-                    &mut every_role,
-                    role_account.as_deref(),
-                    &ctx,
-                ));
+                aws_candidates.extend(
+                    singling
+                        .callers(g, &callers, role_account.as_deref(), &ctx)
+                        .iter(),
+                );
                 continue;
             }
             for p in s.principals() {
@@ -98,13 +96,11 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
                             aws_candidates.extend(in_account);
                         }
                         Some(AwsTarget::Anyone) => {
-                            aws_candidates.extend(singling_out(
-                                g,
-                                &callers,
-                                &mut every_role,
-                                role_account.as_deref(),
-                                &ctx,
-                            ));
+                            aws_candidates.extend(
+                                singling
+                                    .callers(g, &callers, role_account.as_deref(), &ctx)
+                                    .iter(),
+                            );
                             let i = g.node("*", || {
                                 external("*", NodeKind::External, None, "anyone".into())
                             });
@@ -215,18 +211,63 @@ fn assume_capable(g: &PrincipalGraph<'_>) -> Vec<(NodeIndex, Option<String>)> {
         .collect()
 }
 
-/// The callers whose identity policies do not allow `sts:AssumeRole` on
-/// every role of `account` — the only ones that get their own edge into a
-/// role whose trust is open to anyone. Whether a caller's grant covers every
-/// role is asked once per caller and account, with a role name no real role
-/// has.
-fn singling_out(
+/// For trusts open to anyone: which callers single a role out (their
+/// policies do not allow `sts:AssumeRole` on every role of its account) and
+/// so get an edge of their own. Asked with a role name no real role has;
+/// once per caller when its answer cannot depend on the account (every
+/// resource pattern it has for the call is `*` or has `*` as account), else
+/// once per caller and account; and the resulting list once per account —
+/// an organization has thousands of open roles and tens of thousands of
+/// callers.
+#[derive(Default)]
+struct Singling {
+    /// Per caller (as `callers`): whether it covers every role of every
+    /// account, when that does not depend on the account.
+    fixed: Option<Vec<Option<bool>>>,
+    /// The callers that single out roles of each account.
+    by_account: HashMap<Option<String>, std::rc::Rc<Vec<NodeIndex>>>,
+}
+
+impl Singling {
+    fn callers(
+        &mut self,
+        g: &PrincipalGraph<'_>,
+        callers: &[(NodeIndex, Option<String>)],
+        account: Option<&str>,
+        ctx: &RequestContext,
+    ) -> std::rc::Rc<Vec<NodeIndex>> {
+        let key = account.map(str::to_string);
+        if let Some(list) = self.by_account.get(&key) {
+            return std::rc::Rc::clone(list);
+        }
+        let fixed = self.fixed.get_or_insert_with(|| {
+            callers
+                .iter()
+                .map(|&(c, _)| account_free(g, c).then(|| covers_every_role(g, c, None, ctx)))
+                .collect()
+        });
+        let list: Vec<NodeIndex> = callers
+            .iter()
+            .zip(fixed.iter())
+            .filter(|&(&(c, _), fixed)| {
+                !fixed.unwrap_or_else(|| covers_every_role(g, c, account, ctx))
+            })
+            .map(|(&(c, _), _)| c)
+            .collect();
+        let list = std::rc::Rc::new(list);
+        self.by_account.insert(key, std::rc::Rc::clone(&list));
+        list
+    }
+}
+
+/// Whether `caller`'s policies allow (or may allow) `sts:AssumeRole` on a
+/// role of `account` that no statement names.
+fn covers_every_role(
     g: &PrincipalGraph<'_>,
-    callers: &[(NodeIndex, Option<String>)],
-    every_role: &mut HashMap<(NodeIndex, Option<String>), bool>,
+    caller: NodeIndex,
     account: Option<&str>,
     ctx: &RequestContext,
-) -> Vec<NodeIndex> {
+) -> bool {
     let probe = format!(
         "arn:aws:iam::{}:role/\u{1}iamchain-probe",
         account.unwrap_or("000000000000")
@@ -237,23 +278,26 @@ fn singling_out(
         caller: None,
         context: ctx,
     };
-    callers
-        .iter()
-        .filter(|&&(c, _)| {
-            let covers = *every_role
-                .entry((c, account.map(str::to_string)))
-                .or_insert_with(|| {
-                    g.holdings(c).is_some_and(|h| {
-                        !matches!(
-                            eval::evaluate(h.all().map(|p| &p.policy), &request),
-                            Decision::ExplicitDeny | Decision::ImplicitDeny
-                        )
-                    })
-                });
-            !covers
-        })
-        .map(|&(c, _)| c)
-        .collect()
+    g.holdings(caller).is_some_and(|h| {
+        !matches!(
+            eval::evaluate(h.all().map(|p| &p.policy), &request),
+            Decision::ExplicitDeny | Decision::ImplicitDeny
+        )
+    })
+}
+
+/// Whether every resource pattern of `caller`'s statements about
+/// `sts:AssumeRole` (Allow or Deny, `Resource` or `NotResource`) is `*` or
+/// has `*` as its account: then whether it covers every role of an account
+/// is the same for every account.
+fn account_free(g: &PrincipalGraph<'_>, caller: NodeIndex) -> bool {
+    g.holdings(caller).is_some_and(|h| {
+        h.all()
+            .flat_map(|p| &p.policy.statements)
+            .filter(|s| eval::action_applies(s.action.as_ref(), ASSUME_ROLE))
+            .flat_map(|s| s.resources())
+            .all(|r| r.value == "*" || r.value.split(':').nth(4) == Some("*"))
+    })
 }
 
 /// The `sub` a web-identity statement pins with an exact match, if one.

@@ -24,7 +24,29 @@ pub(crate) fn prod_account(principal: &PrincipalPolicies<'_>, cx: &Context<'_>) 
 
 /// The concrete actions the patterns name, expanded with the catalog
 /// (`s3:Delete*` → `s3:DeleteObject`, …); unknown literal names are kept.
-pub(crate) fn expand(patterns: &[&str], extra: &[String]) -> Vec<String> {
+/// Computed once per pattern list and configured extras: the rules ask for
+/// every principal of every Prod account.
+pub(crate) fn expand(
+    patterns: &'static [&'static str],
+    extra: &[String],
+) -> std::sync::Arc<Vec<String>> {
+    type Key = (usize, Vec<String>);
+    type Cache = std::sync::Mutex<std::collections::HashMap<Key, std::sync::Arc<Vec<String>>>>;
+    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    // The lists are statics: their address names them.
+    let key = (patterns.as_ptr() as usize, extra.to_vec());
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return hit;
+    }
+    let out = std::sync::Arc::new(expand_now(patterns, extra));
+    if let Ok(mut c) = cache.lock() {
+        c.insert(key, std::sync::Arc::clone(&out));
+    }
+    out
+}
+
+fn expand_now(patterns: &[&str], extra: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for p in patterns
         .iter()
@@ -40,6 +62,48 @@ pub(crate) fn expand(patterns: &[&str], extra: &[String]) -> Vec<String> {
     out.sort_by_key(|a| a.to_ascii_lowercase());
     out.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
     out
+}
+
+/// Which of `actions` (sorted by lowercase name, as [`expand`] returns
+/// them) the statement's `Action` or `NotAction` applies to. An item of one
+/// service is matched against that service's run of `actions` only: Prod
+/// accounts of an organization hold hundreds of thousands of statements,
+/// and the delete rights alone are hundreds of actions.
+fn named_actions(s: &crate::policy::Statement, actions: &[String]) -> Vec<bool> {
+    let mut hit = vec![false; actions.len()];
+    let Some(element) = s.action.as_ref().filter(|e| !e.negated) else {
+        for (h, a) in hit.iter_mut().zip(actions) {
+            *h = eval::action_applies(s.action.as_ref(), a);
+        }
+        return hit;
+    };
+    for item in &element.items {
+        let service = item
+            .value
+            .split_once(':')
+            .map_or(item.value.as_str(), |(s, _)| s);
+        let range = if pattern::has_wildcard(service) {
+            0..actions.len()
+        } else {
+            let prefix = format!("{}:", service.to_ascii_lowercase());
+            let below = |a: &String| a.bytes().map(|b| b.to_ascii_lowercase()).lt(prefix.bytes());
+            let from = actions.partition_point(below);
+            let len = actions[from..]
+                .iter()
+                .take_while(|a| {
+                    a.get(..prefix.len())
+                        .is_some_and(|p| p.eq_ignore_ascii_case(&prefix))
+                })
+                .count();
+            from..from + len
+        };
+        for k in range {
+            if !hit[k] && pattern::matches_ignore_case(&item.value, &actions[k]) {
+                hit[k] = true;
+            }
+        }
+    }
+    hit
 }
 
 /// One statement that grants some of the rights.
@@ -78,11 +142,9 @@ pub(crate) fn grants<'p>(
                 Some(r) if !r.negated => r.items.iter().map(|i| i.value.as_str()).collect(),
                 _ => vec!["*"],
             };
+            let named = named_actions(s, actions);
             let mut granted: Vec<String> = Vec::new();
-            for a in actions {
-                if !eval::action_applies(s.action.as_ref(), a) {
-                    continue;
-                }
+            for (a, _) in actions.iter().zip(&named).filter(|(_, n)| **n) {
                 let reachable = resources.iter().any(|r| {
                     resource_ok(a, r)
                         && eval::evaluate(
