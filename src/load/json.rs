@@ -399,7 +399,7 @@ enum Frame {
         start: usize,
         first: usize,
         /// The key whose value is being parsed.
-        key: Spanned<Box<str>>,
+        key: Spanned<crate::load::tree::Key>,
     },
 }
 
@@ -593,7 +593,7 @@ impl<'a> Parser<'a> {
     }
 
     /// An object key and its `:`. `comma` is where the preceding comma was.
-    fn key(&mut self, comma: Option<usize>) -> Result<Spanned<Box<str>>, RawError> {
+    fn key(&mut self, comma: Option<usize>) -> Result<Spanned<crate::load::tree::Key>, RawError> {
         match (self.skip_ws(), comma) {
             (Some(b'"'), _) => {}
             (Some(b'}'), Some(comma)) => return Err(RawError::new("trailing comma", comma)),
@@ -601,7 +601,7 @@ impl<'a> Parser<'a> {
             (None, _) => return Err(self.eof()),
         }
         let start = self.pos;
-        let key = self.string()?;
+        let key = self.string_with(crate::load::tree::key)?;
         let key = Spanned::new(key, self.span(start, self.pos));
         match self.skip_ws() {
             Some(b':') => {
@@ -640,6 +640,12 @@ impl<'a> Parser<'a> {
 
     /// A string literal at `self.pos` (on its opening quote), unescaped.
     fn string(&mut self) -> Result<Box<str>, RawError> {
+        self.string_with(|s| Box::from(s))
+    }
+
+    /// A string literal at `self.pos`, unescaped and handed to `make`
+    /// (which may share a common key instead of copying it).
+    fn string_with<T>(&mut self, make: impl FnOnce(&str) -> T) -> Result<T, RawError> {
         let open = self.pos;
         let body = open + 1;
         let rest = self.bytes.get(body..).unwrap_or_default();
@@ -649,13 +655,13 @@ impl<'a> Parser<'a> {
         {
             check_controls(self.bytes, body, body + i)?;
             self.pos = body + i + 1;
-            return Ok(self.text.get(body..body + i).unwrap_or_default().into());
+            return Ok(make(self.text.get(body..body + i).unwrap_or_default()));
         }
         let mut out = String::new();
         match scan_string(self.text, body, &mut out, |_, _| {})? {
             Stop::Quote(end) => {
                 self.pos = end + 1;
-                Ok(out.into())
+                Ok(make(&out))
             }
             // Point at the opening quote: the end of the file says little.
             Stop::Eof | Stop::EofInEscape(_) => Err(RawError::new("unterminated string", open)),

@@ -18,11 +18,105 @@ pub struct Node {
     pub span: Span,
 }
 
+/// An object key: the few dozen keys IAM documents, exports and templates
+/// repeat millions of times (`Effect`, `Action`, `RoleName`, …) point at
+/// static text; any other key is its own allocation.
+pub type Key = std::borrow::Cow<'static, str>;
+
+/// Keys common enough in IAM input to share one static copy.
+const COMMON_KEYS: &[&str] = &[
+    "Version",
+    "Statement",
+    "Sid",
+    "Effect",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Principal",
+    "NotPrincipal",
+    "Condition",
+    "AWS",
+    "Service",
+    "Federated",
+    "Path",
+    "RoleName",
+    "RoleId",
+    "Arn",
+    "CreateDate",
+    "AssumeRolePolicyDocument",
+    "InstanceProfileList",
+    "RolePolicyList",
+    "AttachedManagedPolicies",
+    "Tags",
+    "Key",
+    "Value",
+    "RoleLastUsed",
+    "LastUsedDate",
+    "Region",
+    "PolicyName",
+    "PolicyArn",
+    "PolicyDocument",
+    "PermissionsBoundary",
+    "PermissionsBoundaryType",
+    "PermissionsBoundaryArn",
+    "UserName",
+    "UserId",
+    "GroupList",
+    "UserPolicyList",
+    "GroupName",
+    "GroupId",
+    "GroupPolicyList",
+    "PolicyId",
+    "DefaultVersionId",
+    "AttachmentCount",
+    "PermissionsBoundaryUsageCount",
+    "IsAttachable",
+    "UpdateDate",
+    "PolicyVersionList",
+    "Document",
+    "VersionId",
+    "IsDefaultVersion",
+    "Description",
+    "MaxSessionDuration",
+    "InstanceProfileName",
+    "InstanceProfileId",
+    "Roles",
+    "Type",
+    "Properties",
+    "StringEquals",
+    "StringLike",
+    "StringNotEquals",
+    "Bool",
+    "ArnLike",
+    "ArnEquals",
+    "Ref",
+    "Fn::GetAtt",
+    "Fn::Sub",
+    "Fn::Join",
+    "Fn::If",
+    "DependsOn",
+    "Metadata",
+];
+
+/// A key as a [`Key`]: shared when it is one of the common ones.
+pub fn key(text: &str) -> Key {
+    // Matching on length first keeps the miss (most keys of a template's
+    // own resources) to a few comparisons.
+    match COMMON_KEYS
+        .iter()
+        .find(|k| k.len() == text.len() && **k == text)
+    {
+        Some(k) => Key::Borrowed(k),
+        None => Key::Owned(text.to_string()),
+    }
+}
+
 /// An object member: a key and its value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Member {
     /// The key, unescaped, with the span of its text.
-    pub key: Spanned<Box<str>>,
+    pub key: Spanned<Key>,
     /// The value.
     pub value: Node,
 }

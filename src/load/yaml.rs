@@ -303,7 +303,7 @@ fn tag_kind(tag: &Tag) -> TagKind {
 
 enum Items {
     Seq(Vec<Node>),
-    Map(Vec<Member>, Option<Spanned<Box<str>>>),
+    Map(Vec<Member>, Option<Spanned<crate::load::tree::Key>>),
 }
 
 /// An open collection.
@@ -559,7 +559,12 @@ impl<'a> Builder<'a> {
             Items::Seq(items) => items.push(node),
             Items::Map(members, key) => match key.take() {
                 Some(key) => members.push(Member { key, value: node }),
-                None => *key = Some(Spanned::new(key_text(&node, text).into(), node.span)),
+                None => {
+                    *key = Some(Spanned::new(
+                        crate::load::tree::key(key_text(&node, text)),
+                        node.span,
+                    ))
+                }
             },
         }
     }

@@ -921,7 +921,7 @@ mod tests {
                 Value::Object(
                     m.into_iter()
                         .map(|(k, v)| Member {
-                            key: Spanned::new(k.into(), s),
+                            key: Spanned::new(crate::load::tree::key(k), s),
                             value: v,
                         })
                         .collect(),
