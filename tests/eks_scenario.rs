@@ -141,3 +141,77 @@ fn prod_accounts_raise_the_severity() {
         .insert("system-masters-mapping".into(), Severity::Note);
     assert!(severities(&prod).contains(&("system-masters-mapping".to_string(), Severity::Note)));
 }
+
+/// `iamchain graph --format json` on the scenario: the edges out of
+/// federated (IRSA) nodes, with their undecided condition keys.
+fn federated_edges(dir: &Path) -> Vec<(String, String, Vec<String>)> {
+    let out = assert_cmd::Command::cargo_bin("iamchain")
+        .expect("binary")
+        .args(["graph", "--format", "json"])
+        .arg(dir)
+        .output()
+        .expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter(|e| {
+            e["from"]
+                .as_str()
+                .is_some_and(|f| f.starts_with("federated:"))
+        })
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap_or_default().to_string();
+            let conditions = e["conditions"]
+                .as_array()
+                .map(|c| {
+                    c.iter()
+                        .filter_map(|k| k.as_str())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            (s("from"), s("to"), conditions)
+        })
+        .collect()
+}
+
+#[test]
+fn an_irsa_trust_pinning_sub_and_aud_is_an_unconditional_edge_from_that_service_account() {
+    let edges = federated_edges(&scenario());
+    assert_eq!(edges.len(), 1, "{edges:?}");
+    let (from, to, conditions) = &edges[0];
+    assert!(
+        from.ends_with("#system:serviceaccount:octopus:octopus-server"),
+        "{from}"
+    );
+    assert!(to.ends_with(":role/OctoLauncherRole"), "{to}");
+    // The node is that service account (its `sub`), and IRSA tokens carry
+    // `aud` = `sts.amazonaws.com`: nothing is left undecided.
+    assert!(conditions.is_empty(), "{conditions:?}");
+}
+
+#[test]
+fn an_irsa_trust_requiring_another_audience_admits_no_irsa_token() {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read dir") {
+            let p = entry.expect("entry").path();
+            let target = to.join(p.file_name().expect("name"));
+            if p.is_dir() {
+                copy(&p, &target);
+            } else {
+                let text = std::fs::read_to_string(&p).expect("read");
+                let text = text.replace("\"sts.amazonaws.com\"", "\"my-own-audience\"");
+                std::fs::write(target, text).expect("write");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy(&scenario(), dir.path());
+    let trust = std::fs::read_to_string(dir.path().join("iam/OctoLauncherRole/get-role.json"))
+        .expect("trust copied");
+    assert!(trust.contains("my-own-audience"));
+    assert_eq!(federated_edges(dir.path()), []);
+}

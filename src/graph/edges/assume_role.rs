@@ -153,9 +153,10 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
                         let src =
                             g.node(&id, || external(&id, NodeKind::Federated, account, label));
                         let caller = Caller::Federated(&provider);
+                        let token = token_context(&provider, subject.as_deref());
                         add_trust_edge(
                             g, &mut added, src, role, &role_arn, trust, caller, mechanism, action,
-                            &ctx,
+                            &token,
                         );
                     }
                     PrincipalType::CanonicalUser => {}
@@ -298,6 +299,23 @@ fn account_free(g: &PrincipalGraph<'_>, caller: NodeIndex) -> bool {
             .flat_map(|s| s.resources())
             .all(|r| r.value == "*" || r.value.split(':').nth(4) == Some("*"))
     })
+}
+
+/// What the web-identity token of a federated node says: the node of a
+/// pinned subject is that subject (`ISSUER:sub`), and an EKS issuer's
+/// tokens are the ones the pod identity webhook requests for IRSA, whose
+/// audience is always `sts.amazonaws.com` (`ISSUER:aud`). Other claims stay
+/// unknown, so conditions on them keep the edge conditional.
+fn token_context(provider: &str, subject: Option<&str>) -> RequestContext {
+    use crate::policy::federation::{Federation, Provider, classify};
+    let mut ctx = RequestContext::new();
+    if let (Federation::Oidc { issuer, provider }, Some(sub)) = (classify(provider), subject) {
+        ctx = ctx.with(&format!("{issuer}:sub"), sub);
+        if provider == Provider::Eks {
+            ctx = ctx.with(&format!("{issuer}:aud"), "sts.amazonaws.com");
+        }
+    }
+    ctx
 }
 
 /// The `sub` a web-identity statement pins with an exact match, if one.
