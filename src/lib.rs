@@ -23,6 +23,7 @@ pub mod engine;
 pub mod graph;
 pub mod load;
 pub mod locate;
+pub mod memo;
 pub mod model;
 pub mod output;
 pub mod policy;

@@ -4,6 +4,8 @@
 //! `describe-policy`), and whole-file loading with kind detection.
 //! Quote results as ratios measured in one run, never as absolute promises.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::Path;
 
@@ -25,27 +27,9 @@ fn yaml_policy(n: usize) -> String {
     s
 }
 
-/// The same policy as JSON (also valid YAML flow style).
-fn json_policy(n: usize) -> String {
-    let mut s = String::from("{\"Version\": \"2012-10-17\", \"Statement\": [\n");
-    for i in 0..n {
-        if i > 0 {
-            s.push_str(",\n");
-        }
-        s.push_str(&format!(
-            "{{\"Sid\": \"S{i}\", \"Effect\": \"{}\", \"Action\": [\"s3:GetObject\", \"s3:Put*\", \"ecr:BatchGetImage\"], \
-             \"Resource\": [\"arn:aws:s3:::bucket-{i}/*\", \"arn:aws:ecr:us-east-1:111111111111:repository/app-{i}\"], \
-             \"Condition\": {{\"StringEquals\": {{\"aws:PrincipalOrgID\": \"o-abc{i}\"}}, \"Bool\": {{\"aws:SecureTransport\": \"true\"}}}}}}",
-            if i % 7 == 0 { "Deny" } else { "Allow" }
-        ));
-    }
-    s.push_str("\n]}\n");
-    s
-}
-
 fn yaml_loading(c: &mut Criterion) {
     let block = yaml_policy(STATEMENTS);
-    let flow = json_policy(STATEMENTS);
+    let flow = common::policy(STATEMENTS);
     let mut g = c.benchmark_group("yaml");
     g.throughput(Throughput::Bytes(block.len() as u64));
     g.bench_function("block-spans", |b| {
@@ -67,7 +51,7 @@ fn yaml_loading(c: &mut Criterion) {
 
 fn embedded(c: &mut Criterion) {
     // `aws iam get-role`-style: the policy as a JSON string inside JSON.
-    let inner = json_policy(STATEMENTS);
+    let inner = common::policy(STATEMENTS);
     let escaped = serde_json::to_string(&inner).expect("serialize");
     let outer =
         format!("{{\"Role\": {{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": {escaped}}}}}");

@@ -3,32 +3,18 @@
 //! compare with), modelling policies, and a whole in-memory lint run.
 //! Quote results as ratios measured in one run, never as absolute promises.
 
+mod common;
+
 use std::hint::black_box;
 use std::path::PathBuf;
 
+use common::policy;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+
 use iamchain::config::Config;
 use iamchain::load::json;
 use iamchain::policy::document::{self, PolicyKind};
 use iamchain::source::SourceId;
-
-/// A policy with `n` statements mixing actions, resources and conditions.
-fn policy(n: usize) -> String {
-    let mut s = String::from("{\n  \"Version\": \"2012-10-17\",\n  \"Statement\": [\n");
-    for i in 0..n {
-        if i > 0 {
-            s.push_str(",\n");
-        }
-        s.push_str(&format!(
-            "    {{\"Sid\": \"S{i}\", \"Effect\": \"{}\", \"Action\": [\"s3:GetObject\", \"s3:Put*\", \"ecr:BatchGetImage\"], \
-             \"Resource\": [\"arn:aws:s3:::bucket-{i}/*\", \"arn:aws:ecr:us-east-1:111111111111:repository/app-{i}\"], \
-             \"Condition\": {{\"StringEquals\": {{\"aws:PrincipalOrgID\": \"o-abc{i}\"}}, \"Bool\": {{\"aws:SecureTransport\": \"true\"}}}}}}",
-            if i % 7 == 0 { "Deny" } else { "Allow" }
-        ));
-    }
-    s.push_str("\n  ]\n}\n");
-    s
-}
 
 fn parsing(c: &mut Criterion) {
     let text = policy(20_000);

@@ -180,7 +180,8 @@ impl ResourceType {
     /// The pattern for every resource of this type in every account and
     /// region of the `aws` partition: its ARN format with each
     /// placeholder but `${Partition}` as `*` (`arn:aws:s3:::*/*` for
-    /// `object`). Built once per type, on first use.
+    /// `object`): a policy resource that covers it covers every resource of
+    /// the type. Built once per type, on first use.
     pub fn any_arn(self) -> &'static str {
         static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
         ALL.get_or_init(|| {
@@ -577,23 +578,9 @@ pub fn suggest(name: &str) -> Option<Action> {
     }
     // An export repeats the same few misspellings thousands of times (one
     // bad managed policy attached to every role): compare each distinct
-    // name against the catalog once. Bounded, so hostile input cannot grow
-    // it without limit.
-    static SEEN: std::sync::OnceLock<
-        std::sync::Mutex<std::collections::HashMap<Box<str>, Option<Action>>>,
-    > = std::sync::OnceLock::new();
-    const SEEN_MAX: usize = 16_384;
-    let seen = SEEN.get_or_init(Default::default);
-    if let Some(hit) = seen.lock().ok().and_then(|m| m.get(name).copied()) {
-        return hit;
-    }
-    let found = closest_action(name);
-    if let Ok(mut m) = seen.lock()
-        && m.len() < SEEN_MAX
-    {
-        m.insert(name.into(), found);
-    }
-    found
+    // name against the catalog once.
+    static SEEN: crate::memo::Memo<String, Option<Action>> = crate::memo::Memo::new(16_384);
+    SEEN.get_or(name, || closest_action(name))
 }
 
 /// The closest catalog action to an unknown `name` (see [`suggest`]).

@@ -9,10 +9,9 @@
 //! objects or URL-encoded JSON strings (older CLI output and the raw API);
 //! spans point into the export either way.
 
-use crate::load::offsets;
 use crate::load::policy_file::{self, build};
 use crate::load::tree::Node;
-use crate::load::{Document, LoadError, LoadErrorKind, PolicyDoc, json};
+use crate::load::{Document, LoadError, LoadErrorKind, PolicyDoc};
 use crate::model::{IamPrincipal, PrincipalKind};
 use crate::policy::PolicyKind;
 use crate::policy::arn::Arn;
@@ -115,13 +114,8 @@ fn document(node: &Node, text: &str, kind: PolicyKind, doc: &mut Document) -> Op
     match &node.value {
         // The common case: model the export's own tree, without copying it.
         crate::load::tree::Value::Object(_) => doc.policies.push(build(node, kind)),
-        crate::load::tree::Value::String(s) => {
-            let parsed = if s.trim_start().starts_with('{') {
-                policy_file::parse_string(node, text)
-            } else {
-                parse_url_encoded(node, text)
-            };
-            match parsed {
+        crate::load::tree::Value::String(_) => {
+            match policy_file::parse_document_string(node, text) {
                 Ok(tree) => {
                     doc.policies.push(build(&tree, kind));
                     doc.embedded.push(tree);
@@ -141,22 +135,6 @@ fn document(node: &Node, text: &str, kind: PolicyKind, doc: &mut Document) -> Op
         }
     }
     Some(doc.policies.len() - 1)
-}
-
-/// Decode a URL-encoded document (`%7B%22Version%22…`) and parse it, with
-/// spans mapped back to the encoded text in the file.
-pub(crate) fn parse_url_encoded(node: &Node, text: &str) -> Result<Node, LoadError> {
-    let start = node.span.start as usize + 1;
-    let end = (node.span.end as usize).saturating_sub(1).max(start);
-    let raw = text.get(start..end).unwrap_or("");
-    let (decoded, map) = offsets::percent_decode(raw, start);
-    let mut tree = json::parse(&decoded, node.span.source).map_err(|e| LoadError {
-        kind: LoadErrorKind::Json,
-        span: map.map_span(e.span),
-        message: format!("encoded policy document: {}", e.message),
-    })?;
-    tree.map_spans(&mut |s| map.map_span(s));
-    Ok(tree)
 }
 
 fn string_at(node: &Node, key: &str) -> Option<Spanned<String>> {

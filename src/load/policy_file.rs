@@ -16,7 +16,7 @@
 use std::path::Path;
 
 use crate::load::tree::Node;
-use crate::load::{LoadError, LoadErrorKind, PolicyDoc, json};
+use crate::load::{LoadError, LoadErrorKind, PolicyDoc, json, offsets};
 use crate::model::{IamPrincipal, PrincipalKind};
 use crate::policy::document::{self, PolicyKind};
 use crate::source::Spanned;
@@ -275,22 +275,47 @@ pub fn attachments_in(root: &Node) -> Vec<crate::source::Spanned<String>> {
 /// documents as strings) or URL-encoded (as the IAM API returns them);
 /// spans of a string's content map into the file.
 fn push_embedded(found: &mut Found, text: &str, node: &Node, kind: PolicyKind) {
-    let Some(s) = node.as_str() else {
+    if node.as_str().is_none() {
         found.policies.push(build(node, kind));
         return;
-    };
-    let parsed = if s.trim_start().starts_with('{') {
-        parse_string(node, text)
-    } else {
-        crate::load::gaad::parse_url_encoded(node, text)
-    };
-    match parsed {
+    }
+    match parse_document_string(node, text) {
         Ok(inner) => {
             found.policies.push(build(&inner, kind));
             found.embedded.push(inner);
         }
         Err(e) => found.errors.push(e),
     }
+}
+
+/// A policy document written as a string: JSON text (`{…}`, as the CLI
+/// prints some) or URL-encoded (as the IAM API returns them), parsed with
+/// spans into the file.
+pub fn parse_document_string(node: &Node, text: &str) -> Result<Node, LoadError> {
+    if node
+        .as_str()
+        .is_some_and(|s| s.trim_start().starts_with('{'))
+    {
+        parse_string(node, text)
+    } else {
+        parse_url_encoded(node, text)
+    }
+}
+
+/// Decode a URL-encoded document (`%7B%22Version%22…`) and parse it, with
+/// spans mapped back to the encoded text in the file.
+fn parse_url_encoded(node: &Node, text: &str) -> Result<Node, LoadError> {
+    let start = node.span.start as usize + 1;
+    let end = (node.span.end as usize).saturating_sub(1).max(start);
+    let raw = text.get(start..end).unwrap_or("");
+    let (decoded, map) = offsets::percent_decode(raw, start);
+    let mut tree = json::parse(&decoded, node.span.source).map_err(|e| LoadError {
+        kind: LoadErrorKind::Json,
+        span: map.map_span(e.span),
+        message: format!("encoded policy document: {}", e.message),
+    })?;
+    tree.map_spans(&mut |s| map.map_span(s));
+    Ok(tree)
 }
 
 /// Build a policy document from a tree.

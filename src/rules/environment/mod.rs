@@ -31,19 +31,11 @@ pub(crate) fn expand(
     extra: &[String],
 ) -> std::sync::Arc<Vec<String>> {
     type Key = (usize, Vec<String>);
-    type Cache = std::sync::Mutex<std::collections::HashMap<Key, std::sync::Arc<Vec<String>>>>;
-    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    // The lists are statics: their address names them.
+    static EXPANDED: crate::memo::Memo<Key, std::sync::Arc<Vec<String>>> =
+        crate::memo::Memo::new(64);
+    // The lists are statics: their address names them for the process.
     let key = (patterns.as_ptr() as usize, extra.to_vec());
-    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
-        return hit;
-    }
-    let out = std::sync::Arc::new(expand_now(patterns, extra));
-    if let Ok(mut c) = cache.lock() {
-        c.insert(key, std::sync::Arc::clone(&out));
-    }
-    out
+    EXPANDED.get_or(&key, || std::sync::Arc::new(expand_now(patterns, extra)))
 }
 
 fn expand_now(patterns: &[&str], extra: &[String]) -> Vec<String> {

@@ -399,14 +399,6 @@ pub(crate) fn target_type(action: Action) -> Option<ResourceType> {
         .or_else(|| types.first().copied())
 }
 
-/// A resource ARN standing for "every resource of this type": the ARN
-/// format with `aws` as partition and `*` for every other placeholder
-/// (`arn:aws:iam::*:role/*`). A policy resource that covers it covers
-/// every such resource; one that does not is asked about by name.
-pub(crate) fn any_resource_of(ty: ResourceType) -> String {
-    ty.any_arn().to_string()
-}
-
 /// Whether two resource patterns can match a common ARN, compared part by
 /// part (`arn:partition:service:region:account:resource`), so that the
 /// account's `*` does not swallow the resource type.
@@ -634,17 +626,8 @@ type Hits = Vec<(usize, Vec<usize>)>;
 /// principals attach the same few (`ReadOnlyAccess` has thousands of
 /// actions to match).
 fn managed_hits(arn: &str, policy: &PolicyDoc) -> std::sync::Arc<Hits> {
-    type Cache = std::sync::Mutex<std::collections::HashMap<String, std::sync::Arc<Hits>>>;
-    static CACHE: std::sync::OnceLock<Cache> = std::sync::OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(hits) = cache.lock().ok().and_then(|c| c.get(arn).cloned()) {
-        return hits;
-    }
-    let hits = std::sync::Arc::new(policy_hits(policy));
-    if let Ok(mut c) = cache.lock() {
-        c.insert(arn.to_string(), std::sync::Arc::clone(&hits));
-    }
-    hits
+    static HITS: crate::memo::Memo<String, std::sync::Arc<Hits>> = crate::memo::Memo::new(4_096);
+    HITS.get_or(arn, || std::sync::Arc::new(policy_hits(policy)))
 }
 
 /// See [`Hits`].
@@ -726,7 +709,9 @@ fn grant(
     let generic = if action.accepts_only_star() {
         "*".to_string()
     } else {
-        target_type(action).map_or_else(|| "*".to_string(), any_resource_of)
+        target_type(action)
+            .map_or("*", ResourceType::any_arn)
+            .to_string()
     };
     // Ask about every resource of the type, and about each narrower
     // resource an Allow names: a statement scoped to some roles still
@@ -922,7 +907,11 @@ fn report_method(
     };
     if method.resource_policy {
         let on = if first_grant.only_on.is_empty() {
-            target_type(*first).map_or_else(|| vec!["*".to_string()], |t| vec![any_resource_of(t)])
+            vec![
+                target_type(*first)
+                    .map_or("*", ResourceType::any_arn)
+                    .to_string(),
+            ]
         } else {
             first_grant.only_on.clone()
         };
@@ -1012,7 +1001,7 @@ mod tests {
         let target = |n: &str| {
             catalog::action(n)
                 .and_then(target_type)
-                .map(any_resource_of)
+                .map(|t| t.any_arn().to_string())
                 .unwrap_or_default()
         };
         assert_eq!(target("iam:PassRole"), "arn:aws:iam::*:role/*");
