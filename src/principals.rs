@@ -223,3 +223,38 @@ pub fn group<'a>(
     out.extend(by_dir.into_values());
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_document;
+
+    /// `aws iam get-account-authorization-details` paginates: the roles on
+    /// one page, the customer managed policies they attach on another.
+    #[test]
+    fn a_policy_on_another_page_of_the_export_reaches_the_role_attaching_it() {
+        let roles = r#"{"RoleDetailList": [{"RoleName": "App", "Arn": "arn:aws:iam::111111111111:role/App",
+            "RolePolicyList": [], "AttachedManagedPolicies": [
+              {"PolicyName": "Custom", "PolicyArn": "arn:aws:iam::111111111111:policy/Custom"}]}]}"#;
+        let policies = r#"{"Policies": [{"PolicyName": "Custom", "Arn": "arn:aws:iam::111111111111:policy/Custom",
+            "DefaultVersionId": "v1", "PolicyVersionList": [{"VersionId": "v1", "IsDefaultVersion": true,
+              "Document": {"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]}}]}]}"#;
+        let mut sources = SourceMap::new();
+        let docs: Vec<Document> = [("page-1.json", roles), ("page-2.json", policies)]
+            .iter()
+            .map(|(path, text)| {
+                let id = sources.add(PathBuf::from(path), text.to_string());
+                load_document(Path::new(path), Path::new(path), text, id)
+            })
+            .collect();
+        let managed = resolve_managed(&docs, &mut sources);
+        let principals = group(&docs, &managed, &sources);
+        let app = principals
+            .iter()
+            .find(|p| p.definition.is_some_and(|(_, d)| d.name.value == "App"))
+            .expect("the role");
+        let arns: Vec<Option<&str>> = app.policies.iter().map(|d| d.arn.as_deref()).collect();
+        assert_eq!(arns, [Some("arn:aws:iam::111111111111:policy/Custom")]);
+    }
+}
