@@ -212,7 +212,7 @@ fn a_1_gib_file_is_refused_quickly_without_reading_it() {
     let o = check_dir(
         dir.path(),
         &[
-            "huge.json:1:1: error[unreadable-file] file is 1024 MiB, larger than the 256 MiB iamchain reads",
+            "huge.json:1:1: error[unreadable-file] file is 1024 MiB, larger than the 512 MiB iamchain reads",
         ],
     );
     // Refused from its size alone: far less memory than the file.
@@ -221,7 +221,7 @@ fn a_1_gib_file_is_refused_quickly_without_reading_it() {
     let o = lint(dir.path(), &["huge.json"]);
     assert_eq!(o.code, Some(1));
     assert!(
-        o.stdout.contains("larger than the 256 MiB iamchain reads"),
+        o.stdout.contains("larger than the 512 MiB iamchain reads"),
         "{}",
         o.stdout
     );

@@ -17,6 +17,7 @@ use super::data::{
     SERVICES, text,
 };
 use super::keys::ConditionKey;
+use super::lookup;
 
 /// One IAM action from the catalog, such as `s3:GetObject`.
 ///
@@ -334,15 +335,14 @@ pub fn is_wildcard(pattern: &str) -> bool {
 /// Looks up an action by `service:action`, case-insensitively
 /// (`S3:getobject` finds `s3:GetObject`). Patterns are not expanded.
 pub fn action(name: &str) -> Option<Action> {
-    let (svc, act) = name.split_once(':')?;
-    let range = service_range(service_index(svc)?);
-    ACTIONS
-        .get(range.clone())?
-        .binary_search_by(|a| cmp_ci(action_part(a), act.as_bytes()))
-        .ok()
-        .map(|i| Action {
-            index: (range.start + i) as u32,
+    static INDEX: lookup::Lazy = lookup::Lazy::new();
+    // The whole `service:Action` at once: no service has a `:` in its
+    // prefix, so this is the service's lookup and then the action's.
+    INDEX
+        .get(name.as_bytes(), ACTIONS.len(), |i| {
+            ACTIONS.get(i).map_or(&[][..], |a| a.full_name().as_bytes())
         })
+        .map(|i| Action { index: i as u32 })
 }
 
 /// The number of actions in the catalog.
@@ -357,9 +357,10 @@ pub fn actions() -> impl ExactSizeIterator<Item = Action> {
 }
 
 fn service_index(prefix: &str) -> Option<usize> {
-    SERVICES
-        .binary_search_by(|s| cmp_ci(s.name().as_bytes(), prefix.as_bytes()))
-        .ok()
+    static INDEX: lookup::Lazy = lookup::Lazy::new();
+    INDEX.get(prefix.as_bytes(), SERVICES.len(), |i| {
+        SERVICES.get(i).map_or(&[][..], |s| s.name().as_bytes())
+    })
 }
 
 /// Whether `prefix` is a known service prefix (`s3`, `iam`),
@@ -392,7 +393,6 @@ pub fn service_actions(prefix: &str) -> impl ExactSizeIterator<Item = Action> + 
 /// first wildcard) is visited. `s3:Put*` and `*:Get*` are pure range
 /// lookups; `iam:*Role*` matches the wildcard against the `iam` actions.
 pub fn expand(pattern: &str) -> Expand {
-    let lower = pattern.to_ascii_lowercase();
     let mut e = Expand {
         services: 0..0,
         service_glob: None,
@@ -402,6 +402,16 @@ pub fn expand(pattern: &str) -> Expand {
         full_glob: None,
         current: 0..0,
     };
+    // Most patterns name one action: one lookup, nothing to match.
+    if !is_wildcard(pattern) {
+        if let Some(a) = action(pattern) {
+            let i = a.index as usize;
+            e.current = i..i + 1;
+            e.whole = true;
+        }
+        return e;
+    }
+    let lower = pattern.to_ascii_lowercase();
     let (svc, act) = match lower.split_once(':') {
         // No action has two colons.
         Some((_, act)) if act.contains(':') => return e,

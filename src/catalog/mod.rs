@@ -30,6 +30,7 @@ mod access;
 mod actions;
 mod data;
 mod keys;
+mod lookup;
 mod policies;
 
 pub use access::AccessLevel;

@@ -380,12 +380,18 @@ fn boundaries(documents: &[Document]) -> BTreeMap<String, crate::load::PolicyDoc
         .flat_map(|d| &d.principals)
         .filter_map(|p| p.boundary.as_ref().map(|b| b.value.as_str()))
         .collect();
-    for arn in named {
-        let defined = documents
-            .iter()
-            .flat_map(|d| &d.policies)
-            .find(|p| p.arn.as_deref() == Some(arn))
-            .cloned();
+    // One pass over the policies for all boundaries: an export names
+    // thousands, and searching the policies once for each was quadratic.
+    let mut defined: std::collections::HashMap<&str, &crate::load::PolicyDoc> =
+        std::collections::HashMap::with_capacity(named.len());
+    for p in documents.iter().flat_map(|d| &d.policies) {
+        if let Some(arn) = p.arn.as_deref().filter(|a| named.contains(a)) {
+            // The first definition wins, as the lookup of one did.
+            defined.entry(arn).or_insert(p);
+        }
+    }
+    for arn in named.iter().copied() {
+        let defined = defined.get(arn).map(|p| (*p).clone());
         let policy = defined.or_else(|| {
             let managed = crate::catalog::managed_policy(arn)?;
             let node =

@@ -91,18 +91,13 @@ pub trait Rule: Sync {
     /// The rule's metadata.
     fn meta(&self) -> &'static RuleMeta;
 
-    /// Called once per loaded file. By default visits each policy in it.
-    fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
-        // An AWS managed policy in an export is AWS's text, not the user's:
-        // what they chose is to attach it, which principal rules judge.
-        for policy in document.policies.iter().filter(|p| !p.is_aws_managed()) {
-            cx.enter_policy(policy);
-            self.check_policy(policy, cx);
-            cx.leave_policy();
-        }
-    }
+    /// Called once per loaded file, for what concerns the file as a whole
+    /// (its parse errors, its tree, its Kubernetes objects). Its policies
+    /// are visited apart, by [`check_policies`].
+    fn check_document(&self, _document: &Document, _cx: &mut Context<'_>) {}
 
-    /// Called once per policy document. By default visits each statement.
+    /// Called once per policy document (see [`check_policies`]). By
+    /// default visits each statement.
     fn check_policy(&self, policy: &PolicyDoc, cx: &mut Context<'_>) {
         for statement in &policy.policy.statements {
             self.check_statement(statement, policy, cx);
@@ -126,6 +121,20 @@ pub trait Rule: Sync {
     /// trust policy in another). Kept small on purpose: the principal graph
     /// will replace it.
     fn check_run(&self, _documents: &[Document], _cx: &mut Context<'_>) {}
+}
+
+/// Runs `rule` over a run of one document's policies, each inside
+/// [`Context::enter_policy`]. The engine hands every rule the same short
+/// run in turn, so that a large export's policies are read from cache by
+/// all the rules instead of from memory once per rule.
+pub fn check_policies(rule: &dyn Rule, policies: &[PolicyDoc], cx: &mut Context<'_>) {
+    // An AWS managed policy in an export is AWS's text, not the user's:
+    // what they chose is to attach it, which principal rules judge.
+    for policy in policies.iter().filter(|p| !p.is_aws_managed()) {
+        cx.enter_policy(policy);
+        rule.check_policy(policy, cx);
+        cx.leave_policy();
+    }
 }
 
 /// What a rule reports through.
