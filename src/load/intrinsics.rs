@@ -157,7 +157,7 @@ pub fn intrinsic(node: &Node) -> Result<Option<Call<'_>>, String> {
 }
 
 fn string(value: impl Into<String>, span: Span) -> Node {
-    Node::new(Value::String(value.into().into_boxed_str()), span)
+    Node::new(Value::String(value.into().into()), span)
 }
 
 impl<'a> Evaluator<'a> {

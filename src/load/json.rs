@@ -639,8 +639,8 @@ impl<'a> Parser<'a> {
     }
 
     /// A string literal at `self.pos` (on its opening quote), unescaped.
-    fn string(&mut self) -> Result<Box<str>, RawError> {
-        self.string_with(|s| Box::from(s))
+    fn string(&mut self) -> Result<crate::load::tree::Str, RawError> {
+        self.string_with(|s| crate::load::tree::Str::from(s))
     }
 
     /// A string literal at `self.pos`, unescaped and handed to `make`
