@@ -207,7 +207,7 @@ fn build(c: &Case) -> (Condition, RequestContext) {
         values: c
             .policy_values
             .iter()
-            .map(|v| Spanned::new(v.clone(), span))
+            .map(|v| Spanned::new(v.as_str().into(), span))
             .collect(),
         values_span: span,
     };

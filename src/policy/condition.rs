@@ -15,6 +15,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::load::tree::Str;
 use crate::policy::pattern;
 use crate::source::{Span, Spanned};
 
@@ -257,9 +258,9 @@ pub struct Condition {
     /// The operator, spanning its key in the policy.
     pub operator: Spanned<Operator>,
     /// The condition key as written (compare case-insensitively).
-    pub key: Spanned<String>,
+    pub key: Spanned<Str>,
     /// The values; any one matching is enough.
-    pub values: Vec<Spanned<String>>,
+    pub values: Vec<Spanned<Str>>,
     /// The span of the whole value (string or array).
     pub values_span: Span,
 }
@@ -593,10 +594,10 @@ mod tests {
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
         Condition {
             operator: Spanned::new(Operator::parse(op).expect("operator"), Span::default()),
-            key: Spanned::new(key.to_string(), Span::default()),
+            key: Spanned::new(key.into(), Span::default()),
             values: values
                 .iter()
-                .map(|v| Spanned::new(v.to_string(), Span::default()))
+                .map(|v| Spanned::new((*v).into(), Span::default()))
                 .collect(),
             values_span: Span::default(),
         }

@@ -10,7 +10,7 @@
 //! a `Resource`, an identity policy may not name a `Principal`, and so on
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html>).
 
-use crate::load::tree::{Node, Value};
+use crate::load::tree::{Node, Str, Value};
 use crate::policy::arn;
 use crate::policy::condition::{Condition, Operator};
 use crate::policy::principal::{Principal, PrincipalType};
@@ -105,15 +105,15 @@ pub struct Statement {
     /// The whole statement object.
     pub span: Span,
     /// `Sid`, if given.
-    pub sid: Option<Spanned<String>>,
+    pub sid: Option<Spanned<Str>>,
     /// `Effect`.
     pub effect: Spanned<Effect>,
     /// `Principal` or `NotPrincipal`.
     pub principal: Option<Element<Principal>>,
     /// `Action` or `NotAction`.
-    pub action: Option<Element<String>>,
+    pub action: Option<Element<Str>>,
     /// `Resource` or `NotResource`.
-    pub resource: Option<Element<String>>,
+    pub resource: Option<Element<Str>>,
     /// Every condition, flattened from `{operator: {key: values}}`.
     pub conditions: Vec<Condition>,
 }
@@ -125,7 +125,7 @@ impl Statement {
     }
 
     /// The non-negated action items (empty for `NotAction`).
-    pub fn actions(&self) -> &[Spanned<String>] {
+    pub fn actions(&self) -> &[Spanned<Str>] {
         match &self.action {
             Some(e) if !e.negated => &e.items,
             _ => &[],
@@ -133,7 +133,7 @@ impl Statement {
     }
 
     /// The non-negated resource items (empty for `NotResource` or no resource).
-    pub fn resources(&self) -> &[Spanned<String>] {
+    pub fn resources(&self) -> &[Spanned<Str>] {
         match &self.resource {
             Some(e) if !e.negated => &e.items,
             _ => &[],
@@ -170,9 +170,9 @@ pub struct Policy {
     /// The whole document.
     pub span: Span,
     /// `Version`, if given.
-    pub version: Option<Spanned<String>>,
+    pub version: Option<Spanned<Str>>,
     /// `Id`, if given.
-    pub id: Option<Spanned<String>>,
+    pub id: Option<Spanned<Str>>,
     /// The statements that could be modelled (those with a valid `Effect`).
     pub statements: Vec<Statement>,
     /// Whether the document is an object at all (the other fields are empty if not).
@@ -319,9 +319,9 @@ fn string_or_problem(
     node: &Node,
     what: &str,
     problems: &mut Vec<Problem>,
-) -> Option<Spanned<String>> {
+) -> Option<Spanned<Str>> {
     match node.as_str() {
-        Some(s) => Some(Spanned::new(s.to_string(), node.span)),
+        Some(s) => Some(Spanned::new(s.into(), node.span)),
         None => {
             problems.push(Problem::new(
                 node.span,
@@ -333,9 +333,9 @@ fn string_or_problem(
 }
 
 /// A string or an array of strings, as `Action` and `Resource` take.
-fn string_list(node: &Node, what: &str, problems: &mut Vec<Problem>) -> Vec<Spanned<String>> {
+fn string_list(node: &Node, what: &str, problems: &mut Vec<Problem>) -> Vec<Spanned<Str>> {
     match &node.value {
-        Value::String(s) => vec![Spanned::new(s.to_string(), node.span)],
+        Value::String(s) => vec![Spanned::new(s.clone(), node.span)],
         Value::Array(items) => {
             if items.is_empty() {
                 problems.push(Problem::new(node.span, format!("`{what}` is empty")));
@@ -343,7 +343,7 @@ fn string_list(node: &Node, what: &str, problems: &mut Vec<Problem>) -> Vec<Span
             items
                 .iter()
                 .filter_map(|item| match item.as_str() {
-                    Some(s) => Some(Spanned::new(s.to_string(), item.span)),
+                    Some(s) => Some(Spanned::new(s.into(), item.span)),
                     None => {
                         problems.push(Problem::new(
                             item.span,
@@ -600,7 +600,7 @@ fn key_name(negated: bool, base: &'static str) -> &'static str {
     }
 }
 
-fn check_action_syntax(item: &Spanned<String>, problems: &mut Vec<Problem>) {
+fn check_action_syntax(item: &Spanned<Str>, problems: &mut Vec<Problem>) {
     let a = item.value.as_str();
     if a == "*" {
         return;
@@ -626,7 +626,7 @@ fn check_action_syntax(item: &Spanned<String>, problems: &mut Vec<Problem>) {
     }
 }
 
-fn check_resource_syntax(item: &Spanned<String>, problems: &mut Vec<Problem>) {
+fn check_resource_syntax(item: &Spanned<Str>, problems: &mut Vec<Problem>) {
     let r = item.value.as_str();
     if r == "*" || r.contains("${") {
         return;
@@ -753,7 +753,7 @@ fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
             let mut spanned = Vec::with_capacity(values.len());
             for v in values {
                 match v.as_scalar_text() {
-                    Some(t) => spanned.push(Spanned::new(t.into_owned(), v.span)),
+                    Some(t) => spanned.push(Spanned::new(Str::from(t), v.span)),
                     None => problems.push(Problem::new(
                         v.span,
                         format!(
@@ -765,7 +765,7 @@ fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
             }
             out.push(Condition {
                 operator: operator.clone(),
-                key: Spanned::new(k.key.value.to_string(), k.key.span),
+                key: Spanned::new(Str::from(&*k.key.value), k.key.span),
                 values: spanned,
                 values_span: k.value.span,
             });

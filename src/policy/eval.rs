@@ -54,7 +54,7 @@ pub enum Decision {
 }
 
 /// Whether an action element applies to `action`.
-pub fn action_applies(element: Option<&Element<String>>, action: &str) -> bool {
+pub fn action_applies(element: Option<&Element<crate::load::tree::Str>>, action: &str) -> bool {
     match element {
         None => false,
         Some(e) => {
@@ -69,7 +69,7 @@ pub fn action_applies(element: Option<&Element<String>>, action: &str) -> bool {
 
 /// Whether a resource element applies to `resource`. A statement without a
 /// resource element (trust policies) applies to its own resource.
-pub fn resource_applies(element: Option<&Element<String>>, resource: &str) -> bool {
+pub fn resource_applies(element: Option<&Element<crate::load::tree::Str>>, resource: &str) -> bool {
     match element {
         None => true,
         Some(e) => {

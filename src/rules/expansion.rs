@@ -54,7 +54,7 @@ pub(crate) fn expand(pattern: &str) -> Vec<Action> {
 /// catalog order without duplicates. For `NotAction` this is the
 /// complement of what it lists (and, beyond the catalog, every action AWS
 /// adds later — callers say so in their message).
-pub(crate) fn expand_element(element: &Element<String>) -> Vec<Action> {
+pub(crate) fn expand_element(element: &Element<crate::load::tree::Str>) -> Vec<Action> {
     let mut hit = vec![false; catalog::action_count()];
     for item in &element.items {
         for a in catalog::expand(&item.value) {
@@ -174,14 +174,14 @@ mod tests {
     use super::*;
     use crate::source::{Span, Spanned};
 
-    fn element(negated: bool, items: &[&str]) -> Element<String> {
+    fn element(negated: bool, items: &[&str]) -> Element<crate::load::tree::Str> {
         Element {
             negated,
             key: Span::default(),
             span: Span::default(),
             items: items
                 .iter()
-                .map(|s| Spanned::new(s.to_string(), Span::default()))
+                .map(|s| Spanned::new((*s).into(), Span::default()))
                 .collect(),
         }
     }

@@ -328,7 +328,7 @@ fn pinned_subject(s: &crate::policy::Statement) -> Option<String> {
                 && !c.operator.value.negated
                 && c.values.len() == 1
         })
-        .map(|c| c.values[0].value.clone())
+        .map(|c| c.values[0].value.to_string())
 }
 
 /// The condition keys that leave `policies`' answer to `request` undecided.
@@ -344,9 +344,9 @@ fn undecided<'p>(
             }
             for c in &s.conditions {
                 if condition::evaluate(c, request.context) == Tri::Unknown
-                    && !keys.contains(&c.key.value)
+                    && !keys.iter().any(|k| *k == c.key.value)
                 {
-                    keys.push(c.key.value.clone());
+                    keys.push(c.key.value.to_string());
                 }
             }
         }

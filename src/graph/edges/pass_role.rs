@@ -166,7 +166,7 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
             })
             .flat_map(|s| s.resources())
             .filter(|r| !pattern::has_wildcard(&r.value))
-            .filter_map(|r| g.find(&r.value).map(|n| (n, r.value.clone())))
+            .filter_map(|r| g.find(&r.value).map(|n| (n, r.value.to_string())))
             .filter(|(n, _)| *n != p && g.at(*n).kind == NodeKind::Role)
             .collect();
         named.sort();

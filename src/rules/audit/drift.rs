@@ -43,14 +43,14 @@ fn statement_key(s: &Statement) -> String {
             a.negated,
             a.items
                 .iter()
-                .map(|i| i.value.to_ascii_lowercase())
+                .map(|i| i.value.to_ascii_lowercase().to_string())
                 .collect(),
         )
     }));
     let resource = items(
         s.resource
             .as_ref()
-            .map(|r| (r.negated, r.items.iter().map(|i| i.value.clone()).collect())),
+            .map(|r| (r.negated, r.items.iter().map(|i| i.value.to_string()).collect())),
     );
     let principal = items(s.principal.as_ref().map(|p| {
         (

@@ -166,7 +166,7 @@ pub(crate) fn grants<'p>(
                         .iter()
                         .any(|g| pattern::matches_ignore_case(&i.value, g))
                 }) {
-                    Some(i) => (i.span, i.value.clone()),
+                    Some(i) => (i.span, i.value.to_string()),
                     None => continue,
                 }
             };

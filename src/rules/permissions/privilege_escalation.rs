@@ -724,11 +724,11 @@ fn grant(
                 if (method.others_only && self_only)
                     || pattern::matches(&r.value, &generic)
                     || !arn_overlaps(&r.value, &generic)
-                    || candidates.contains(&r.value)
+                    || candidates.iter().any(|c| *c == r.value)
                 {
                     continue;
                 }
-                candidates.push(r.value.clone());
+                candidates.push(r.value.to_string());
             }
         }
     }
