@@ -100,9 +100,29 @@ pub struct LineIndex {
 impl LineIndex {
     /// Index the line starts of `text` (a `\n` ends a line; `\r\n` too).
     pub fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 32 + 1);
+        // A large export has millions of lines: its parts are indexed on
+        // all cores, then joined in order.
+        const PART: usize = 16 << 20;
+        let ends = |base: usize, part: &[u8]| {
+            memchr::memchr_iter(b'\n', part)
+                .map(|i| clamp_u32(base + i + 1))
+                .collect::<Vec<u32>>()
+        };
+        let parts: Vec<Vec<u32>> = if text.len() < 2 * PART {
+            vec![ends(0, text.as_bytes())]
+        } else {
+            use rayon::prelude::*;
+            text.as_bytes()
+                .par_chunks(PART)
+                .enumerate()
+                .map(|(k, part)| ends(k * PART, part))
+                .collect()
+        };
+        let mut starts = Vec::with_capacity(1 + parts.iter().map(Vec::len).sum::<usize>());
         starts.push(0);
-        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| clamp_u32(i + 1)));
+        for part in parts {
+            starts.extend(part);
+        }
         LineIndex { starts }
     }
 
@@ -261,6 +281,27 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_text_is_indexed_in_parts_like_in_one_go() {
+        // Lines of varied lengths over several 16 MiB parts, with a line
+        // break on each side of the first part boundary.
+        let mut text = String::new();
+        let mut k = 0usize;
+        while text.len() < 40 << 20 {
+            text.push_str(&"x".repeat(k % 97));
+            text.push('\n');
+            k += 1;
+        }
+        let boundary = 16 << 20;
+        text.replace_range(boundary - 1..boundary + 1, "\n\n");
+        let index = LineIndex::new(&text);
+        let expected: Vec<u32> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| (i + 1) as u32))
+            .collect();
+        assert_eq!(index.starts, expected);
+        assert_eq!(index.line_of(boundary as u32).1, boundary as u32);
+    }
 
     #[test]
     fn positions_are_one_based_and_count_characters() {

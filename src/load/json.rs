@@ -159,12 +159,31 @@ fn pieces(bytes: &[u8], size: usize) -> Vec<Piece> {
                 None => return Vec::new(),
             },
             b',' => element_next = stack.last().is_some_and(|s| s.0),
+            b' ' | b'\t' | b'\n' | b'\r' => {
+                i = skip_blank(bytes, i + 1);
+                continue;
+            }
             _ => {}
         }
         i += 1;
     }
     out.retain(|p| p.limit != usize::MAX);
     out
+}
+
+/// The first position from `i` on that is not JSON whitespace. Exports are
+/// indented (the AWS CLI's four spaces a level): most of an export's bytes
+/// are indentation, skipped here eight at a time.
+fn skip_blank(bytes: &[u8], mut i: usize) -> usize {
+    loop {
+        while bytes.get(i..i + 8) == Some(b"        ") {
+            i += 8;
+        }
+        match bytes.get(i) {
+            Some(b' ' | b'\t' | b'\n' | b'\r') => i += 1,
+            _ => return i,
+        }
+    }
 }
 
 /// Parse the elements of one piece, or `None` if any fails (the parse of
@@ -464,13 +483,8 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_ws(&mut self) -> Option<u8> {
-        while let Some(b) = self.peek() {
-            if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-                return Some(b);
-            }
-            self.pos += 1;
-        }
-        None
+        self.pos = skip_blank(self.bytes, self.pos);
+        self.peek()
     }
 
     fn eof(&self) -> RawError {
@@ -743,6 +757,25 @@ mod tests {
     use super::*;
 
     const SRC: SourceId = SourceId(3);
+
+    #[test]
+    fn blanks_are_skipped_to_the_next_token_whatever_their_mix() {
+        for blank in [
+            "",
+            " ",
+            "        ",
+            "         ",
+            "\n",
+            "\r\n        \t  ",
+            "\n                 ",
+        ] {
+            let text = format!("{blank}x{blank}");
+            assert_eq!(skip_blank(text.as_bytes(), 0), blank.len(), "{blank:?}");
+            assert_eq!(skip_blank(text.as_bytes(), blank.len() + 1), text.len());
+        }
+        // Not past a non-blank byte inside a run of eight.
+        assert_eq!(skip_blank(b"    x       ", 0), 4);
+    }
 
     fn err(text: &str) -> (String, usize, usize) {
         match parse(text, SRC) {

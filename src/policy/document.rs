@@ -315,11 +315,7 @@ fn unknown_key(span: Span, key: &str, known: &[&str], what: &str) -> Problem {
     }
 }
 
-fn string_or_problem(
-    node: &Node,
-    what: &str,
-    problems: &mut Vec<Problem>,
-) -> Option<Spanned<Str>> {
+fn string_or_problem(node: &Node, what: &str, problems: &mut Vec<Problem>) -> Option<Spanned<Str>> {
     match node.as_str() {
         Some(s) => Some(Spanned::new(s.into(), node.span)),
         None => {

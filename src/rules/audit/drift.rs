@@ -47,11 +47,12 @@ fn statement_key(s: &Statement) -> String {
                 .collect(),
         )
     }));
-    let resource = items(
-        s.resource
-            .as_ref()
-            .map(|r| (r.negated, r.items.iter().map(|i| i.value.to_string()).collect())),
-    );
+    let resource = items(s.resource.as_ref().map(|r| {
+        (
+            r.negated,
+            r.items.iter().map(|i| i.value.to_string()).collect(),
+        )
+    }));
     let principal = items(s.principal.as_ref().map(|p| {
         (
             p.negated,
