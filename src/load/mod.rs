@@ -153,6 +153,13 @@ pub struct Document {
     /// Documents embedded as strings in the roots (a trust policy in `aws iam
     /// get-role` output), parsed, with spans into this file.
     pub embedded: Vec<tree::Node>,
+    /// Whether it parsed: `roots` is emptied once an export is modelled
+    /// (see [`Document::export`]), so this is what says it.
+    pub parsed: bool,
+    /// An account export (`get-account-authorization-details`): once it is
+    /// modelled and its tree-reading rules have run, the engine drops its
+    /// trees, which are as large as the model and needed by nothing else.
+    pub export: bool,
     /// Problems reading it.
     pub errors: Vec<LoadError>,
     /// The policies found in it.
@@ -265,6 +272,7 @@ pub fn load_document_with(
             }),
         },
     }
+    doc.parsed = !doc.roots.is_empty();
     if matches!(format, Format::Yaml) {
         doc.suppressions = suppress::from_comments(text, source);
     }
@@ -274,6 +282,7 @@ pub fn load_document_with(
     let roots = std::mem::take(&mut doc.roots);
     for root in &roots {
         if gaad::is_export(root) {
+            doc.export = true;
             gaad::load(root, text, &mut doc);
             continue;
         }

@@ -325,6 +325,7 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
                     documents.push(Document {
                         source: id,
                         roots: vec![root.clone()],
+                        parsed: true,
                         ..Document::default()
                     });
                     documents.len() - 1

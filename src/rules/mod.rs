@@ -96,6 +96,14 @@ pub trait Rule: Sync {
     /// are visited apart, by [`check_policies`].
     fn check_document(&self, _document: &Document, _cx: &mut Context<'_>) {}
 
+    /// Whether [`Rule::check_document`] reads the parsed trees
+    /// (`Document::roots`, `Document::embedded`) rather than the model. Such
+    /// a rule runs on an account export as soon as it is loaded, before its
+    /// trees are dropped.
+    fn reads_trees(&self) -> bool {
+        false
+    }
+
     /// Called once per policy document (see [`check_policies`]). By
     /// default visits each statement.
     fn check_policy(&self, policy: &PolicyDoc, cx: &mut Context<'_>) {

@@ -22,6 +22,10 @@ impl Rule for DuplicateKey {
         &META
     }
 
+    fn reads_trees(&self) -> bool {
+        true
+    }
+
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
         // Embedded documents (a policy stored as a JSON string) are parsed
         // apart from the file's tree; their duplicate keys count too.

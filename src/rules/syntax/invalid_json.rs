@@ -23,7 +23,7 @@ impl Rule for InvalidJson {
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
         // A file that parsed but holds a broken embedded document (a trust
         // policy as a JSON string in `get-role` output) was read otherwise.
-        let help = if document.roots.is_empty() {
+        let help = if !document.parsed {
             "fix the JSON syntax; nothing in this file was analysed"
         } else {
             "fix this document; the rest of the file was analysed"

@@ -1,0 +1,132 @@
+//! Many account exports in one run: with more files than threads, an
+//! export's trees are dropped once it is modelled and its tree-reading
+//! rules have run. Nothing about the findings may change: duplicate keys
+//! are still found, a broken embedded document still says the rest of the
+//! file was read, and an ignore that selects by JSON pointer still works.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+/// An export of account `account` with one role whose inline policy has a
+/// duplicate `Effect` and whose trust is a JSON string that does not parse.
+fn export(account: u64) -> String {
+    format!(
+        r#"{{
+  "UserDetailList": [],
+  "GroupDetailList": [],
+  "RoleDetailList": [
+    {{
+      "RoleName": "app",
+      "Arn": "arn:aws:iam::{account:012}:role/app",
+      "AssumeRolePolicyDocument": "{{\"Version\": \"2012-10-17\", \"Statement\": [",
+      "RolePolicyList": [
+        {{
+          "PolicyName": "inline",
+          "PolicyDocument": {{
+            "Version": "2012-10-17",
+            "Statement": [
+              {{"Effect": "Deny", "Effect": "Allow", "Action": "s3:*", "Resource": "*"}}
+            ]
+          }}
+        }}
+      ],
+      "AttachedManagedPolicies": []
+    }}
+  ],
+  "Policies": []
+}}
+"#
+    )
+}
+
+fn lint(dir: &Path, threads: &str, config: Option<&str>) -> Vec<String> {
+    let mut cmd = Command::cargo_bin("iamchain").expect("binary");
+    cmd.current_dir(dir)
+        .env("RAYON_NUM_THREADS", threads)
+        .args(["lint", ".", "--format", "json"]);
+    match config {
+        Some(c) => {
+            std::fs::write(dir.join(".iamchain.yaml"), c).expect("config");
+        }
+        None => {
+            cmd.arg("--no-config");
+        }
+    }
+    let out = cmd.output().expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            format!(
+                "{}:{}:{} {} {} | {}",
+                f["location"]["path"].as_str().unwrap_or_default(),
+                f["location"]["line"],
+                f["location"]["column"],
+                f["rule"].as_str().unwrap_or_default(),
+                f["message"].as_str().unwrap_or_default(),
+                f["help"].as_str().unwrap_or_default(),
+            )
+        })
+        .collect()
+}
+
+fn exports(n: u64) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for a in 0..n {
+        std::fs::write(
+            dir.path().join(format!("{a}.authorization-details.json")),
+            export(100_000_000_000 + a),
+        )
+        .expect("write");
+    }
+    dir
+}
+
+#[test]
+fn dropping_trees_changes_no_finding() {
+    let dir = exports(5);
+    // One thread: five exports are more files than threads, trees dropped.
+    let dropped = lint(dir.path(), "1", None);
+    // Eight threads: fewer files than threads, trees kept.
+    let kept = lint(dir.path(), "8", None);
+    assert_eq!(dropped, kept);
+    let duplicates = dropped
+        .iter()
+        .filter(|f| f.contains(" duplicate-key "))
+        .count();
+    assert_eq!(duplicates, 5, "{dropped:#?}");
+    let broken: Vec<&String> = dropped
+        .iter()
+        .filter(|f| f.contains(" invalid-json "))
+        .collect();
+    assert_eq!(broken.len(), 5, "{dropped:#?}");
+    assert!(
+        broken
+            .iter()
+            .all(|f| f.ends_with("the rest of the file was analysed")),
+        "{broken:#?}"
+    );
+}
+
+#[test]
+fn an_ignore_by_pointer_keeps_the_trees_it_needs() {
+    let dir = exports(5);
+    let config = "ignore:\n  - rule: duplicate-key\n    pointer: /RoleDetailList/0/RolePolicyList\n    reason: test\n";
+    let findings = lint(dir.path(), "1", Some(config));
+    assert!(
+        !findings.iter().any(|f| f.contains(" duplicate-key ")),
+        "{findings:#?}"
+    );
+    assert!(
+        !findings.iter().any(|f| f.contains("unused-suppression")),
+        "{findings:#?}"
+    );
+    // The other findings are still there.
+    assert!(
+        findings.iter().any(|f| f.contains(" invalid-json ")),
+        "{findings:#?}"
+    );
+}
