@@ -118,10 +118,14 @@ pub(crate) fn grants<'p>(
     actions: &[String],
     resource_ok: &dyn Fn(&str, &str) -> bool,
 ) -> Vec<Grant<'p>> {
-    let all: Vec<&crate::policy::Policy> = principal
+    // Only a Deny can make a request an explicit deny: the Allows of the
+    // principal's policies need not be evaluated again for every action
+    // and resource of every Allow (quadratic in its statements).
+    let denies: Vec<&crate::policy::Statement> = principal
         .all()
         .filter(|p| p.policy.kind == PolicyKind::Identity)
-        .map(|p| &p.policy)
+        .flat_map(|p| &p.policy.statements)
+        .filter(|s| !s.is_allow())
         .collect();
     let context = RequestContext::new();
     let mut out = Vec::new();
@@ -139,8 +143,8 @@ pub(crate) fn grants<'p>(
             for (a, _) in actions.iter().zip(&named).filter(|(_, n)| **n) {
                 let reachable = resources.iter().any(|r| {
                     resource_ok(a, r)
-                        && eval::evaluate(
-                            all.iter().copied(),
+                        && eval::evaluate_statements(
+                            denies.iter().copied(),
                             &Request {
                                 action: a,
                                 resource: r,

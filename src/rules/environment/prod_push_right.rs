@@ -35,18 +35,24 @@ pub(crate) const PUSH_ACTIONS: &[&str] = &[
 /// `prod.artifact_buckets` adds to them.
 const ARTIFACT_BUCKETS: &[&str] = &["*artifact*", "*release*", "*build*"];
 
-fn buckets(extra: &[String]) -> GlobSet {
-    let mut b = GlobSetBuilder::new();
-    for g in ARTIFACT_BUCKETS
-        .iter()
-        .copied()
-        .chain(extra.iter().map(String::as_str))
-    {
-        if let Ok(g) = Glob::new(&g.to_ascii_lowercase()) {
-            b.add(g);
+/// The artifact bucket patterns, compiled once per configuration rather
+/// than once per Prod principal (a regex compilation each).
+fn buckets(extra: &[String]) -> std::sync::Arc<GlobSet> {
+    static SETS: crate::memo::Memo<Vec<String>, std::sync::Arc<GlobSet>> =
+        crate::memo::Memo::new(16);
+    SETS.get_or(extra, || {
+        let mut b = GlobSetBuilder::new();
+        for g in ARTIFACT_BUCKETS
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+        {
+            if let Ok(g) = Glob::new(&g.to_ascii_lowercase()) {
+                b.add(g);
+            }
         }
-    }
-    b.build().unwrap_or_else(|_| GlobSet::empty())
+        std::sync::Arc::new(b.build().unwrap_or_else(|_| GlobSet::empty()))
+    })
 }
 
 impl Rule for ProdPushRight {
