@@ -296,6 +296,9 @@ fn graph(args: GraphArgs, out: &mut dyn Write) -> ExitCode {
 
 /// A progress line on stderr for runs longer than a second, when stderr is
 /// a terminal (never in CI logs or pipes). Cleared when dropped.
+///
+/// `IAMCHAIN_PROGRESS_AFTER_MS` sets the delay before it appears (tests set
+/// it to 0 to see the line on a run that takes milliseconds).
 struct Progress {
     done: std::sync::Arc<std::sync::atomic::AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -305,23 +308,33 @@ impl Progress {
     fn start(total: usize) -> Self {
         use std::sync::atomic::{AtomicBool, Ordering};
         let done = std::sync::Arc::new(AtomicBool::new(false));
+        let after = std::env::var("IAMCHAIN_PROGRESS_AFTER_MS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map_or(
+                std::time::Duration::from_secs(1),
+                std::time::Duration::from_millis,
+            );
         let thread = io::stderr().is_terminal().then(|| {
             let done = done.clone();
             std::thread::spawn(move || {
                 let started = std::time::Instant::now();
                 let mut shown = false;
-                while !done.load(Ordering::Relaxed) {
-                    std::thread::sleep(std::time::Duration::from_millis(100));
-                    if started.elapsed().as_secs_f64() < 1.0 {
-                        continue;
+                loop {
+                    if started.elapsed() >= after {
+                        let line = progress_line(
+                            engine::FILES_READ.load(Ordering::Relaxed),
+                            engine::FILES_LOADED.load(Ordering::Relaxed),
+                            total,
+                            started.elapsed().as_secs(),
+                        );
+                        eprint!("\r{line}\x1b[K");
+                        shown = true;
                     }
-                    let read = engine::FILES_READ.load(Ordering::Relaxed).min(total);
-                    let phase = if read < total { "reading" } else { "analysing" };
-                    eprint!(
-                        "\riamchain: {phase} {read}/{total} files, {:.0}s ",
-                        started.elapsed().as_secs_f64()
-                    );
-                    shown = true;
+                    if done.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(100));
                 }
                 if shown {
                     eprint!("\r\x1b[2K");
@@ -329,6 +342,24 @@ impl Progress {
             })
         });
         Progress { done, thread }
+    }
+}
+
+/// The progress line: a bar over the files while they are read and loaded,
+/// then the analysis, which has no count to show.
+fn progress_line(read: usize, loaded: usize, total: usize, secs: u64) -> String {
+    const WIDTH: usize = 24;
+    let (read, loaded) = (read.min(total), loaded.min(total));
+    if total > 0 && loaded < total {
+        let filled = WIDTH * loaded / total;
+        let phase = if read < total { "reading" } else { "loading" };
+        format!(
+            "iamchain: [{}{}] {loaded}/{total} files loaded ({phase}), {secs}s",
+            "#".repeat(filled),
+            "-".repeat(WIDTH - filled)
+        )
+    } else {
+        format!("iamchain: {total} files loaded, checking rules and chains, {secs}s")
     }
 }
 
@@ -455,4 +486,31 @@ fn explain(rule: &dyn rules::Rule, out: &mut dyn Write) -> io::Result<()> {
         m.default_severity
     )?;
     out.write_all(m.docs.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_line_fills_its_bar_with_the_files_loaded() {
+        assert_eq!(
+            progress_line(3, 0, 100, 1),
+            "iamchain: [------------------------] 0/100 files loaded (reading), 1s"
+        );
+        assert_eq!(
+            progress_line(100, 50, 100, 2),
+            "iamchain: [############------------] 50/100 files loaded (loading), 2s"
+        );
+        // Counts past the total (files read by a previous run in the same
+        // process) are capped.
+        assert_eq!(
+            progress_line(250, 250, 100, 4),
+            "iamchain: 100 files loaded, checking rules and chains, 4s"
+        );
+        assert_eq!(
+            progress_line(0, 0, 0, 0),
+            "iamchain: 0 files loaded, checking rules and chains, 0s"
+        );
+    }
 }

@@ -25,6 +25,9 @@ const POLICY_RUN: usize = 64;
 /// Files read so far in this process, for the progress line on a terminal.
 pub static FILES_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
+/// Files loaded (parsed and modelled) so far, for the progress line.
+pub static FILES_LOADED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Files larger than this are not read (reported by `unreadable-file`).
 /// An account export of 50,000 roles is some 350 MB; a file twice that is
 /// more likely a mistake than an input, and would need several GB to hold.
@@ -182,6 +185,7 @@ fn analyse(
                     load::load_document_with(&file.path, &hint, &file.text, id, Some(config))
                 }),
             };
+            FILES_LOADED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut early = Vec::new();
             if doc.export && drop_trees {
                 for e in &tree_rules {
@@ -504,6 +508,8 @@ fn read(candidate: &Candidate) -> Option<Read> {
         && !marked(&bytes)
         && !utf16_text(&bytes).is_some_and(|t| marked(t.as_bytes()))
     {
+        // Not IAM input: as good as loaded, for the progress line.
+        FILES_LOADED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return None;
     }
     match String::from_utf8(bytes) {

@@ -559,3 +559,41 @@ fn the_documented_workflow_parses_and_names_real_flags() {
         Some(Value::Object(_))
     ));
 }
+
+/// Run `iamchain lint testdata/scenarios/octopus-exports` with stderr on a
+/// terminal (util-linux `script` gives it a pseudo-terminal) or on a pipe,
+/// the progress line due at once.
+fn lint_with_stderr_on(terminal: bool) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("iamchain");
+    let command = format!(
+        "{} lint testdata/scenarios/octopus-exports --no-config --format json > /dev/null",
+        bin.display()
+    );
+    let mut cmd = if terminal {
+        let mut c = std::process::Command::new("script");
+        c.args(["-qefc", &command, "/dev/null"]);
+        c
+    } else {
+        let mut c = std::process::Command::new("sh");
+        c.args(["-c", &command]);
+        c
+    };
+    let out = cmd
+        .current_dir(root())
+        .env("IAMCHAIN_PROGRESS_AFTER_MS", "0")
+        .output()
+        .expect("run");
+    format!("{}{}", text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_progress_line_shows_on_a_terminal_and_is_cleared() {
+    let shown = lint_with_stderr_on(true);
+    assert!(shown.contains("iamchain: "), "{shown:?}");
+    assert!(shown.contains("files loaded"), "{shown:?}");
+    // Cleared at the end: the last thing written erases the line.
+    assert!(shown.trim_end().ends_with("\r\x1b[2K"), "{shown:?}");
+    // Never on a pipe (CI logs, redirections).
+    let piped = lint_with_stderr_on(false);
+    assert!(!piped.contains("files loaded"), "{piped:?}");
+}
