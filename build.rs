@@ -19,6 +19,12 @@ use std::path::{Path, PathBuf};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
+// The hash tables of exact names are built here, with the code the library
+// looks names up with.
+#[allow(dead_code)]
+#[path = "src/catalog/slots.rs"]
+mod slots;
+
 const DATA_DIR: &str = "data/catalog";
 const FILES: [&str; 5] = [
     "actions.tsv",
@@ -139,6 +145,7 @@ fn main() -> Result<()> {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR")?);
     let data = root.join(DATA_DIR);
     println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-changed=src/catalog/slots.rs");
     for f in FILES {
         println!("cargo:rerun-if-changed={DATA_DIR}/{f}");
     }
@@ -267,6 +274,9 @@ fn main() -> Result<()> {
             _ => services.push((svc.to_owned(), i, i + 1)),
         }
     }
+    let action_names: Vec<String> = rows.iter().map(|f| format!("{}:{}", f[0], f[1])).collect();
+    let action_slots = slots::build(action_names.len(), |i| action_names[i].as_bytes());
+    let service_slots = slots::build(services.len(), |i| services[i].0.as_bytes());
     let mut svc_rs = String::new();
     for (name, start, end) in &services {
         let (off, len) = strings.add(name)?;
@@ -360,6 +370,18 @@ fn main() -> Result<()> {
         out,
         "pub(super) static SERVICES: [S; {}] = [\n{svc_rs}];",
         services.len()
+    )?;
+    writeln!(
+        out,
+        "pub(super) static ACTION_SLOTS: [u32; {}] = [{}];",
+        action_slots.len(),
+        join32(&action_slots)
+    )?;
+    writeln!(
+        out,
+        "pub(super) static SERVICE_SLOTS: [u32; {}] = [{}];",
+        service_slots.len(),
+        join32(&service_slots)
     )?;
     writeln!(
         out,

@@ -13,11 +13,11 @@ use std::ops::Range;
 
 use super::AccessLevel;
 use super::data::{
-    A, ACTION_KEYS, ACTION_RESOURCES, ACTIONS, RESOURCE_KEYS, RESOURCE_REQUIRED, RESOURCES,
-    SERVICES, text,
+    A, ACTION_KEYS, ACTION_RESOURCES, ACTION_SLOTS, ACTIONS, RESOURCE_KEYS, RESOURCE_REQUIRED,
+    RESOURCES, SERVICE_SLOTS, SERVICES, text,
 };
 use super::keys::ConditionKey;
-use super::lookup;
+use super::slots;
 
 /// One IAM action from the catalog, such as `s3:GetObject`.
 ///
@@ -335,14 +335,12 @@ pub fn is_wildcard(pattern: &str) -> bool {
 /// Looks up an action by `service:action`, case-insensitively
 /// (`S3:getobject` finds `s3:GetObject`). Patterns are not expanded.
 pub fn action(name: &str) -> Option<Action> {
-    static INDEX: lookup::Lazy = lookup::Lazy::new();
     // The whole `service:Action` at once: no service has a `:` in its
     // prefix, so this is the service's lookup and then the action's.
-    INDEX
-        .get(name.as_bytes(), ACTIONS.len(), |i| {
-            ACTIONS.get(i).map_or(&[][..], |a| a.full_name().as_bytes())
-        })
-        .map(|i| Action { index: i as u32 })
+    slots::find(&ACTION_SLOTS, name.as_bytes(), |i| {
+        ACTIONS.get(i).map_or(&[][..], |a| a.full_name().as_bytes())
+    })
+    .map(|i| Action { index: i as u32 })
 }
 
 /// The number of actions in the catalog.
@@ -357,8 +355,7 @@ pub fn actions() -> impl ExactSizeIterator<Item = Action> {
 }
 
 fn service_index(prefix: &str) -> Option<usize> {
-    static INDEX: lookup::Lazy = lookup::Lazy::new();
-    INDEX.get(prefix.as_bytes(), SERVICES.len(), |i| {
+    slots::find(&SERVICE_SLOTS, prefix.as_bytes(), |i| {
         SERVICES.get(i).map_or(&[][..], |s| s.name().as_bytes())
     })
 }
@@ -624,6 +621,24 @@ mod tests {
 
     fn names(pattern: &str) -> Vec<&'static str> {
         expand(pattern).map(Action::full_name).collect()
+    }
+
+    #[test]
+    fn the_compiled_name_tables_find_every_action_and_service() {
+        // What build.rs compiled is what the tables hold now.
+        let built = slots::build(ACTIONS.len(), |i| ACTIONS[i].full_name().as_bytes());
+        assert!(built == ACTION_SLOTS);
+        let built = slots::build(SERVICES.len(), |i| SERVICES[i].name().as_bytes());
+        assert!(built == SERVICE_SLOTS);
+        for a in actions() {
+            assert_eq!(action(a.full_name()), Some(a));
+            assert_eq!(action(&a.full_name().to_ascii_uppercase()), Some(a));
+        }
+        for s in services() {
+            assert!(service_exists(&s.to_ascii_uppercase()), "{s}");
+        }
+        assert_eq!(action("s3:GetObjekt"), None);
+        assert_eq!(action("s3"), None);
     }
 
     #[test]

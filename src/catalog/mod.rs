@@ -30,7 +30,7 @@ mod access;
 mod actions;
 mod data;
 mod keys;
-mod lookup;
+mod slots;
 mod policies;
 
 pub use access::AccessLevel;

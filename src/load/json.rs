@@ -27,10 +27,10 @@ pub struct ParseError {
 pub const MAX_DEPTH: usize = 256;
 
 /// Files at least this large have their large arrays parsed in parallel.
-const PARALLEL_FROM: usize = 8 << 20;
+const PARALLEL_FROM: usize = 1 << 20;
 
 /// Bytes of array elements per piece parsed in parallel.
-const PIECE: usize = 1 << 20;
+const PIECE: usize = 256 << 10;
 
 /// Parse a JSON document. Spans are byte offsets into `text`.
 ///

@@ -74,10 +74,23 @@ pub(crate) fn expand_element(element: &Element<crate::load::tree::Str>) -> Vec<A
 /// list first, then Permissions management, then Write and Tagging, then
 /// the rest, each in catalog order.
 fn risk_key(a: Action) -> (usize, u8, usize) {
-    let curated = RISKIEST
-        .iter()
-        .position(|r| r.eq_ignore_ascii_case(a.full_name()))
-        .unwrap_or(usize::MAX);
+    // The curated list as (action, rank), sorted by action: sorting the
+    // thousands of actions `*` expands to looks each up once.
+    static CURATED: std::sync::OnceLock<Vec<(Action, usize)>> = std::sync::OnceLock::new();
+    let curated = CURATED.get_or_init(|| {
+        let mut v: Vec<(Action, usize)> = RISKIEST
+            .iter()
+            .enumerate()
+            .filter_map(|(rank, name)| Some((catalog::action(name)?, rank)))
+            .collect();
+        // A name listed twice keeps its first rank.
+        v.sort();
+        v.dedup_by_key(|(c, _)| *c);
+        v
+    });
+    let curated = curated
+        .binary_search_by(|(c, _)| c.cmp(&a))
+        .map_or(usize::MAX, |k| curated[k].1);
     let access = a.access();
     let tier = if access.contains(AccessLevel::PERMISSIONS_MANAGEMENT) {
         0

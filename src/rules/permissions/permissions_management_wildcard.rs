@@ -71,7 +71,13 @@ impl Rule for PermissionsManagementWildcard {
             if !is_wildcard(&item.value) || (admin && item.value == "*") {
                 continue;
             }
-            let pm = permissions_management(expand(&item.value));
+            // The same few patterns (`*`, `iam:*`, `s3:*`) recur in file
+            // after file; `*` expands to every action in the catalog.
+            static PM: crate::memo::Memo<String, std::sync::Arc<Vec<crate::catalog::Action>>> =
+                crate::memo::Memo::new(4_096);
+            let pm = PM.get_or(&*item.value, || {
+                std::sync::Arc::new(permissions_management(expand(&item.value)))
+            });
             if pm.is_empty() {
                 continue;
             }
