@@ -30,8 +30,8 @@ mod access;
 mod actions;
 mod data;
 mod keys;
-mod slots;
 mod policies;
+mod slots;
 
 pub use access::AccessLevel;
 pub use actions::{
