@@ -25,6 +25,9 @@ type Result<T> = std::result::Result<T, Box<dyn Error>>;
 #[path = "src/catalog/slots.rs"]
 mod slots;
 
+#[path = "src/catalog/arn_format.rs"]
+mod arn_format;
+
 const DATA_DIR: &str = "data/catalog";
 const FILES: [&str; 5] = [
     "actions.tsv",
@@ -146,6 +149,7 @@ fn main() -> Result<()> {
     let data = root.join(DATA_DIR);
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/catalog/slots.rs");
+    println!("cargo:rerun-if-changed=src/catalog/arn_format.rs");
     for f in FILES {
         println!("cargo:rerun-if-changed={DATA_DIR}/{f}");
     }
@@ -197,11 +201,14 @@ fn main() -> Result<()> {
     let mut res_index: HashMap<(String, String), usize> = HashMap::new();
     let mut res_rs = String::new();
     let mut res_keys: Vec<u16> = Vec::new();
+    let mut any_arns: Vec<String> = Vec::new();
     for (i, line) in resources_tsv.lines().enumerate() {
         let f = fields(line, "resources.tsv", 4, i + 1)?;
         let (soff, slen) = strings.add(f[0])?;
         let (noff, nlen) = strings.add(f[1])?;
         let (aoff, alen) = strings.add(f[2])?;
+        let (xoff, xlen) = strings.add(&arn_format::any_arn(f[2]))?;
+        any_arns.push(format!("({xoff},{xlen})"));
         let kstart = res_keys.len();
         for k in split_list(f[3]) {
             res_keys.push(find_key(k)?);
@@ -387,6 +394,12 @@ fn main() -> Result<()> {
         out,
         "pub(super) static RESOURCES: [R; {}] = [\n{res_rs}];",
         res_index.len()
+    )?;
+    writeln!(
+        out,
+        "pub(super) static RESOURCE_ANY_ARNS: [(u32, u32); {}] = [{}];",
+        any_arns.len(),
+        any_arns.join(",")
     )?;
     writeln!(
         out,

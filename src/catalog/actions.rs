@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use super::AccessLevel;
 use super::data::{
-    A, ACTION_KEYS, ACTION_RESOURCES, ACTION_SLOTS, ACTIONS, RESOURCE_KEYS, RESOURCE_REQUIRED,
-    RESOURCES, SERVICE_SLOTS, SERVICES, text,
+    A, ACTION_KEYS, ACTION_RESOURCES, ACTION_SLOTS, ACTIONS, RESOURCE_ANY_ARNS, RESOURCE_KEYS,
+    RESOURCE_REQUIRED, RESOURCES, SERVICE_SLOTS, SERVICES, text,
 };
 use super::keys::ConditionKey;
 use super::slots;
@@ -138,25 +138,6 @@ pub struct ResourceType {
     required: bool,
 }
 
-/// `format` with `${Partition}` as `aws` and every other placeholder as `*`.
-fn any_arn_of(format: &str) -> String {
-    let mut out = String::new();
-    let mut rest = format;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}').unwrap_or(after.len());
-        out.push_str(if &after[..end] == "Partition" {
-            "aws"
-        } else {
-            "*"
-        });
-        rest = after.get(end + 1..).unwrap_or("");
-    }
-    out.push_str(rest);
-    out
-}
-
 impl ResourceType {
     fn rec(self) -> &'static super::data::R {
         &RESOURCES[self.index as usize]
@@ -182,25 +163,11 @@ impl ResourceType {
     /// region of the `aws` partition: its ARN format with each
     /// placeholder but `${Partition}` as `*` (`arn:aws:s3:::*/*` for
     /// `object`): a policy resource that covers it covers every resource of
-    /// the type. Built once per type, on first use.
+    /// the type. Computed by `build.rs` (see `arn_format.rs`).
     pub fn any_arn(self) -> &'static str {
-        static ALL: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-        ALL.get_or_init(|| {
-            (0..RESOURCES.len())
-                .map(|i| {
-                    let index = u32::try_from(i).unwrap_or(u32::MAX);
-                    any_arn_of(
-                        ResourceType {
-                            index,
-                            required: false,
-                        }
-                        .arn_format(),
-                    )
-                })
-                .collect()
-        })
-        .get(self.index as usize)
-        .map_or("*", String::as_str)
+        RESOURCE_ANY_ARNS
+            .get(self.index as usize)
+            .map_or("*", |&(off, len)| text(off, len))
     }
 
     /// Whether the action this type was obtained from requires it (AWS marks
@@ -621,6 +588,25 @@ mod tests {
 
     fn names(pattern: &str) -> Vec<&'static str> {
         expand(pattern).map(Action::full_name).collect()
+    }
+
+    #[test]
+    fn the_compiled_any_arn_of_every_resource_type_is_its_format_widened() {
+        for i in 0..RESOURCES.len() {
+            let t = ResourceType {
+                index: i as u32,
+                required: false,
+            };
+            assert_eq!(
+                t.any_arn(),
+                super::super::arn_format::any_arn(t.arn_format())
+            );
+        }
+        let object = ResourceType {
+            index: 0,
+            required: false,
+        };
+        assert!(object.any_arn().starts_with("arn:aws:") || object.any_arn() == "*");
     }
 
     #[test]

@@ -28,6 +28,7 @@
 
 mod access;
 mod actions;
+mod arn_format;
 mod data;
 mod keys;
 mod policies;

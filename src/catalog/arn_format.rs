@@ -1,0 +1,49 @@
+//! ARN formats of the Service Authorization Reference
+//! (`arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
+//!
+//! Std only, and nothing from the crate: `build.rs` includes this file to
+//! precompute, for every resource type, the ARN pattern covering all of its
+//! resources, which the library then reads from the catalog's tables.
+
+/// `format` with `${Partition}` as `aws` and every other placeholder as
+/// `*`: the pattern for every resource of the type in every account and
+/// region of the `aws` partition (`arn:aws:s3:::*/*` for `object`). Used
+/// by `build.rs` (and by the tests that check its table).
+#[allow(dead_code)]
+pub fn any_arn(format: &str) -> String {
+    let mut out = String::new();
+    let mut rest = format;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}').unwrap_or(after.len());
+        out.push_str(if &after[..end] == "Partition" {
+            "aws"
+        } else {
+            "*"
+        });
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_become_wildcards_but_the_partition() {
+        assert_eq!(
+            any_arn("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+            "arn:aws:s3:::*/*"
+        );
+        assert_eq!(
+            any_arn("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"),
+            "arn:aws:iam::*:role/*"
+        );
+        assert_eq!(any_arn("*"), "*");
+        // An unclosed placeholder ends the format.
+        assert_eq!(any_arn("arn:${Partition}:x:::${Open"), "arn:aws:x:::*");
+    }
+}
