@@ -268,15 +268,28 @@ fn analyse(
     );
     findings.append(&mut early);
     phases.mark("documents+graph");
-    findings.par_extend(graph.principals.par_iter().flat_map_iter(|p| {
-        let source = p
-            .policies
-            .first()
-            .map(|d| d.policy.span.source)
-            .or_else(|| p.managed.first().map(|m| m.span.source))
-            .unwrap_or_default();
-        check(source, &|rule, cx| rule.check_principal(p, cx))
-    }));
+    // Principals in runs, like policies: every rule on a run before the
+    // next, not one parallel task per principal and rule.
+    findings.par_extend(
+        graph
+            .principals
+            .par_chunks(POLICY_RUN)
+            .flat_map_iter(|principals| {
+                let mut out = Vec::new();
+                for e in &enabled {
+                    for p in principals {
+                        let source = p
+                            .policies
+                            .first()
+                            .map(|d| d.policy.span.source)
+                            .or_else(|| p.managed.first().map(|m| m.span.source))
+                            .unwrap_or_default();
+                        out.extend(run_rule(source, e, &|rule, cx| rule.check_principal(p, cx)));
+                    }
+                }
+                out
+            }),
+    );
     phases.mark("principals");
     findings.extend(check(SourceId::default(), &|rule, cx| {
         rule.check_graph(&graph, cx)
