@@ -14,6 +14,8 @@ use iamchain::config::Config;
 use iamchain::engine::run_texts;
 use libfuzzer_sys::fuzz_target;
 
+mod common;
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -33,26 +35,12 @@ fuzz_target!(|data: &[u8]| {
         (PathBuf::from("set/describe-stack-set.json"), stackset),
     ];
     let run = run_texts(files, &Config::default());
+    common::assert_no_internal_error(&run);
     for f in &run.report.findings {
-        assert!(
-            !f.message.contains("this is a bug in iamchain"),
-            "internal error: {}",
-            f.message
-        );
         let Some(file) = run.sources.try_get(f.primary.span.source) else {
             panic!("{}: finding in no file", f.rule);
         };
-        let (s, e) = (f.primary.span.start as usize, f.primary.span.end as usize);
-        assert!(
-            s <= e
-                && e <= file.text.len()
-                && file.text.is_char_boundary(s)
-                && file.text.is_char_boundary(e),
-            "{}: {:?} outside {}",
-            f.rule,
-            f.primary.span,
-            file.path.display()
-        );
+        common::check_span(&file.text, f.primary.span);
     }
 });
 

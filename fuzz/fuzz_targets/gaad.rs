@@ -13,17 +13,11 @@ use std::path::{Path, PathBuf};
 use iamchain::config::Config;
 use iamchain::engine::run_texts;
 use iamchain::load::{Document, load_document};
-use iamchain::source::{SourceId, Span};
+use iamchain::source::SourceId;
 use libfuzzer_sys::fuzz_target;
 
-fn check(text: &str, span: Span) {
-    let (s, e) = (span.start as usize, span.end as usize);
-    assert!(
-        s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e),
-        "{span:?} is not a range of the {}-byte text",
-        text.len()
-    );
-}
+mod common;
+use common::check_span as check;
 
 fn check_document(text: &str, doc: &Document) {
     for e in &doc.errors {
@@ -63,12 +57,5 @@ fuzz_target!(|data: &[u8]| {
         (PathBuf::from("a/export.json"), text.to_string()),
         (PathBuf::from("b/export.json"), text.to_string()),
     ];
-    let run = run_texts(files, &Config::default());
-    for f in &run.report.findings {
-        assert!(
-            !f.message.contains("this is a bug in iamchain"),
-            "internal error: {}",
-            f.message
-        );
-    }
+    common::assert_no_internal_error(&run_texts(files, &Config::default()));
 });

@@ -3,13 +3,11 @@
 
 use iamchain::load::tree::{Node, Value};
 use iamchain::load::yaml::{comments, parse, parse_embedded};
-use iamchain::source::{SourceId, Span};
+use iamchain::source::SourceId;
 use libfuzzer_sys::fuzz_target;
 
-fn check(text: &str, span: Span) {
-    let (s, e) = (span.start as usize, span.end as usize);
-    assert!(s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e));
-}
+mod common;
+use common::check_span as check;
 
 fn walk(node: &Node, text: &str, embed: bool) {
     check(text, node.span);
