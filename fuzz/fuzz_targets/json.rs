@@ -18,8 +18,14 @@ const SRC: SourceId = SourceId(7);
 fn check_span(text: &str, span: Span, lo: usize, hi: usize) {
     let (start, end) = (span.start as usize, span.end as usize);
     assert_eq!(span.source, SRC);
-    assert!(lo <= start && start <= end && end <= hi, "{span:?} outside {lo}..{hi}");
-    assert!(text.get(start..end).is_some(), "{span:?} splits a character");
+    assert!(
+        lo <= start && start <= end && end <= hi,
+        "{span:?} outside {lo}..{hi}"
+    );
+    assert!(
+        text.get(start..end).is_some(),
+        "{span:?} splits a character"
+    );
 }
 
 fn check_tree(text: &str, node: &Node, lo: usize, hi: usize) {

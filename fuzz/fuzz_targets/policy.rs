@@ -47,7 +47,10 @@ fuzz_target!(|data: &[u8]| {
         for kind in KINDS {
             let built = build(&node, kind);
             for p in &built.problems {
-                assert!(p.span.end as usize <= text.len(), "problem span past the end");
+                assert!(
+                    p.span.end as usize <= text.len(),
+                    "problem span past the end"
+                );
             }
         }
     }
