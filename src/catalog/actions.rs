@@ -1,8 +1,8 @@
 //! Actions and services: exact lookup, wildcard expansion and did-you-mean.
 //!
 //! `ACTIONS` is sorted by service prefix, then by lowercase action name, and
-//! `SERVICES` holds each service's range. An exact lookup is two binary
-//! searches; a pattern visits only the range of actions that start with its
+//! `SERVICES` holds each service's range. An exact name is one probe of a
+//! hash table `build.rs` compiled (`slots.rs`); a pattern visits only the range of actions that start with its
 //! literal prefix within each matching service (`s3:Put*` is one range with
 //! no per-action matching at all, `*:Get*` one range per service,
 //! `iam:*Role*` matches the wildcard against the `iam` actions).
@@ -351,7 +351,7 @@ pub fn service_actions(prefix: &str) -> impl ExactSizeIterator<Item = Action> + 
 /// come in catalog order (by service, then lowercase action name).
 ///
 /// Nothing scans the whole catalog: the service part selects a service by
-/// binary search (or, when it has a wildcard, is matched against every
+/// its hash table (or, when it has a wildcard, is matched against every
 /// service prefix), and within each selected service only the range of
 /// actions that start with the action part's literal prefix (up to its
 /// first wildcard) is visited. `s3:Put*` and `*:Get*` are pure range

@@ -19,8 +19,8 @@
 //! # Matching
 //!
 //! Action names are case-insensitive. The action table is sorted by service
-//! prefix, then lowercase action name, so [`action`] is a binary search and
-//! [`expand`] only visits, in each matching service, the actions that share
+//! prefix, then lowercase action name, and exact names have compiled hash
+//! tables, so [`action`] is one probe and [`expand`] only visits, in each matching service, the actions that share
 //! the pattern's literal prefix. Condition key names are case-insensitive
 //! too, and a concrete key matches a templated one
 //! (`aws:RequestTag/team` is `aws:RequestTag/${TagKey}`). Resource ARNs, by contrast, are matched case-sensitively by the
