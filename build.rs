@@ -190,6 +190,11 @@ fn main() -> Result<()> {
         }
         key_index.insert(f[0].to_ascii_lowercase(), i);
     }
+    let key_names: Vec<&str> = key_lines
+        .iter()
+        .map(|l| l.split('\t').next().unwrap_or(""))
+        .collect();
+    let key_slots = slots::build(key_names.len(), |i| key_names[i].as_bytes());
     let find_key = |k: &str| -> Result<u16> {
         let i = key_index
             .get(&k.to_ascii_lowercase())
@@ -279,6 +284,15 @@ fn main() -> Result<()> {
         match services.last_mut() {
             Some(last) if last.0 == svc => last.2 = i + 1,
             _ => services.push((svc.to_owned(), i, i + 1)),
+        }
+    }
+    // Permissions-management actions, in catalog order: what `*` allows of
+    // them is asked in most runs, and is then a list, not a pass over
+    // every action.
+    let mut pm_actions: Vec<u32> = Vec::new();
+    for (i, f) in rows.iter().enumerate() {
+        if access_bits(f[2])? & 8 != 0 {
+            pm_actions.push(small(i, "action index")?);
         }
     }
     let action_names: Vec<String> = rows.iter().map(|f| format!("{}:{}", f[0], f[1])).collect();
@@ -380,6 +394,12 @@ fn main() -> Result<()> {
     )?;
     writeln!(
         out,
+        "pub(super) static PERMISSIONS_MANAGEMENT_ACTIONS: [u32; {}] = [{}];",
+        pm_actions.len(),
+        join32(&pm_actions)
+    )?;
+    writeln!(
+        out,
         "pub(super) static ACTION_SLOTS: [u32; {}] = [{}];",
         action_slots.len(),
         join32(&action_slots)
@@ -411,6 +431,12 @@ fn main() -> Result<()> {
         out,
         "pub(super) static KEYS: [K; {}] = [\n{keys_rs}];",
         key_lines.len()
+    )?;
+    writeln!(
+        out,
+        "pub(super) static KEY_SLOTS: [u32; {}] = [{}];",
+        key_slots.len(),
+        join32(&key_slots)
     )?;
     writeln!(
         out,

@@ -74,6 +74,7 @@ pub fn discover(
         let walker = ignore::WalkBuilder::new(root)
             .hidden(false)
             .require_git(false)
+            .git_global(global_gitignore_may_exist())
             .follow_links(true)
             .filter_entry(|e| e.file_name() != ".git")
             .build();
@@ -101,7 +102,7 @@ pub fn discover(
             }
         }
     }
-    files.sort();
+    files.sort_by(|a, b| path_order(&a.path, &b.path).then_with(|| a.cmp(b)));
     files.dedup_by(|a, b| {
         if a.path == b.path {
             b.explicit |= a.explicit;
@@ -113,6 +114,33 @@ pub fn discover(
     });
     errors.sort_by(|a, b| a.path.cmp(&b.path));
     Ok((files, errors))
+}
+
+/// The order of `Path`'s `Ord` (component by component) for the paths a
+/// walk yields, computed on the bytes: a separator sorts before any other
+/// byte, so a component sorts before a longer one it begins. Comparing
+/// `Path`s parses their components on every comparison, which was a tenth
+/// of a run over a folder of small files.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let a = a
+            .as_os_str()
+            .as_bytes()
+            .iter()
+            .map(|&c| if c == b'/' { 0 } else { c });
+        let b = b
+            .as_os_str()
+            .as_bytes()
+            .iter()
+            .map(|&c| if c == b'/' { 0 } else { c });
+        a.cmp(b)
+    }
+    #[cfg(not(unix))]
+    {
+        a.cmp(b)
+    }
 }
 
 /// Treat files named on the command line like files found by walking:
@@ -127,10 +155,46 @@ pub fn skip_non_iam(candidates: &mut Vec<Candidate>, config: &Config) {
 }
 
 fn selected(path: &Path, config: &Config) -> bool {
+    if config.include.is_none() && config.exclude.is_none() {
+        // Spares a current-directory lookup per file.
+        return true;
+    }
     let rel = config.relative(path);
     let included = config.include.as_ref().is_none_or(|g| g.is_match(&rel));
     let excluded = config.exclude.as_ref().is_some_and(|g| g.is_match(&rel));
     included && !excluded
+}
+
+/// Whether git's global ignore file may hold patterns: a git config file
+/// sets `core.excludesFile`, or the default `$XDG_CONFIG_HOME/git/ignore`
+/// (`~/.config/git/ignore`) exists. Checked before asking the walker for
+/// it, because the walker finds the setting by compiling a regular
+/// expression — a third of an empty run's time — whenever a git config
+/// file exists. Reads the files the walker would, in its order; when this
+/// says no, the walker would have found no global patterns either.
+fn global_gitignore_may_exist() -> bool {
+    let var = |name: &str| {
+        std::env::var_os(name)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    };
+    #[allow(deprecated)] // the walker uses the same lookup of the home directory
+    let home = std::env::home_dir();
+    let xdg = var("XDG_CONFIG_HOME").or_else(|| home.as_ref().map(|h| h.join(".config")));
+    let configs = [
+        var("GIT_CONFIG_GLOBAL"),
+        home.as_ref().map(|h| h.join(".gitconfig")),
+        xdg.as_ref().map(|x| x.join("git/config")),
+        Some(var("GIT_CONFIG_SYSTEM").unwrap_or_else(|| PathBuf::from("/etc/gitconfig"))),
+    ];
+    let sets_excludes = |path: &PathBuf| {
+        std::fs::read(path).is_ok_and(|text| {
+            text.windows(b"excludesfile".len())
+                .any(|w| w.eq_ignore_ascii_case(b"excludesfile"))
+        })
+    };
+    configs.iter().flatten().any(sets_excludes)
+        || xdg.is_some_and(|x| x.join("git/ignore").is_file())
 }
 
 /// Drop a leading `./` so paths print as users type them.
@@ -177,5 +241,43 @@ fn walk_error(err: &ignore::Error) -> WalkError {
     WalkError {
         path: path_of(err).map(|p| clean(&p)).unwrap_or_default(),
         message: message(err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_order_is_the_order_of_paths() {
+        let paths = [
+            "a",
+            "a/b",
+            "a-b",
+            "a-b/c",
+            "a.json",
+            "a/b-c.json",
+            "a/b/c.json",
+            "a/b.json",
+            "a0/x",
+            "A/b",
+            "infra/roles/prod.json",
+            "infra/roles-old/prod.json",
+            "infra/roles.json",
+            "/abs/x.json",
+            "é/x",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                assert_eq!(
+                    path_order(a, b),
+                    a.cmp(b),
+                    "{} vs {}",
+                    a.display(),
+                    b.display()
+                );
+            }
+        }
     }
 }

@@ -18,8 +18,10 @@ use crate::principals;
 use crate::rules::{self, Context};
 use crate::source::{SourceId, SourceMap, Span};
 
-/// How many policies of a document every rule checks before the next
-/// ones: a few hundred statements, which fit in a core's cache.
+/// How many policies every rule checks before the next ones: a few hundred
+/// statements, which fit in a core's cache. Also the size of the runs of
+/// documents and of principals: a folder of small policy files is a few
+/// tasks per rule, not one per file and rule.
 const POLICY_RUN: usize = 64;
 
 /// Files read so far in this process, for the progress line on a terminal.
@@ -85,7 +87,21 @@ struct Read {
     path: PathBuf,
     hint: PathBuf,
     text: String,
+    /// The text's line starts, indexed by the reading thread.
+    lines: crate::source::LineIndex,
     error: Option<LoadError>,
+}
+
+impl Read {
+    fn new(candidate: &Candidate, text: String, error: Option<LoadError>) -> Self {
+        Read {
+            path: candidate.path.clone(),
+            hint: candidate.hint.clone(),
+            lines: crate::source::LineIndex::new(&text),
+            text,
+            error,
+        }
+    }
 }
 
 /// Lint the discovered files.
@@ -100,7 +116,7 @@ pub fn run(
     phases.mark("read");
     let mut ids: Vec<(SourceId, PathBuf, Option<LoadError>)> = Vec::new();
     for r in reads.into_iter().flatten() {
-        let id = sources.add(r.path, r.text);
+        let id = sources.add_indexed(r.path, r.text, r.lines);
         ids.push((
             id,
             r.hint,
@@ -237,24 +253,38 @@ fn analyse(
     let (mut findings, graph) = rayon::join(
         || {
             let enabled = &enabled;
-            let whole = documents.par_iter().flat_map(|doc| {
+            let whole = documents.par_chunks(POLICY_RUN).flat_map(|docs| {
                 enabled.par_iter().flat_map_iter(move |e| {
-                    run_rule(doc.source, e, &|rule, cx| rule.check_document(doc, cx))
+                    run_rule_each(
+                        sources_ref,
+                        config,
+                        e,
+                        docs,
+                        |d| d.source,
+                        |rule, doc, cx| rule.check_document(doc, cx),
+                    )
                 })
             });
-            let policies = documents.par_iter().flat_map(|doc| {
-                doc.policies
-                    .par_chunks(POLICY_RUN)
-                    .flat_map_iter(move |run| {
-                        enabled
-                            .iter()
-                            .flat_map(|e| {
-                                run_rule(doc.source, e, &|rule, cx| {
-                                    rules::check_policies(rule, run, cx)
-                                })
-                            })
-                            .collect::<Vec<_>>()
+            let policies: Vec<(SourceId, &load::PolicyDoc)> = documents
+                .iter()
+                .flat_map(|d| d.policies.iter().map(|p| (d.source, p)))
+                .collect();
+            let policies = policies.par_chunks(POLICY_RUN).flat_map_iter(|run| {
+                enabled
+                    .iter()
+                    .flat_map(|e| {
+                        run_rule_each(
+                            sources_ref,
+                            config,
+                            e,
+                            run,
+                            |(s, _)| *s,
+                            |rule, (_, p), cx| {
+                                rules::check_policies(rule, std::slice::from_ref(*p), cx)
+                            },
+                        )
                     })
+                    .collect::<Vec<_>>()
             });
             whole.chain(policies).collect::<Vec<Finding>>()
         },
@@ -275,19 +305,26 @@ fn analyse(
             .principals
             .par_chunks(POLICY_RUN)
             .flat_map_iter(|principals| {
-                let mut out = Vec::new();
-                for e in &enabled {
-                    for p in principals {
-                        let source = p
-                            .policies
-                            .first()
-                            .map(|d| d.policy.span.source)
-                            .or_else(|| p.managed.first().map(|m| m.span.source))
-                            .unwrap_or_default();
-                        out.extend(run_rule(source, e, &|rule, cx| rule.check_principal(p, cx)));
-                    }
-                }
-                out
+                let source_of = |p: &principals::PrincipalPolicies<'_>| {
+                    p.policies
+                        .first()
+                        .map(|d| d.policy.span.source)
+                        .or_else(|| p.managed.first().map(|m| m.span.source))
+                        .unwrap_or_default()
+                };
+                enabled
+                    .iter()
+                    .flat_map(|e| {
+                        run_rule_each(
+                            sources_ref,
+                            config,
+                            e,
+                            principals,
+                            source_of,
+                            |rule, p, cx| rule.check_principal(p, cx),
+                        )
+                    })
+                    .collect::<Vec<_>>()
             }),
     );
     phases.mark("principals");
@@ -420,14 +457,41 @@ fn run_rule(
     sources: &SourceMap,
     config: &Config,
     source: SourceId,
-    (rule, severity): &Enabled,
+    enabled: &Enabled,
     f: &Hook<'_>,
 ) -> Vec<Finding> {
+    run_rule_each(
+        sources,
+        config,
+        enabled,
+        &[source],
+        |s| *s,
+        |rule, _, cx| f(rule, cx),
+    )
+}
+
+/// Run one enabled rule over each of `items` with one context; a panic on
+/// an item becomes a finding on its source (`source_of`), and the rule
+/// goes on with the next item.
+fn run_rule_each<T>(
+    sources: &SourceMap,
+    config: &Config,
+    (rule, severity): &Enabled,
+    items: &[T],
+    source_of: impl Fn(&T) -> SourceId,
+    f: impl Fn(&dyn rules::Rule, &T, &mut Context<'_>),
+) -> Vec<Finding> {
     let mut out = Vec::new();
+    let mut failed = Vec::new();
     let mut cx = Context::new(rule.meta(), *severity, sources, config, &mut out);
-    if catch_unwind(AssertUnwindSafe(|| f(*rule, &mut cx))).is_err() {
-        out.push(internal_error(source, rule.meta().name));
+    for item in items {
+        if catch_unwind(AssertUnwindSafe(|| f(*rule, item, &mut cx))).is_err() {
+            // It may have panicked inside a policy.
+            cx.leave_policy();
+            failed.push(internal_error(source_of(item), rule.meta().name));
+        }
     }
+    out.append(&mut failed);
     out
 }
 
@@ -484,18 +548,23 @@ fn read(candidate: &Candidate) -> Option<Read> {
     FILES_READ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let path = &candidate.path;
     let fail = |message: String| {
-        Some(Read {
-            path: path.clone(),
-            hint: candidate.hint.clone(),
-            text: String::new(),
-            error: Some(LoadError {
+        Some(Read::new(
+            candidate,
+            String::new(),
+            Some(LoadError {
                 kind: LoadErrorKind::Io,
                 span: Span::default(),
                 message,
             }),
-        })
+        ))
     };
-    let size = match std::fs::metadata(path) {
+    // One open and one `fstat` per file (not a `stat` by path and then
+    // `std::fs::read`'s own): hundreds of small files are mostly syscalls.
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) => return fail(format!("cannot read file: {}", io_message(&e))),
+    };
+    let size = match file.metadata() {
         Ok(m) if m.len() > MAX_FILE_SIZE => {
             return fail(format!(
                 "file is {} MiB, larger than the {} MiB iamchain reads",
@@ -506,7 +575,7 @@ fn read(candidate: &Candidate) -> Option<Read> {
         Ok(m) => m.len(),
         Err(e) => return fail(format!("cannot read file: {}", io_message(&e))),
     };
-    let bytes = match read_bytes(path, size) {
+    let bytes = match read_bytes(file, size) {
         Ok(b) => b,
         Err(e) => return fail(format!("cannot read file: {}", io_message(&e))),
     };
@@ -526,12 +595,7 @@ fn read(candidate: &Candidate) -> Option<Read> {
         return None;
     }
     match String::from_utf8(bytes) {
-        Ok(text) => Some(Read {
-            path: path.clone(),
-            hint: candidate.hint.clone(),
-            text,
-            error: None,
-        }),
+        Ok(text) => Some(Read::new(candidate, text, None)),
         Err(e) => {
             let bytes = e.as_bytes();
             if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -543,16 +607,15 @@ fn read(candidate: &Candidate) -> Option<Read> {
             let text = String::from_utf8_lossy(bytes).into_owned();
             // The invalid byte became U+FFFD (3 bytes) in `text`: span all of it.
             let end = at + text[at..].chars().next().map_or(0, char::len_utf8);
-            Some(Read {
-                path: path.clone(),
-                hint: candidate.hint.clone(),
+            Some(Read::new(
+                candidate,
                 text,
-                error: Some(LoadError {
+                Some(LoadError {
                     kind: LoadErrorKind::Io,
                     span: Span::new(SourceId::default(), at, end),
                     message: format!("file is not valid UTF-8 (invalid byte at offset {at})"),
                 }),
-            })
+            ))
         }
     }
 }
@@ -561,15 +624,15 @@ fn read(candidate: &Candidate) -> Option<Read> {
 /// file is read in parts on all cores: one core alone spends more time
 /// faulting in and filling the buffer of a 300 MB export than parsing a
 /// third of it.
-fn read_bytes(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
+fn read_bytes(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
     const PART: usize = 16 << 20;
     #[cfg(unix)]
     if let Ok(len) = usize::try_from(size)
         && len >= 2 * PART
     {
-        use std::io::{Read, Seek};
+        use std::io::Seek;
         use std::os::unix::fs::FileExt;
-        let mut file = std::fs::File::open(path)?;
         let mut bytes = vec![0u8; len];
         let read = bytes
             .par_chunks_mut(PART)
@@ -584,12 +647,19 @@ fn read_bytes(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
                 return Ok(bytes);
             }
             // Shrunk since: read it again the plain way.
-            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {}
+            Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                file.rewind()?;
+            }
             Err(e) => return Err(e),
         }
     }
-    let _ = size;
-    std::fs::read(path)
+    // One byte more than its size, so that a file that did not grow is
+    // read to its end without growing the buffer. Through `Take`: a
+    // `File`'s own `read_to_end` asks the size again (`fstat`, `lseek`),
+    // two more system calls per file.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s.saturating_add(1)));
+    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    Ok(bytes)
 }
 
 fn io_message(e: &std::io::Error) -> String {
@@ -767,13 +837,25 @@ mod tests {
             .map(|i| (b'a' + (i % 26) as u8) ^ ((i >> 24) as u8 & 1))
             .collect();
         std::fs::write(&path, &bytes).expect("write");
-        let read = read_bytes(&path, bytes.len() as u64).expect("read");
+        let read = read_bytes(
+            std::fs::File::open(&path).expect("open"),
+            bytes.len() as u64,
+        )
+        .expect("read");
         assert!(read == bytes);
         // A size taken before the file grew: the growth is read too.
-        let read = read_bytes(&path, bytes.len() as u64 - 100).expect("read");
+        let read = read_bytes(
+            std::fs::File::open(&path).expect("open"),
+            bytes.len() as u64 - 100,
+        )
+        .expect("read");
         assert!(read == bytes);
         // Before it shrank: read again, whole.
-        let read = read_bytes(&path, bytes.len() as u64 + 100).expect("read");
+        let read = read_bytes(
+            std::fs::File::open(&path).expect("open"),
+            bytes.len() as u64 + 100,
+        )
+        .expect("read");
         assert!(read == bytes);
     }
 

@@ -216,8 +216,19 @@ impl SourceMap {
 
     /// Add a file and return its id.
     pub fn add(&mut self, path: impl Into<PathBuf>, text: String) -> SourceId {
-        let id = SourceId(clamp_u32(self.files.len()));
         let lines = LineIndex::new(&text);
+        self.add_indexed(path, text, lines)
+    }
+
+    /// Add a file whose lines were indexed already (`LineIndex::new(&text)`,
+    /// on the thread that read it), and return its id.
+    pub fn add_indexed(
+        &mut self,
+        path: impl Into<PathBuf>,
+        text: String,
+        lines: LineIndex,
+    ) -> SourceId {
+        let id = SourceId(clamp_u32(self.files.len()));
         self.files.push(SourceFile {
             path: path.into(),
             text,

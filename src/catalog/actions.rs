@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use super::AccessLevel;
 use super::data::{
-    A, ACTION_KEYS, ACTION_RESOURCES, ACTION_SLOTS, ACTIONS, RESOURCE_ANY_ARNS, RESOURCE_KEYS,
-    RESOURCE_REQUIRED, RESOURCES, SERVICE_SLOTS, SERVICES, text,
+    A, ACTION_KEYS, ACTION_RESOURCES, ACTION_SLOTS, ACTIONS, PERMISSIONS_MANAGEMENT_ACTIONS,
+    RESOURCE_ANY_ARNS, RESOURCE_KEYS, RESOURCE_REQUIRED, RESOURCES, SERVICE_SLOTS, SERVICES, text,
 };
 use super::keys::ConditionKey;
 use super::slots;
@@ -92,11 +92,27 @@ impl Action {
     /// action-level keys, a key of one of its resource types, or a global
     /// key. Case-insensitive; templated keys match (`aws:RequestTag/team`).
     pub fn supports_condition_key(self, key: &str) -> bool {
-        self.condition_keys().any(|k| k.matches(key))
+        self.lists_condition_key(key) || super::condition_key(key).is_some_and(|k| k.is_global())
+    }
+
+    /// Whether the reference lists `key` for this action: one of its
+    /// action-level keys or a key of one of its resource types (global
+    /// keys are not listed). Case-insensitive; templated keys match.
+    pub fn lists_condition_key(self, key: &str) -> bool {
+        // A listed key that is not a template is `key` only if it is the
+        // catalog key named `key`: compared by index, not by name.
+        let exact = super::keys::exact_condition_key(key);
+        let listed = |k: ConditionKey| {
+            if k.is_template() {
+                k.matches(key)
+            } else {
+                Some(k) == exact
+            }
+        };
+        self.condition_keys().any(listed)
             || self
                 .resource_types()
-                .any(|rt| rt.condition_keys().any(|k| k.matches(key)))
-            || super::condition_key(key).is_some_and(|k| k.is_global())
+                .any(|rt| rt.condition_keys().any(listed))
     }
 
     /// Whether the IAM action pattern `pattern` (`*`, `?`, case-insensitive)
@@ -319,6 +335,15 @@ pub fn action_count() -> usize {
 /// action name.
 pub fn actions() -> impl ExactSizeIterator<Item = Action> {
     (0..ACTIONS.len() as u32).map(|index| Action { index })
+}
+
+/// Every action of the Permissions management access level, in catalog
+/// order; listed by `build.rs`, so that what a wildcard service allows of
+/// them is a pass over this list, not over every action.
+pub fn permissions_management_actions() -> impl ExactSizeIterator<Item = Action> {
+    PERMISSIONS_MANAGEMENT_ACTIONS
+        .iter()
+        .map(|&index| Action { index })
 }
 
 fn service_index(prefix: &str) -> Option<usize> {
@@ -671,6 +696,16 @@ mod tests {
         assert_eq!(action("s3:GetObject*"), None);
         assert_eq!(Action::from_index(a.index()), Some(a));
         assert_eq!(a.to_string(), "s3:GetObject");
+    }
+
+    #[test]
+    fn the_permissions_management_list_is_every_such_action() {
+        let listed: Vec<Action> = permissions_management_actions().collect();
+        let computed: Vec<Action> = actions()
+            .filter(|a| a.access().contains(AccessLevel::PERMISSIONS_MANAGEMENT))
+            .collect();
+        assert_eq!(listed, computed);
+        assert!(listed.len() > 100);
     }
 
     #[test]

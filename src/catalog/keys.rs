@@ -13,7 +13,8 @@
 
 use std::fmt;
 
-use super::data::{K, KEY_GLOBAL, KEY_TEMPLATE, KEYS, TEMPLATE_KEYS};
+use super::data::{K, KEY_GLOBAL, KEY_SLOTS, KEY_TEMPLATE, KEYS, TEMPLATE_KEYS};
+use super::slots;
 
 /// The type of a condition key, as the Service Authorization Reference
 /// names it. `ArrayOf…` types are multivalued (used with `ForAllValues` /
@@ -198,19 +199,28 @@ fn template_match(template: &[u8], key: &[u8]) -> bool {
 /// `s3:ExistingObjectTag/x` → `s3:ExistingObjectTag/<key>`); the name of the
 /// returned key is the catalog's (template) spelling.
 pub fn condition_key(key: &str) -> Option<ConditionKey> {
-    let exact = KEYS.binary_search_by(|k| {
-        k.name()
-            .bytes()
-            .map(|b| b.to_ascii_lowercase())
-            .cmp(key.bytes().map(|b| b.to_ascii_lowercase()))
-    });
-    if let Ok(i) = exact {
-        return u16::try_from(i).ok().map(ConditionKey::from_index);
+    if let Some(k) = exact_condition_key(key) {
+        return Some(k);
     }
-    TEMPLATE_KEYS
-        .iter()
-        .map(|&i| ConditionKey::from_index(i))
-        .find(|k| k.matches(key))
+    // Tag keys (`aws:PrincipalTag/team`) repeat across a run's policies;
+    // each would try every template.
+    static TEMPLATED: crate::memo::Memo<String, Option<ConditionKey>> =
+        crate::memo::Memo::new(16_384);
+    TEMPLATED.get_or(&key.to_ascii_lowercase(), || {
+        TEMPLATE_KEYS
+            .iter()
+            .map(|&i| ConditionKey::from_index(i))
+            .find(|k| k.matches(key))
+    })
+}
+
+/// The catalog key named exactly `key` (ignoring ASCII case), without
+/// matching templates: one hash in a table `build.rs` compiled.
+pub(super) fn exact_condition_key(key: &str) -> Option<ConditionKey> {
+    let i = slots::find(&KEY_SLOTS, key.as_bytes(), |i| {
+        KEYS.get(i).map_or(&[][..], |k| k.name().as_bytes())
+    })?;
+    u16::try_from(i).ok().map(ConditionKey::from_index)
 }
 
 /// Every condition key in the catalog, sorted case-insensitively.
@@ -244,6 +254,59 @@ mod tests {
 
     fn ty(key: &str) -> Option<ConditionKeyType> {
         condition_key(key).map(ConditionKey::key_type)
+    }
+
+    #[test]
+    fn the_compiled_key_table_finds_every_key_by_its_name_only() {
+        let built = slots::build(KEYS.len(), |i| KEYS[i].name().as_bytes());
+        assert!(built == KEY_SLOTS);
+        let mut lower: Vec<String> = condition_keys()
+            .map(|k| k.name().to_ascii_lowercase())
+            .collect();
+        lower.dedup();
+        // No two keys differ only in case: an exact lookup is the only match.
+        assert_eq!(lower.len(), KEYS.len());
+        for k in condition_keys() {
+            assert_eq!(exact_condition_key(k.name()), Some(k));
+            assert_eq!(exact_condition_key(&k.name().to_ascii_uppercase()), Some(k));
+            assert_eq!(condition_key(k.name()), Some(k));
+        }
+        assert_eq!(exact_condition_key("aws:RequestTag/team"), None);
+        assert!(condition_key("aws:RequestTag/team").is_some_and(|k| k.is_template()));
+        assert_eq!(exact_condition_key("aws:NoSuchKey"), None);
+    }
+
+    #[test]
+    fn actions_list_keys_as_their_names_say() {
+        // The index comparison in `lists_condition_key` against matching
+        // every listed key by name, for every action of a few services.
+        let keys = [
+            "s3:x-amz-acl",
+            "S3:X-AMZ-ACL",
+            "s3:ExistingObjectTag/team",
+            "s3:prefix",
+            "aws:RequestTag/team",
+            "aws:ResourceTag/env",
+            "aws:TagKeys",
+            "aws:SourceIp",
+            "ec2:ResourceTag/Name",
+            "ec2:InstanceType",
+            "iam:PassedToService",
+            "iam:PermissionsBoundary",
+            "kms:ViaService",
+            "sts:ExternalId",
+            "nope:nope",
+        ];
+        for service in ["s3", "ec2", "iam", "kms", "sts"] {
+            for a in super::super::service_actions(service) {
+                for key in keys {
+                    let by_name = a.condition_keys().any(|k| k.matches(key))
+                        || a.resource_types()
+                            .any(|rt| rt.condition_keys().any(|k| k.matches(key)));
+                    assert_eq!(a.lists_condition_key(key), by_name, "{a} {key}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -37,7 +37,8 @@ mod slots;
 pub use access::AccessLevel;
 pub use actions::{
     Action, Expand, ResourceType, action, action_count, actions, expand, is_wildcard,
-    service_actions, service_exists, services, suggest, suggest_service,
+    permissions_management_actions, service_actions, service_exists, services, suggest,
+    suggest_service,
 };
 pub use keys::{
     ConditionKey, ConditionKeyType, action_supports_condition_key, condition_key, condition_keys,

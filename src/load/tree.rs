@@ -23,92 +23,92 @@ pub struct Node {
 /// static text; any other key is its own allocation.
 pub type Key = std::borrow::Cow<'static, str>;
 
-/// Keys common enough in IAM input to share one static copy.
+/// Keys common enough in IAM input to share one static copy, sorted by
+/// length and then bytes (the order [`key`] searches in).
 const COMMON_KEYS: &[&str] = &[
-    "Version",
-    "Statement",
-    "Sid",
-    "Effect",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Principal",
-    "NotPrincipal",
-    "Condition",
     "AWS",
-    "Service",
-    "Federated",
-    "Path",
-    "RoleName",
-    "RoleId",
     "Arn",
-    "CreateDate",
-    "AssumeRolePolicyDocument",
-    "InstanceProfileList",
-    "RolePolicyList",
-    "AttachedManagedPolicies",
-    "Tags",
     "Key",
-    "Value",
-    "RoleLastUsed",
-    "LastUsedDate",
-    "Region",
-    "PolicyName",
-    "PolicyArn",
-    "PolicyDocument",
-    "PermissionsBoundary",
-    "PermissionsBoundaryType",
-    "PermissionsBoundaryArn",
-    "UserName",
-    "UserId",
-    "GroupList",
-    "UserPolicyList",
-    "GroupName",
-    "GroupId",
-    "GroupPolicyList",
-    "PolicyId",
-    "DefaultVersionId",
-    "AttachmentCount",
-    "PermissionsBoundaryUsageCount",
-    "IsAttachable",
-    "UpdateDate",
-    "PolicyVersionList",
-    "Document",
-    "VersionId",
-    "IsDefaultVersion",
-    "Description",
-    "MaxSessionDuration",
-    "InstanceProfileName",
-    "InstanceProfileId",
-    "Roles",
-    "Type",
-    "Properties",
-    "StringEquals",
-    "StringLike",
-    "StringNotEquals",
-    "Bool",
-    "ArnLike",
-    "ArnEquals",
     "Ref",
-    "Fn::GetAtt",
-    "Fn::Sub",
-    "Fn::Join",
+    "Sid",
+    "Bool",
+    "Path",
+    "Tags",
+    "Type",
+    "Roles",
+    "Value",
+    "Action",
+    "Effect",
     "Fn::If",
-    "DependsOn",
+    "Region",
+    "RoleId",
+    "UserId",
+    "ArnLike",
+    "Fn::Sub",
+    "GroupId",
+    "Service",
+    "Version",
+    "Document",
+    "Fn::Join",
     "Metadata",
+    "PolicyId",
+    "Resource",
+    "RoleName",
+    "UserName",
+    "ArnEquals",
+    "Condition",
+    "DependsOn",
+    "Federated",
+    "GroupList",
+    "GroupName",
+    "NotAction",
+    "PolicyArn",
+    "Principal",
+    "Statement",
+    "VersionId",
+    "CreateDate",
+    "Fn::GetAtt",
+    "PolicyName",
+    "Properties",
+    "StringLike",
+    "UpdateDate",
+    "Description",
+    "NotResource",
+    "IsAttachable",
+    "LastUsedDate",
+    "NotPrincipal",
+    "RoleLastUsed",
+    "StringEquals",
+    "PolicyDocument",
+    "RolePolicyList",
+    "UserPolicyList",
+    "AttachmentCount",
+    "GroupPolicyList",
+    "StringNotEquals",
+    "DefaultVersionId",
+    "IsDefaultVersion",
+    "InstanceProfileId",
+    "PolicyVersionList",
+    "MaxSessionDuration",
+    "InstanceProfileList",
+    "InstanceProfileName",
+    "PermissionsBoundary",
+    "PermissionsBoundaryArn",
+    "AttachedManagedPolicies",
+    "PermissionsBoundaryType",
+    "AssumeRolePolicyDocument",
+    "PermissionsBoundaryUsageCount",
 ];
 
 /// A key as a [`Key`]: shared when it is one of the common ones.
 pub fn key(text: &str) -> Key {
-    // Matching on length first keeps the miss (most keys of a template's
-    // own resources) to a few comparisons.
+    // A binary search: a scan of the list was most of the time spent on
+    // keys while parsing small policies.
     match COMMON_KEYS
-        .iter()
-        .find(|k| k.len() == text.len() && **k == text)
+        .binary_search_by(|k| (k.len(), k.as_bytes()).cmp(&(text.len(), text.as_bytes())))
     {
-        Some(k) => Key::Borrowed(k),
-        None => Key::Owned(text.to_string()),
+        Ok(i) => Key::Borrowed(COMMON_KEYS[i]),
+        Err(_) => Key::Owned(text.to_string()),
     }
 }
 
@@ -243,6 +243,30 @@ impl Node {
             }
             Value::Tagged(_, inner) => inner.map_spans(f),
             _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_keys_are_in_search_order_and_found() {
+        assert!(
+            COMMON_KEYS
+                .windows(2)
+                .all(|w| (w[0].len(), w[0].as_bytes()) < (w[1].len(), w[1].as_bytes())),
+            "COMMON_KEYS must be sorted by length, then bytes, without duplicates"
+        );
+        for k in COMMON_KEYS {
+            assert!(matches!(key(k), Key::Borrowed(b) if b == *k), "{k}");
+        }
+        for other in ["", "version", "Statements", "MyBucket", "Fn::GetAZs"] {
+            assert!(
+                matches!(key(other), Key::Owned(ref o) if o == other),
+                "{other}"
+            );
         }
     }
 }

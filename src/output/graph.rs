@@ -302,6 +302,5 @@ fn json(view: &View, out: &mut dyn Write) -> io::Result<()> {
             })
             .collect(),
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+    super::write_pretty_json(&doc, out)
 }

@@ -117,6 +117,5 @@ pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::R
             notes,
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::other)?;
-    writeln!(out)
+    super::write_pretty_json(&doc, out)
 }

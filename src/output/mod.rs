@@ -79,6 +79,16 @@ pub fn write(
     }
 }
 
+/// `value` as indented JSON and a newline. The serializer writes a few
+/// bytes at a time: into a buffer of a known type, not each through
+/// `dyn Write`.
+fn write_pretty_json(value: &impl serde::Serialize, out: &mut dyn Write) -> io::Result<()> {
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut buffered, value).map_err(io::Error::other)?;
+    writeln!(buffered)?;
+    buffered.flush()
+}
+
 /// "3 findings: 1 error, 2 warnings" (or "no findings").
 pub fn summary_line(report: &Report) -> String {
     let (e, w, n) = report.counts();

@@ -55,6 +55,19 @@ pub(crate) fn expand(pattern: &str) -> Vec<Action> {
 /// complement of what it lists (and, beyond the catalog, every action AWS
 /// adds later — callers say so in their message).
 pub(crate) fn expand_element(element: &Element<crate::load::tree::Str>) -> Vec<Action> {
+    if !element.negated {
+        // What the items name, not a pass over every action of the catalog.
+        let mut actions: Vec<Action> = element
+            .items
+            .iter()
+            .flat_map(|i| catalog::expand(&i.value))
+            .collect();
+        if element.items.len() > 1 {
+            actions.sort_unstable();
+            actions.dedup();
+        }
+        return actions;
+    }
     let mut hit = vec![false; catalog::action_count()];
     for item in &element.items {
         for a in catalog::expand(&item.value) {

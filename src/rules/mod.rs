@@ -195,10 +195,16 @@ impl<'a> Context<'a> {
     /// on an assumption names it (", assuming parameter `Target` = `*` (its
     /// default)"). The default [`Rule::check_document`] calls this.
     pub fn enter_policy(&mut self, policy: &PolicyDoc) {
-        self.current = (policy.origin.is_some()
+        let instantiated = policy.origin.is_some()
             || !policy.provenance.is_empty()
-            || !policy.assumptions.is_empty())
-        .then(|| Instantiation {
+            || !policy.assumptions.is_empty();
+        // Every rule enters every policy: the common case (a plain policy
+        // after a plain policy) writes nothing.
+        if !instantiated {
+            self.leave_policy();
+            return;
+        }
+        self.current = Some(Instantiation {
             origin: policy.origin.clone(),
             origin_span: policy.origin_span,
             provenance: policy.provenance.clone(),
@@ -208,7 +214,9 @@ impl<'a> Context<'a> {
 
     /// Stop reporting as inside a policy.
     pub fn leave_policy(&mut self) {
-        self.current = None;
+        if self.current.is_some() {
+            self.current = None;
+        }
     }
 
     /// The assumption the value at `span` depends on, in the policy being

@@ -27,6 +27,24 @@ fn permissions_management(mut actions: Vec<crate::catalog::Action>) -> Vec<crate
     actions
 }
 
+/// The permissions-management actions `pattern` matches, riskiest first.
+/// A pattern whose service is a wildcard (`*`, `*:Put*`) is matched
+/// against the catalog's list of such actions; one of a single service
+/// expands within it.
+fn permissions_management_matching(pattern: &str) -> Vec<crate::catalog::Action> {
+    let any_service = pattern
+        .split_once(':')
+        .is_none_or(|(service, _)| is_wildcard(service));
+    if !any_service {
+        return permissions_management(expand(pattern));
+    }
+    let mut actions: Vec<_> = crate::catalog::permissions_management_actions()
+        .filter(|a| a.matches(pattern))
+        .collect();
+    sort_riskiest(&mut actions);
+    actions
+}
+
 impl Rule for PermissionsManagementWildcard {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -76,7 +94,7 @@ impl Rule for PermissionsManagementWildcard {
             static PM: crate::memo::Memo<String, std::sync::Arc<Vec<crate::catalog::Action>>> =
                 crate::memo::Memo::new(4_096);
             let pm = PM.get_or(&*item.value, || {
-                std::sync::Arc::new(permissions_management(expand(&item.value)))
+                std::sync::Arc::new(permissions_management_matching(&item.value))
             });
             if pm.is_empty() {
                 continue;
@@ -92,6 +110,38 @@ impl Rule for PermissionsManagementWildcard {
             )
             .label("grants the right to change permissions")
             .help("list the actions this principal needs; grant permissions-management actions only on the resources that need them");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching_through_the_list_is_matching_through_expansion() {
+        for pattern in [
+            "*",
+            "*:*",
+            "*:Put*",
+            "iam*",
+            "i?m:*",
+            "*:*Policy",
+            "iam:*",
+            "s3:Put*",
+            "s3:*Acl",
+            "*:",
+            ":*",
+            "",
+            "*:*:*",
+            "IAM:*ROLE*",
+            "kms:?reateGrant",
+        ] {
+            assert_eq!(
+                permissions_management_matching(pattern),
+                permissions_management(expand(pattern)),
+                "{pattern}"
+            );
         }
     }
 }

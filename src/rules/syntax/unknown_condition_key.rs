@@ -71,6 +71,15 @@ fn near_miss(key: &str) -> Option<String> {
     }
 }
 
+/// Whether the reference lists `key` for any action of `service`.
+/// Remembered per key: it walks every action of the service.
+fn listed_for_service(service: &str, key: &str) -> bool {
+    static LISTED: crate::memo::Memo<String, bool> = crate::memo::Memo::new(16_384);
+    LISTED.get_or(&format!("{service}\0{key}").to_ascii_lowercase(), || {
+        catalog::service_actions(service).any(|a| a.lists_condition_key(key))
+    })
+}
+
 fn judge(key: &str, statement: &Statement) -> Verdict {
     if key.contains("${") || from_identity_provider(key) {
         return Verdict::Fine;
@@ -110,7 +119,8 @@ fn judge(key: &str, statement: &Statement) -> Verdict {
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case(prefix))
     });
     let actions = expand_element(element);
-    if actions.iter().any(|a| a.supports_condition_key(key)) {
+    // `known` is not global: only the reference's lists for the actions count.
+    if actions.iter().any(|a| a.lists_condition_key(key)) {
         return Verdict::Fine;
     }
     if same_service {
@@ -122,11 +132,7 @@ fn judge(key: &str, statement: &Statement) -> Verdict {
             .all(|i| !catalog::is_wildcard(&i.value) && catalog::action(&i.value).is_some());
         // A key the reference lists for no action of its service at all
         // (`states:HTTPEndpoint`) shows a gap in the reference, not a wrong key.
-        let listed_elsewhere = catalog::service_actions(prefix).any(|a| {
-            a.condition_keys().any(|k| k.matches(key))
-                || a.resource_types()
-                    .any(|rt| rt.condition_keys().any(|k| k.matches(key)))
-        });
+        let listed_elsewhere = listed_for_service(prefix, key);
         if !exact || actions.is_empty() || !listed_elsewhere {
             return Verdict::Fine;
         }
