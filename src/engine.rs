@@ -227,6 +227,7 @@ fn analyse(
     {
         extra_error(&mut documents);
     }
+    phases.mark("stacksets");
     let discovered = with_exported_accounts(config, &documents);
     let config = discovered.as_ref().unwrap_or(config);
     let managed = principals::resolve_managed(&documents, &mut sources);
@@ -479,7 +480,9 @@ fn run_rule_each<T>(
     (rule, severity): &Enabled,
     items: &[T],
     source_of: impl Fn(&T) -> SourceId,
-    f: impl Fn(&dyn rules::Rule, &T, &mut Context<'_>),
+    // The item outlives the context: a rule may borrow from it while it
+    // reports (see `Context::enter_borrowed_policy`).
+    f: impl for<'c> Fn(&dyn rules::Rule, &'c T, &mut Context<'c>),
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let mut failed = Vec::new();

@@ -202,19 +202,50 @@ fn expand_body(
     doc.embedded.push(root);
 }
 
-/// Read a file for the cross-file pass: from the run's sources when it was
-/// loaded, else from disk (adding it).
-fn source_for(path: &Path, sources: &mut SourceMap) -> Option<SourceId> {
-    let abs = std::path::absolute(path).ok();
-    let found = sources
-        .iter()
-        .find(|(_, f)| std::path::absolute(&f.path).ok() == abs)
-        .map(|(id, _)| id);
-    if found.is_some() {
-        return found;
+/// The run's files by absolute path, indexed on first use: a thousand
+/// templates with parameter files beside them made a thousand passes over
+/// every file, each comparison asking for the current directory.
+#[derive(Default)]
+struct Known {
+    cwd: Option<PathBuf>,
+    by_path: Option<std::collections::HashMap<PathBuf, SourceId>>,
+}
+
+impl Known {
+    /// `path` made absolute as `std::path::absolute` does (`.` components
+    /// and repeated separators dropped, `..` kept), with the current
+    /// directory asked once.
+    fn absolute(&mut self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            return path.components().collect();
+        }
+        let cwd = self
+            .cwd
+            .get_or_insert_with(|| std::env::current_dir().unwrap_or_default());
+        cwd.join(path).components().collect()
     }
-    let text = std::fs::read_to_string(path).ok()?;
-    Some(sources.add(path.to_path_buf(), text))
+
+    /// Read a file for the cross-file pass: from the run's sources when it
+    /// was loaded (the first with that path), else from disk (adding it).
+    fn source_for(&mut self, path: &Path, sources: &mut SourceMap) -> Option<SourceId> {
+        if self.by_path.is_none() {
+            let mut index = std::collections::HashMap::new();
+            for (id, f) in sources.iter() {
+                index.entry(self.absolute(&f.path)).or_insert(id);
+            }
+            self.by_path = Some(index);
+        }
+        let abs = self.absolute(path);
+        if let Some(&id) = self.by_path.as_ref().and_then(|m| m.get(&abs)) {
+            return Some(id);
+        }
+        let text = std::fs::read_to_string(path).ok()?;
+        let id = sources.add(path.to_path_buf(), text);
+        if let Some(m) = self.by_path.as_mut() {
+            m.insert(abs, id);
+        }
+        Some(id)
+    }
 }
 
 fn parse_file(id: SourceId, sources: &SourceMap) -> Option<Node> {
@@ -233,16 +264,45 @@ fn parse_file(id: SourceId, sources: &SourceMap) -> Option<Node> {
 
 /// A parameter file beside `template`: `<stem>.parameters.json` or
 /// `<stem>.parameters`.
-fn parameter_file(template: &Path) -> Option<PathBuf> {
+fn parameter_file(template: &Path, listings: &Listings) -> Option<PathBuf> {
     let stem = template.file_stem()?.to_str()?;
     let dir = template.parent().unwrap_or(Path::new(""));
+    let listed = listings.get(dir);
     [
         format!("{stem}.parameters.json"),
         format!("{stem}.parameters"),
     ]
     .into_iter()
+    .filter(|n| listed.is_none_or(|names| names.contains(std::ffi::OsStr::new(n))))
     .map(|n| dir.join(n))
     .find(|p| p.is_file())
+}
+
+/// The names in each directory that holds a template, read once: looking
+/// for a template's parameter files by name was two `stat`s per template.
+type Listings = std::collections::HashMap<PathBuf, std::collections::HashSet<std::ffi::OsString>>;
+
+fn listings<'p>(dirs: impl Iterator<Item = &'p Path>) -> Listings {
+    let mut dirs: Vec<&Path> = dirs.collect();
+    dirs.sort();
+    dirs.dedup();
+    dirs.into_iter()
+        .filter_map(|dir| {
+            let at = if dir.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                dir
+            };
+            // An unreadable directory is not listed: its files are looked
+            // for one by one, as before.
+            let names = std::fs::read_dir(at)
+                .ok()?
+                .flatten()
+                .map(|e| e.file_name())
+                .collect();
+            Some((dir.to_path_buf(), names))
+        })
+        .collect()
 }
 
 /// Values from a parameter file: the CLI's JSON list, or `Key=Value` lines.
@@ -287,6 +347,7 @@ fn read_parameter_file(id: SourceId, sources: &SourceMap) -> BTreeMap<String, Gi
 pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Config) {
     // Templates referenced by a StackSet are linted per instance, not on their own.
     let mut expanded: Vec<SourceId> = Vec::new();
+    let mut known = Known::default();
     let count = documents.len();
     for i in 0..count {
         let Some(external) = documents[i].cfn.as_ref().map(|p| p.external.clone()) else {
@@ -300,7 +361,11 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
             .unwrap_or_default();
         for ext in external {
             let path = dir.join(&ext.url.value);
-            let Some(id) = path.is_file().then(|| source_for(&path, sources)).flatten() else {
+            let Some(id) = path
+                .is_file()
+                .then(|| known.source_for(&path, sources))
+                .flatten()
+            else {
                 documents[i].template_problems.push(TemplateProblem {
                     span: ext.url.span,
                     message: format!("`TemplateURL` `{}` points to no file", ext.url.value),
@@ -342,23 +407,44 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
             }
         }
     }
-    for doc in documents.iter_mut() {
-        let Some(pending) = doc.cfn.clone() else {
+    // Parameter files beside templates: looked for in the listings of
+    // their directories.
+    let parameter_files: Vec<Option<PathBuf>> = {
+        let sources: &SourceMap = sources;
+        let templates: Vec<Option<&Path>> = documents
+            .iter()
+            .map(|doc| {
+                doc.cfn
+                    .as_ref()
+                    .filter(|p| p.template && !expanded.contains(&doc.source))
+                    .map(|_| sources.path(doc.source))
+            })
+            .collect();
+        let listed = listings(
+            templates
+                .iter()
+                .flatten()
+                .map(|t| t.parent().unwrap_or(Path::new(""))),
+        );
+        templates
+            .into_iter()
+            .map(|t| t.and_then(|t| parameter_file(t, &listed)))
+            .collect()
+    };
+    for (doc, parameters) in documents.iter_mut().zip(parameter_files) {
+        let Some(cli_stack_set_output) = doc.cfn.as_ref().map(|p| p.cli_stack_set) else {
             continue;
         };
-        if pending.template && !expanded.contains(&doc.source) {
-            let path = sources.path(doc.source).to_path_buf();
-            if let Some(p) = parameter_file(&path)
-                && let Some(id) = source_for(&p, sources)
-            {
-                let given = read_parameter_file(id, sources);
-                reset(doc);
-                let text = sources.get(doc.source).text.clone();
-                cloudformation::load_with(&text, doc.source, doc, Some(config), given);
-            }
+        if let Some(p) = parameters
+            && let Some(id) = known.source_for(&p, sources)
+        {
+            let given = read_parameter_file(id, sources);
+            reset(doc);
+            let text = sources.get(doc.source).text.clone();
+            cloudformation::load_with(&text, doc.source, doc, Some(config), given);
         }
-        if pending.cli_stack_set {
-            cli_stack_set(doc, sources, config);
+        if cli_stack_set_output {
+            cli_stack_set(doc, sources, &mut known, config);
         }
     }
 }
@@ -376,7 +462,7 @@ fn reset(doc: &mut Document) {
 type Target = (Span, BTreeMap<String, Given>, Option<String>);
 
 /// `describe-stack-set` output with its instances from the files beside it.
-fn cli_stack_set(doc: &mut Document, sources: &mut SourceMap, config: &Config) {
+fn cli_stack_set(doc: &mut Document, sources: &mut SourceMap, known: &mut Known, config: &Config) {
     let Some(root) = doc.roots.first().cloned() else {
         return;
     };
@@ -423,7 +509,7 @@ fn cli_stack_set(doc: &mut Document, sources: &mut SourceMap, config: &Config) {
         if !text.contains("StackSetId") {
             continue;
         }
-        let Some(id) = source_for(&f, sources) else {
+        let Some(id) = known.source_for(&f, sources) else {
             continue;
         };
         let Ok(node) = json::parse(&sources.get(id).text, id) else {
@@ -487,4 +573,56 @@ fn cli_stack_set(doc: &mut Document, sources: &mut SourceMap, config: &Config) {
     };
     let text = sources.get(doc.source).text.clone();
     expand_body(body, &text, &instances, doc, Some(config));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_paths_are_made_absolute_as_std_does() {
+        let mut known = Known::default();
+        for p in [
+            "a.json",
+            "./a.json",
+            "dir/./b.yaml",
+            "dir//b.yaml",
+            "../up/c.json",
+            "dir/",
+            "/abs/./x.json",
+            "/abs//y.json",
+        ] {
+            let p = Path::new(p);
+            assert_eq!(
+                Some(known.absolute(p)),
+                std::path::absolute(p).ok(),
+                "{}",
+                p.display()
+            );
+        }
+    }
+
+    #[test]
+    fn parameter_files_are_found_through_the_listing_and_only_if_they_exist() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        std::fs::write(d.join("app.yaml"), "x").expect("write");
+        std::fs::write(d.join("app.parameters.json"), "[]").expect("write");
+        std::fs::write(d.join("other.yaml"), "x").expect("write");
+        std::fs::create_dir(d.join("dir.parameters")).expect("mkdir");
+        std::fs::write(d.join("dir.yaml"), "x").expect("write");
+        let listed = listings([d].into_iter());
+        assert_eq!(
+            parameter_file(&d.join("app.yaml"), &listed),
+            Some(d.join("app.parameters.json"))
+        );
+        assert_eq!(parameter_file(&d.join("other.yaml"), &listed), None);
+        // A directory of that name is no parameter file.
+        assert_eq!(parameter_file(&d.join("dir.yaml"), &listed), None);
+        // Without a listing (an unreadable directory), names are tried.
+        assert_eq!(
+            parameter_file(&d.join("app.yaml"), &Listings::new()),
+            Some(d.join("app.parameters.json"))
+        );
+    }
 }

@@ -135,11 +135,11 @@ pub trait Rule: Sync {
 /// [`Context::enter_policy`]. The engine hands every rule the same short
 /// run in turn, so that a large export's policies are read from cache by
 /// all the rules instead of from memory once per rule.
-pub fn check_policies(rule: &dyn Rule, policies: &[PolicyDoc], cx: &mut Context<'_>) {
+pub fn check_policies<'a>(rule: &dyn Rule, policies: &'a [PolicyDoc], cx: &mut Context<'a>) {
     // An AWS managed policy in an export is AWS's text, not the user's:
     // what they chose is to attach it, which principal rules judge.
     for policy in policies.iter().filter(|p| !p.is_aws_managed()) {
-        cx.enter_policy(policy);
+        cx.enter_borrowed_policy(policy);
         rule.check_policy(policy, cx);
         cx.leave_policy();
     }
@@ -157,16 +157,61 @@ pub struct Context<'a> {
     pub config: &'a Config,
     /// The instantiation facts of the policy being checked (see
     /// [`Context::enter_policy`]).
-    current: Option<Instantiation>,
+    current: Option<Instantiation<'a>>,
 }
 
-/// What a finding inside one policy learns from where the policy came from.
-#[derive(Clone, Debug, Default)]
-struct Instantiation {
+/// What a finding inside one policy learns from where the policy came from:
+/// the policy itself when it outlives the context (every rule enters every
+/// policy: copying was a quarter of a run over templates), else copies.
+#[derive(Debug)]
+enum Instantiation<'a> {
+    Borrowed(&'a PolicyDoc),
+    Copied(Box<Copied>),
+}
+
+/// See [`Instantiation::Copied`].
+#[derive(Debug)]
+struct Copied {
     origin: Option<String>,
     origin_span: Option<Span>,
     provenance: Vec<crate::source::Spanned<String>>,
     assumptions: Vec<crate::load::Assumption>,
+}
+
+impl Instantiation<'_> {
+    fn origin(&self) -> Option<&str> {
+        match self {
+            Instantiation::Borrowed(p) => p.origin.as_deref(),
+            Instantiation::Copied(c) => c.origin.as_deref(),
+        }
+    }
+
+    fn origin_span(&self) -> Option<Span> {
+        match self {
+            Instantiation::Borrowed(p) => p.origin_span,
+            Instantiation::Copied(c) => c.origin_span,
+        }
+    }
+
+    fn provenance(&self) -> &[crate::source::Spanned<String>] {
+        match self {
+            Instantiation::Borrowed(p) => &p.provenance,
+            Instantiation::Copied(c) => &c.provenance,
+        }
+    }
+
+    fn assumptions(&self) -> &[crate::load::Assumption] {
+        match self {
+            Instantiation::Borrowed(p) => &p.assumptions,
+            Instantiation::Copied(c) => &c.assumptions,
+        }
+    }
+}
+
+/// Whether findings inside `policy` have something to say about where it
+/// came from.
+fn instantiated(policy: &PolicyDoc) -> bool {
+    policy.origin.is_some() || !policy.provenance.is_empty() || !policy.assumptions.is_empty()
 }
 
 impl<'a> Context<'a> {
@@ -195,21 +240,28 @@ impl<'a> Context<'a> {
     /// on an assumption names it (", assuming parameter `Target` = `*` (its
     /// default)"). The default [`Rule::check_document`] calls this.
     pub fn enter_policy(&mut self, policy: &PolicyDoc) {
-        let instantiated = policy.origin.is_some()
-            || !policy.provenance.is_empty()
-            || !policy.assumptions.is_empty();
-        // Every rule enters every policy: the common case (a plain policy
-        // after a plain policy) writes nothing.
-        if !instantiated {
+        if !instantiated(policy) {
             self.leave_policy();
             return;
         }
-        self.current = Some(Instantiation {
+        self.current = Some(Instantiation::Copied(Box::new(Copied {
             origin: policy.origin.clone(),
             origin_span: policy.origin_span,
             provenance: policy.provenance.clone(),
             assumptions: policy.assumptions.clone(),
-        });
+        })));
+    }
+
+    /// [`Context::enter_policy`] for a policy that outlives the context:
+    /// what it needs is borrowed, not copied.
+    pub fn enter_borrowed_policy(&mut self, policy: &'a PolicyDoc) {
+        // Every rule enters every policy: the common case (a plain policy
+        // after a plain policy) writes nothing.
+        if !instantiated(policy) {
+            self.leave_policy();
+            return;
+        }
+        self.current = Some(Instantiation::Borrowed(policy));
     }
 
     /// Stop reporting as inside a policy.
@@ -224,7 +276,7 @@ impl<'a> Context<'a> {
     pub fn assumption_at(&self, span: Span) -> Option<&crate::load::Assumption> {
         self.current
             .as_ref()?
-            .assumptions
+            .assumptions()
             .iter()
             .find(|a| overlaps(a.span, span))
     }
@@ -251,7 +303,7 @@ impl<'a> Context<'a> {
         let mut message = message.into();
         let mut related = Vec::new();
         if let Some(cur) = &self.current {
-            if let Some(a) = cur.assumptions.iter().find(|a| overlaps(a.span, span)) {
+            if let Some(a) = cur.assumptions().iter().find(|a| overlaps(a.span, span)) {
                 if !message.contains(&a.text) {
                     message = format!("{message}, assuming {}", a.text);
                 }
@@ -259,13 +311,13 @@ impl<'a> Context<'a> {
                     related.push(Label::new(src, format!("assumed: {}", a.text)));
                 }
             }
-            if let Some(origin) = &cur.origin {
+            if let Some(origin) = cur.origin() {
                 message = format!("{message}, in {origin}");
-                if let Some(s) = cur.origin_span {
-                    related.push(Label::new(s, origin.clone()));
+                if let Some(s) = cur.origin_span() {
+                    related.push(Label::new(s, origin.to_string()));
                 }
             }
-            for p in &cur.provenance {
+            for p in cur.provenance() {
                 related.push(Label::new(p.span, p.value.clone()));
             }
         }

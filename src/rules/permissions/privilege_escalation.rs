@@ -576,19 +576,31 @@ fn method_services() -> &'static [&'static str] {
 /// cheap test that lets the great majority of principals — whose policies
 /// name none of those services — skip the method search.
 fn could_escalate(held: &[Held<'_>]) -> bool {
+    held.iter().any(|h| match h.attachment {
+        // Worked out once per attached managed policy, like its hits:
+        // `ReadOnlyAccess` lists thousands of actions.
+        Some(m) => {
+            static ANY: crate::memo::Memo<String, bool> = crate::memo::Memo::new(4_096);
+            ANY.get_or(&*m.arn, || policy_could_escalate(h.policy))
+        }
+        None => policy_could_escalate(h.policy),
+    })
+}
+
+/// Whether some Allow of `policy` names a service a method uses (or any
+/// service).
+fn policy_could_escalate(policy: &PolicyDoc) -> bool {
     let services = method_services();
-    held.iter().any(|h| {
-        h.policy.policy.statements.iter().any(|s| {
-            s.is_allow()
-                && s.action.as_ref().is_some_and(|e| {
-                    e.negated
-                        || e.items.iter().any(|i| {
-                            let service = i.value.split_once(':').map_or("*", |(s, _)| s);
-                            catalog::is_wildcard(service)
-                                || services.iter().any(|m| m.eq_ignore_ascii_case(service))
-                        })
-                })
-        })
+    policy.policy.statements.iter().any(|s| {
+        s.is_allow()
+            && s.action.as_ref().is_some_and(|e| {
+                e.negated
+                    || e.items.iter().any(|i| {
+                        let service = i.value.split_once(':').map_or("*", |(s, _)| s);
+                        catalog::is_wildcard(service)
+                            || services.iter().any(|m| m.eq_ignore_ascii_case(service))
+                    })
+            })
     })
 }
 
@@ -812,13 +824,21 @@ fn administrator<'h, 'a>(
     held: &'h [Held<'a>],
     index: &[(Action, Relevant<'a>)],
 ) -> Option<&'h Held<'a>> {
-    let source = held.iter().find(|h| {
-        h.policy.policy.statements.iter().any(|s| {
+    let grants_everything = |policy: &PolicyDoc| {
+        policy.policy.statements.iter().any(|s| {
             s.is_allow()
                 && s.conditions.is_empty()
                 && s.actions().iter().any(|a| a.value == "*")
                 && s.has_any_resource()
         })
+    };
+    let source = held.iter().find(|h| match h.attachment {
+        // Once per attached managed policy (see `could_escalate`).
+        Some(m) => {
+            static EVERYTHING: crate::memo::Memo<String, bool> = crate::memo::Memo::new(4_096);
+            EVERYTHING.get_or(&*m.arn, || grants_everything(h.policy))
+        }
+        None => grants_everything(h.policy),
     })?;
     let context = RequestContext::new();
     let allowed = |name: &str, resource: &str| {
