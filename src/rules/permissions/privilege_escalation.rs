@@ -677,12 +677,8 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
                     }
                     continue;
                 }
-                for (k, a) in actions.iter().enumerate() {
-                    if (any_service || service.eq_ignore_ascii_case(a.service()))
-                        && a.matches(&item.value)
-                    {
-                        hit[k] = true;
-                    }
+                for &k in wildcard_hits(&item.value, service, any_service).iter() {
+                    hit[k] = true;
                 }
             }
         }
@@ -692,6 +688,25 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
         }
     }
     out
+}
+
+/// The method actions (indices into [`method_actions`]) the wildcard
+/// `pattern` of `service` matches: once per pattern per process, as
+/// `s3:*` and `iam:Get*` recur in policy after policy.
+fn wildcard_hits(pattern: &str, service: &str, any_service: bool) -> std::sync::Arc<Vec<usize>> {
+    static HITS: crate::memo::Memo<String, std::sync::Arc<Vec<usize>>> =
+        crate::memo::Memo::new(16_384);
+    HITS.get_or(pattern, || {
+        let hits = method_actions()
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| {
+                (any_service || service.eq_ignore_ascii_case(a.service())) && a.matches(pattern)
+            })
+            .map(|(k, _)| k)
+            .collect();
+        std::sync::Arc::new(hits)
+    })
 }
 
 fn relevant<'i, 'a>(

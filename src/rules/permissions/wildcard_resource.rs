@@ -46,6 +46,23 @@ fn scopes_resources(c: &Condition) -> bool {
 /// The resource type of `action` every resource of which `pattern`
 /// matches, in every account and partition (`arn:*:cloudtrail:*:*:trail/*`
 /// for `trail`), if any.
+/// The every-resource ARNs (`ResourceType::any_arn`) of the resource types
+/// of the actions `action_pattern` expands to, without repeats: once per
+/// pattern per process, as `s3:Get*` recurs in policy after policy.
+fn any_arns_of(action_pattern: &str) -> std::sync::Arc<Vec<&'static str>> {
+    static ANY: crate::memo::Memo<String, std::sync::Arc<Vec<&'static str>>> =
+        crate::memo::Memo::new(16_384);
+    ANY.get_or(action_pattern, || {
+        let mut arns: Vec<&'static str> = expand(action_pattern)
+            .into_iter()
+            .flat_map(|a| a.resource_types().map(|t| t.any_arn()))
+            .collect();
+        arns.sort_unstable();
+        arns.dedup();
+        std::sync::Arc::new(arns)
+    })
+}
+
 fn every_resource_of(pattern: &str, action: Action) -> Option<&'static str> {
     action
         .resource_types()
@@ -76,10 +93,11 @@ impl Rule for WildcardResource {
         let Some(star) = star.or_else(|| {
             resources.iter().find(|r| {
                 r.value.starts_with("arn:")
-                    && actions
-                        .iter()
-                        .flat_map(|a| expand(&a.value))
-                        .any(|a| every_resource_of(&r.value, a).is_some())
+                    && actions.iter().any(|a| {
+                        any_arns_of(&a.value)
+                            .iter()
+                            .any(|arn| pattern::matches(&r.value, arn))
+                    })
             })
         }) else {
             return;
