@@ -271,21 +271,14 @@ fn analyse(
                 .flat_map(|d| d.policies.iter().map(|p| (d.source, p)))
                 .collect();
             let policies = policies.par_chunks(POLICY_RUN).flat_map_iter(|run| {
-                enabled
-                    .iter()
-                    .flat_map(|e| {
-                        run_rule_each(
-                            sources_ref,
-                            config,
-                            e,
-                            run,
-                            |(s, _)| *s,
-                            |rule, (_, p), cx| {
-                                rules::check_policies(rule, std::slice::from_ref(*p), cx)
-                            },
-                        )
-                    })
-                    .collect::<Vec<_>>()
+                every_rule_each(
+                    sources_ref,
+                    config,
+                    enabled,
+                    run,
+                    |(s, _)| *s,
+                    |rule, (_, p), cx| rules::check_policies(rule, std::slice::from_ref(*p), cx),
+                )
             });
             whole.chain(policies).collect::<Vec<Finding>>()
         },
@@ -313,19 +306,14 @@ fn analyse(
                         .or_else(|| p.managed.first().map(|m| m.span.source))
                         .unwrap_or_default()
                 };
-                enabled
-                    .iter()
-                    .flat_map(|e| {
-                        run_rule_each(
-                            sources_ref,
-                            config,
-                            e,
-                            principals,
-                            source_of,
-                            |rule, p, cx| rule.check_principal(p, cx),
-                        )
-                    })
-                    .collect::<Vec<_>>()
+                every_rule_each(
+                    sources_ref,
+                    config,
+                    &enabled,
+                    principals,
+                    source_of,
+                    |rule, p, cx| rule.check_principal(p, cx),
+                )
             }),
     );
     phases.mark("principals");
@@ -469,6 +457,22 @@ fn run_rule(
         |s| *s,
         |rule, _, cx| f(rule, cx),
     )
+}
+
+/// Every enabled rule, one after the other, over the same run of `items`
+/// (see [`run_rule_each`]): the run stays in cache while the rules read it.
+fn every_rule_each<T>(
+    sources: &SourceMap,
+    config: &Config,
+    enabled: &[Enabled],
+    items: &[T],
+    source_of: impl Fn(&T) -> SourceId + Copy,
+    f: impl for<'c> Fn(&dyn rules::Rule, &'c T, &mut Context<'c>) + Copy,
+) -> Vec<Finding> {
+    enabled
+        .iter()
+        .flat_map(|e| run_rule_each(sources, config, e, items, source_of, f))
+        .collect()
 }
 
 /// Run one enabled rule over each of `items` with one context; a panic on

@@ -677,7 +677,7 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
                     }
                     continue;
                 }
-                for &k in wildcard_hits(&item.value, service, any_service).iter() {
+                for &k in wildcard_hits(&item.value).iter() {
                     hit[k] = true;
                 }
             }
@@ -691,12 +691,14 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
 }
 
 /// The method actions (indices into [`method_actions`]) the wildcard
-/// `pattern` of `service` matches: once per pattern per process, as
-/// `s3:*` and `iam:Get*` recur in policy after policy.
-fn wildcard_hits(pattern: &str, service: &str, any_service: bool) -> std::sync::Arc<Vec<usize>> {
+/// `pattern` matches: once per pattern per process, as `s3:*` and
+/// `iam:Get*` recur in policy after policy.
+fn wildcard_hits(pattern: &str) -> std::sync::Arc<Vec<usize>> {
     static HITS: crate::memo::Memo<String, std::sync::Arc<Vec<usize>>> =
         crate::memo::Memo::new(16_384);
     HITS.get_or(pattern, || {
+        let service = pattern.split_once(':').map_or("*", |(s, _)| s);
+        let any_service = catalog::is_wildcard(service);
         let hits = method_actions()
             .iter()
             .enumerate()
