@@ -633,7 +633,7 @@ fn read(candidate: &Candidate) -> Option<Read> {
 /// third of it.
 fn read_bytes(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    const PART: usize = 16 << 20;
+    const PART: usize = 1 << 20;
     #[cfg(unix)]
     if let Ok(len) = usize::try_from(size)
         && len >= 2 * PART

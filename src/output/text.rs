@@ -19,8 +19,8 @@ use crate::source::{SourceMap, Span};
 fn excerpt(sources: &SourceMap, span: Span) -> (&str, usize, Range<usize>) {
     let file = sources.get(span.source);
     let lines = file.lines();
-    let (first, _) = lines.line_of(span.start);
-    let (last, _) = lines.line_of(span.end.max(span.start));
+    let (first, _) = lines.line_of(&file.text, span.start);
+    let (last, _) = lines.line_of(&file.text, span.end.max(span.start));
     let (start, _) = lines.line_range(&file.text, first);
     let (_, end) = lines.line_range(&file.text, last);
     let end = end.max(span.end as usize).min(file.text.len());
