@@ -200,6 +200,9 @@ pub struct PrincipalGraph<'a> {
     /// Per principal (as `principals`), which of the [`Grant`] actions some
     /// Allow of its policies names.
     grants: Vec<u8>,
+    /// [`grant_mask`] per distinct policy document, by address (the
+    /// documents outlive the graph and do not move while it exists).
+    doc_grants: std::collections::HashMap<usize, u8>,
 }
 
 /// The actions the graph's edges are made of. Which of them a principal's
@@ -229,11 +232,24 @@ impl Grant {
     }
 }
 
+/// Set in a document's [`grant_mask`] when some statement of it, Allow or
+/// Deny, applies to `sts:AssumeRole`: only those decide an evaluation of it.
+const DECIDES_ASSUME_ROLE: u8 = 8;
+
 /// Which [`Grant`] actions some Allow of `p` names (conditions and
-/// resources aside: an edge builder evaluates those).
+/// resources aside: an edge builder evaluates those), and
+/// [`DECIDES_ASSUME_ROLE`].
 fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
     let mut mask = 0;
-    for s in p.policy.statements.iter().filter(|s| s.is_allow()) {
+    for s in &p.policy.statements {
+        if mask & DECIDES_ASSUME_ROLE == 0
+            && crate::policy::eval::action_applies(s.action.as_ref(), Grant::AssumeRole.action())
+        {
+            mask |= DECIDES_ASSUME_ROLE;
+        }
+        if !s.is_allow() {
+            continue;
+        }
         for g in Grant::ALL {
             if mask & g as u8 == 0
                 && crate::policy::eval::action_applies(s.action.as_ref(), g.action())
@@ -245,29 +261,33 @@ fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
     mask
 }
 
-/// [`grant_mask`] of every principal's policies, each distinct document
-/// (by address: they are shared, not copied) computed once.
-fn grant_masks(principals: &[PrincipalPolicies<'_>]) -> Vec<u8> {
-    let mut seen: std::collections::HashMap<*const crate::load::PolicyDoc, u8> =
-        std::collections::HashMap::new();
-    principals
+/// [`grant_mask`] of every principal's policies, and of each distinct
+/// document (by address: they are shared, not copied), computed once.
+type Masks = (Vec<u8>, std::collections::HashMap<usize, u8>);
+
+fn grant_masks(principals: &[PrincipalPolicies<'_>]) -> Masks {
+    let mut seen: std::collections::HashMap<usize, u8> = std::collections::HashMap::new();
+    let per_principal = principals
         .iter()
         .map(|h| {
             h.all().fold(0, |acc, p| {
                 acc | *seen
-                    .entry(std::ptr::from_ref(p))
+                    .entry(std::ptr::from_ref(p).addr())
                     .or_insert_with(|| grant_mask(p))
             })
         })
-        .collect()
+        .collect();
+    (per_principal, seen)
 }
 
 impl<'a> PrincipalGraph<'a> {
     /// An empty graph over `principals`.
     fn new(principals: Vec<PrincipalPolicies<'a>>, org: org::Org<'a>) -> Self {
+        let (grants, doc_grants) = grant_masks(&principals);
         PrincipalGraph {
             graph: StableDiGraph::new(),
-            grants: grant_masks(&principals),
+            grants,
+            doc_grants,
             principals,
             broken: Vec::new(),
             intent: intent::Intent::default(),
@@ -368,6 +388,28 @@ impl<'a> PrincipalGraph<'a> {
             .and_then(|h| self.grants.get(h))
             .is_some_and(|m| m & grant as u8 != 0)
     }
+
+    /// Whether some Allow of `policy` (one a principal holds) names the
+    /// action of one of `grants`: the policies an edge builder need not
+    /// read (`ReadOnlyAccess`'s thousands of actions, for `iam:PassRole`).
+    pub fn policy_may_grant(&self, policy: &crate::load::PolicyDoc, grants: &[Grant]) -> bool {
+        let mask = self.doc_mask(policy);
+        grants.iter().any(|&g| mask & g as u8 != 0)
+    }
+
+    /// Whether some statement of `policy` (one a principal holds), Allow or
+    /// Deny, applies to `sts:AssumeRole`: the others cannot change an
+    /// evaluation of it, and need not be read.
+    pub fn policy_decides_assume_role(&self, policy: &crate::load::PolicyDoc) -> bool {
+        self.doc_mask(policy) & DECIDES_ASSUME_ROLE != 0
+    }
+
+    fn doc_mask(&self, policy: &crate::load::PolicyDoc) -> u8 {
+        self.doc_grants
+            .get(&std::ptr::from_ref(policy).addr())
+            .copied()
+            .unwrap_or_else(|| grant_mask(policy))
+    }
 }
 
 /// Every permissions boundary a principal names, resolved: a managed
@@ -460,4 +502,76 @@ pub fn build<'a>(
     edges::kubernetes::add(&mut g, documents);
     g.intent = intent::resolve(&g, config);
     g
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::{PolicyDoc, json};
+    use crate::policy::document::{self, PolicyKind};
+    use crate::source::SourceId;
+
+    fn doc(statements: &str) -> PolicyDoc {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": {statements}}}"#);
+        let node = json::parse(&text, SourceId(0)).expect("valid JSON");
+        let built = document::build(&node, PolicyKind::Identity);
+        PolicyDoc::new(built.policy, built.problems)
+    }
+
+    /// The per-document mask lets edge builders skip documents; it must
+    /// keep every document whose statements could change an evaluation.
+    #[test]
+    fn a_document_decides_assume_role_when_any_statement_applies_to_it() {
+        let cases = [
+            // (statements, grants AssumeRole, grants PassRole, decides AssumeRole)
+            (
+                r#"[{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"}]"#,
+                false,
+                false,
+                false,
+            ),
+            (
+                r#"[{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "*"}]"#,
+                false,
+                false,
+                true,
+            ),
+            (
+                r#"[{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]"#,
+                true,
+                true,
+                true,
+            ),
+            (
+                r#"[{"Effect": "Deny", "NotAction": "sts:*", "Resource": "*"}]"#,
+                false,
+                false,
+                false,
+            ),
+            (
+                r#"[{"Effect": "Allow", "Action": "STS:assume*", "Resource": "*"}]"#,
+                true,
+                false,
+                true,
+            ),
+            (
+                r#"[{"Effect": "Allow", "Action": ["iam:Pass*", "ec2:*"], "Resource": "*"}]"#,
+                false,
+                true,
+                false,
+            ),
+            (
+                r#"[{"Effect": "Allow", "Action": "*", "Resource": "*"}]"#,
+                true,
+                true,
+                true,
+            ),
+        ];
+        for (statements, assume, pass, decides) in cases {
+            let mask = grant_mask(&doc(statements));
+            assert_eq!(mask & Grant::AssumeRole as u8 != 0, assume, "{statements}");
+            assert_eq!(mask & Grant::PassRole as u8 != 0, pass, "{statements}");
+            assert_eq!(mask & DECIDES_ASSUME_ROLE != 0, decides, "{statements}");
+        }
+    }
 }

@@ -280,8 +280,9 @@ fn covers_every_role(
         context: ctx,
     };
     g.holdings(caller).is_some_and(|h| {
+        let deciding = h.all().filter(|p| g.policy_decides_assume_role(p));
         !matches!(
-            eval::evaluate(h.all().map(|p| &p.policy), &request),
+            eval::evaluate(deciding.map(|p| &p.policy), &request),
             Decision::ExplicitDeny | Decision::ImplicitDeny
         )
     })
@@ -294,6 +295,7 @@ fn covers_every_role(
 fn account_free(g: &PrincipalGraph<'_>, caller: NodeIndex) -> bool {
     g.holdings(caller).is_some_and(|h| {
         h.all()
+            .filter(|p| g.policy_decides_assume_role(p))
             .flat_map(|p| &p.policy.statements)
             .filter(|s| eval::action_applies(s.action.as_ref(), ASSUME_ROLE))
             .flat_map(|s| s.resources())
@@ -468,7 +470,13 @@ fn add_aws_edge(
     let mut conditions = undecided([&trust.policy], &trust_request);
     let mut identity = None;
     if identity_needed && let Some(h) = g.holdings(caller) {
-        let policies: Vec<&Policy> = h.all().map(|p| &p.policy).collect();
+        // Only the policies with a statement about the action can decide
+        // it (an attached `ReadOnlyAccess` lists thousands of others).
+        let policies: Vec<&Policy> = h
+            .all()
+            .filter(|p| g.policy_decides_assume_role(p))
+            .map(|p| &p.policy)
+            .collect();
         let decision = eval::evaluate(policies.iter().copied(), &identity_request);
         match decision {
             Decision::ExplicitDeny | Decision::ImplicitDeny => {
@@ -599,7 +607,10 @@ fn add_identity_side_breaks(
         let Some(h) = g.holdings(caller) else {
             continue;
         };
-        for p in h.all() {
+        for p in h
+            .all()
+            .filter(|p| g.policy_may_grant(p, &[Grant::AssumeRole]))
+        {
             for s in p.policy.statements.iter().filter(|s| s.is_allow()) {
                 if !eval::action_applies(s.action.as_ref(), ASSUME_ROLE) {
                     continue;

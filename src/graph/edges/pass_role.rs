@@ -158,6 +158,7 @@ pub fn add(g: &mut PrincipalGraph<'_>) {
         // edge per role would make the graph quadratic in large exports.
         let mut named: Vec<(NodeIndex, String)> = docs
             .iter()
+            .filter(|d| g.policy_may_grant(d, &[Grant::PassRole, Grant::UpdateTrust]))
             .flat_map(|d| &d.policy.statements)
             .filter(|s| {
                 s.is_allow()

@@ -63,6 +63,32 @@ fn any_arns_of(action_pattern: &str) -> std::sync::Arc<Vec<&'static str>> {
     })
 }
 
+/// Whether `*` in `Resource` is a finding for `action`: it has resource
+/// types to scope to, it changes something, and it has no rule of its own
+/// (`iam:PassRole` and `sts:AssumeRole` on `*` are `pass-role-any-resource`'s
+/// and `assume-role-any-resource`'s).
+fn could_be_scoped(action: &Action) -> bool {
+    !action.accepts_only_star()
+        && action.access().intersects(CHANGES)
+        && !matches!(action.full_name(), "iam:PassRole" | "sts:AssumeRole")
+}
+
+/// The actions of `action_pattern` that [`could_be_scoped`]: once per
+/// pattern per process, as `s3:*` on `*` recurs in policy after policy
+/// (expanding it per statement was a twentieth of a run over an export).
+fn scopable_on_star(action_pattern: &str) -> std::sync::Arc<Vec<Action>> {
+    static HITS: crate::memo::Memo<String, std::sync::Arc<Vec<Action>>> =
+        crate::memo::Memo::new(16_384);
+    HITS.get_or(action_pattern, || {
+        std::sync::Arc::new(
+            expand(action_pattern)
+                .into_iter()
+                .filter(could_be_scoped)
+                .collect(),
+        )
+    })
+}
+
 fn every_resource_of(pattern: &str, action: Action) -> Option<&'static str> {
     action
         .resource_types()
@@ -106,26 +132,20 @@ impl Rule for WildcardResource {
         if statement.conditions.iter().any(scopes_resources) {
             return;
         }
-        // `iam:PassRole` and `sts:AssumeRole` on `*` have rules of their own
-        // (`pass-role-any-resource`, `assume-role-any-resource`).
-        let own_rule =
-            |a: &crate::catalog::Action| matches!(a.full_name(), "iam:PassRole" | "sts:AssumeRole");
         let mut scopable = Vec::new();
         let mut contributing = Vec::new();
         for item in actions {
-            let hits: Vec<_> = expand(&item.value)
-                .into_iter()
-                .filter(|a| {
-                    !a.accepts_only_star()
-                        && a.access().intersects(CHANGES)
-                        && !own_rule(a)
-                        && (is_star || every_resource_of(&star.value, *a).is_some())
-                })
-                .collect();
-            if !hits.is_empty() {
+            let before = scopable.len();
+            if is_star {
+                scopable.extend_from_slice(&scopable_on_star(&item.value));
+            } else {
+                scopable.extend(expand(&item.value).into_iter().filter(|a| {
+                    could_be_scoped(a) && every_resource_of(&star.value, *a).is_some()
+                }));
+            }
+            if scopable.len() > before {
                 contributing.push(item);
             }
-            scopable.extend(hits);
         }
         scopable.sort();
         scopable.dedup();
