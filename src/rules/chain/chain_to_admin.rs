@@ -49,9 +49,16 @@ impl Rule for ChainToAdmin {
         // (thousands of roles share `ReadOnlyAccess`).
         let mut managed_cover: std::collections::HashMap<String, [bool; ADMIN_EQUIVALENT.len()]> =
             std::collections::HashMap::new();
+        // A role every workload reaches (a shared deploy role) is judged
+        // once, not once per workload.
+        let mut judged: std::collections::HashMap<NodeIndex, Option<(&'static str, Span)>> =
+            std::collections::HashMap::new();
         for start in workloads {
             for (target, path) in paths::reachable(g, start) {
-                let Some((action, span)) = admin_grant(g, target, &mut managed_cover) else {
+                let grant = *judged
+                    .entry(target)
+                    .or_insert_with(|| admin_grant(g, target, &mut managed_cover));
+                let Some((action, span)) = grant else {
                     continue;
                 };
                 let may = if is_certain(g, &path) { "can" } else { "may" };
