@@ -171,7 +171,97 @@ const ALPHABET: &[char] = &[
     't', 'n', ' ', '\n', '\t', '\u{0}', '\u{1f}', 'é', '\u{feff}',
 ];
 
+/// JSON text whose objects may repeat keys (serde's values cannot): keys
+/// from a small set, objects of up to 40 members (past the parser's
+/// pairwise limit, where it switches to a map).
+fn arb_repeating() -> impl Strategy<Value = String> {
+    let leaf = (0..100u32).prop_map(|n| n.to_string());
+    leaf.prop_recursive(4, 200, 40, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..6).prop_map(|v| format!("[{}]", v.join(", "))),
+            prop::collection::vec(
+                (
+                    prop::sample::select(&["a", "b", "Sid", "Effect", "é"][..]),
+                    inner
+                ),
+                0..40
+            )
+            .prop_map(|m| {
+                let members: Vec<String> = m.iter().map(|(k, v)| format!("\"{k}\": {v}")).collect();
+                format!("{{{}}}", members.join(", "))
+            }),
+        ]
+    })
+}
+
+/// The reference for repeated keys: every object, every member compared
+/// with every earlier one, the first equal one named.
+fn repeats_by_walking(node: &Node, out: &mut Vec<(String, Span, Span)>) {
+    match &node.value {
+        Value::Object(members) => {
+            for (i, m) in members.iter().enumerate() {
+                if let Some(first) = members[..i].iter().find(|p| p.key.value == m.key.value) {
+                    out.push((m.key.value.to_string(), first.key.span, m.key.span));
+                }
+                repeats_by_walking(&m.value, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|n| repeats_by_walking(n, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn repeated_keys_are_named_with_both_places() {
+    // A small object, and one past the pairwise limit with the repeat last.
+    let many: Vec<String> = (0..20).map(|i| format!("\"k{i}\": {i}")).collect();
+    let text = format!(
+        "{{\"a\": 1, \"b\": {{\"Sid\": 1, \"Sid\": 2}}, \"a\": 3, \"big\": {{{}, \"k3\": 0}}}}",
+        many.join(", ")
+    );
+    for piece in [1, usize::MAX] {
+        let (_, found) = json::parse_pieces(&text, SRC, piece).expect("parses");
+        let named: Vec<(String, &str, &str)> = found
+            .iter()
+            .map(|d| {
+                (
+                    d.key.to_string(),
+                    slice(&text, d.first),
+                    slice(&text, d.again),
+                )
+            })
+            .collect();
+        let at = |s: Span| s.start;
+        assert_eq!(named.len(), 3, "{named:?}");
+        assert!(
+            named
+                .iter()
+                .all(|(k, first, again)| *first == format!("\"{k}\"") && first == again)
+        );
+        assert!(found.iter().all(|d| at(d.first) < at(d.again)));
+    }
+}
+
 proptest! {
+    #[test]
+    fn repeated_keys_are_found_while_parsing_as_by_a_walk(text in arb_repeating(), piece in 1..64usize) {
+        let text = format!("{{\"List\": [{text}, {text}]}}");
+        let (node, found) = json::parse_with_duplicates(&text, SRC)
+            .map_err(|e| TestCaseError::fail(format!("{e:?}")))?;
+        let mut expected = Vec::new();
+        repeats_by_walking(&node, &mut expected);
+        let mut got: Vec<(String, Span, Span)> =
+            found.iter().map(|d| (d.key.to_string(), d.first, d.again)).collect();
+        expected.sort_by_key(|e| (e.2.start, e.1.start));
+        got.sort_by_key(|e| (e.2.start, e.1.start));
+        prop_assert_eq!(&got, &expected);
+        // In pieces: the same, in the same order as in one go.
+        prop_assert_eq!(
+            format!("{:?}", json::parse_pieces(&text, SRC, piece)),
+            format!("{:?}", json::parse_pieces(&text, SRC, usize::MAX))
+        );
+    }
+
     #[test]
     fn values_and_spans_match_serde(value in arb_json(), pretty in any::<bool>()) {
         let text = if pretty {
@@ -355,7 +445,9 @@ fn large_document_parses() {
     let node = parse(&text, SRC).expect("parses");
     assert_eq!(
         node,
-        json::parse_pieces(&text, SRC, usize::MAX).expect("parses in one go")
+        json::parse_pieces(&text, SRC, usize::MAX)
+            .expect("parses in one go")
+            .0
     );
     let policies = node
         .get("Policies")

@@ -6,7 +6,7 @@
 //! Run on stable: `cargo fuzz run -s none json fuzz/seeds/json`.
 #![no_main]
 
-use iamchain::load::json::{parse, parse_embedded, parse_pieces};
+use iamchain::load::json::{parse, parse_embedded, parse_pieces, parse_with_duplicates};
 use iamchain::load::offsets::percent_decode;
 use iamchain::load::tree::{Node, Value};
 use iamchain::source::{SourceId, Span};
@@ -55,11 +55,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let whole = parse(text, SRC);
-    // Pieces of 1 and 7 bytes: every array element its own piece, and runs.
+    // Pieces of 1 and 7 bytes: every array element its own piece, and runs;
+    // the repeated keys found the same way too.
+    let checked = format!("{:?}", parse_with_duplicates(text, SRC));
     for piece in [1, 7] {
         assert_eq!(
             format!("{:?}", parse_pieces(text, SRC, piece)),
-            format!("{whole:?}"),
+            checked,
             "pieces of {piece}"
         );
     }

@@ -9,7 +9,7 @@
 use memchr::memchr2;
 
 use crate::load::offsets;
-use crate::load::tree::{Member, Node, Value};
+use crate::load::tree::{Duplicate, Member, Node, Value};
 use crate::source::{SourceId, Span, Spanned};
 
 /// A syntax error and where it is.
@@ -39,6 +39,16 @@ const PIECE: usize = 256 << 10;
 /// first; the parse of the whole then takes each piece as it reaches it.
 /// The result, errors included, is the same as parsing in one go.
 pub fn parse(text: &str, source: SourceId) -> Result<Node, ParseError> {
+    parse_with_duplicates(text, source).map(|(node, _)| node)
+}
+
+/// [`parse`], and every key an object of the document repeats (found as
+/// each object is parsed, while it is in cache: a walk over an export's
+/// tree afterwards was a twentieth of its run).
+pub fn parse_with_duplicates(
+    text: &str,
+    source: SourceId,
+) -> Result<(Node, Vec<Duplicate>), ParseError> {
     if text.len() >= PARALLEL_FROM {
         parse_in_pieces(text, source, PIECE)
     } else {
@@ -51,11 +61,19 @@ pub fn parse(text: &str, source: SourceId) -> Result<Node, ParseError> {
 /// bytes, whatever the size of `text` (public for the tests that compare
 /// it with the parse in one go).
 #[doc(hidden)]
-pub fn parse_pieces(text: &str, source: SourceId, piece: usize) -> Result<Node, ParseError> {
+pub fn parse_pieces(
+    text: &str,
+    source: SourceId,
+    piece: usize,
+) -> Result<(Node, Vec<Duplicate>), ParseError> {
     parse_in_pieces(text, source, piece).map_err(|e| e.into_parse_error(text, source))
 }
 
-fn parse_in_pieces(text: &str, source: SourceId, piece: usize) -> Result<Node, RawError> {
+fn parse_in_pieces(
+    text: &str,
+    source: SourceId,
+    piece: usize,
+) -> Result<(Node, Vec<Duplicate>), RawError> {
     use rayon::prelude::*;
     let ready: Vec<Parsed> = pieces(text.as_bytes(), piece.max(1))
         .into_par_iter()
@@ -85,6 +103,8 @@ struct Parsed {
     depth: usize,
     nodes: Vec<Node>,
     end: usize,
+    /// The keys its objects repeat.
+    duplicates: Vec<Duplicate>,
 }
 
 /// Pre-parsed pieces for the parse of the whole, in file order.
@@ -201,6 +221,7 @@ fn parse_piece(text: &str, source: SourceId, piece: &Piece) -> Option<Parsed> {
                 depth: piece.depth,
                 nodes,
                 end,
+                duplicates: p.duplicates,
             });
         }
         p.pos += 1;
@@ -211,6 +232,7 @@ fn parse_piece(text: &str, source: SourceId, piece: &Piece) -> Option<Parsed> {
                 depth: piece.depth,
                 nodes,
                 end,
+                duplicates: p.duplicates,
             });
         }
     }
@@ -434,6 +456,8 @@ struct Parser<'a> {
     base_depth: usize,
     /// Array elements parsed ahead, taken when the parse reaches them.
     ready: Option<Ready>,
+    /// The keys the objects parsed so far repeat.
+    duplicates: Vec<Duplicate>,
 }
 
 impl<'a> Parser<'a> {
@@ -447,6 +471,7 @@ impl<'a> Parser<'a> {
             members: Vec::new(),
             base_depth,
             ready: None,
+            duplicates: Vec::new(),
         }
     }
 
@@ -470,6 +495,7 @@ impl<'a> Parser<'a> {
         let mut nodes = std::mem::take(&mut piece.nodes);
         let last = nodes.pop()?;
         self.items.extend(nodes);
+        self.duplicates.append(&mut piece.duplicates);
         self.pos = end;
         Some(last)
     }
@@ -491,7 +517,7 @@ impl<'a> Parser<'a> {
         RawError::new("unexpected end of input", self.bytes.len())
     }
 
-    fn document(mut self) -> Result<Node, RawError> {
+    fn document(mut self) -> Result<(Node, Vec<Duplicate>), RawError> {
         if self.text.starts_with('\u{feff}') {
             self.pos = 3;
         }
@@ -505,7 +531,7 @@ impl<'a> Parser<'a> {
                 self.pos,
             ));
         }
-        Ok(node)
+        Ok((node, self.duplicates))
     }
 
     /// Parse one value, nested containers included, with an explicit stack.
@@ -593,6 +619,16 @@ impl<'a> Parser<'a> {
                                 Node::new(Value::Array(items), self.span(start, self.pos))
                             }
                             Some(Frame::Object { start, first, .. }) => {
+                                let members = &self.members[first..];
+                                if members.len() > 1 {
+                                    crate::load::tree::repeated_keys(members, |j, i| {
+                                        self.duplicates.push(Duplicate {
+                                            key: members[i].key.value.clone(),
+                                            first: members[j].key.span,
+                                            again: members[i].key.span,
+                                        });
+                                    });
+                                }
                                 let members = self.members.drain(first..).collect();
                                 Node::new(Value::Object(members), self.span(start, self.pos))
                             }

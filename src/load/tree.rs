@@ -153,6 +153,44 @@ pub fn key(text: &str) -> Key {
     }
 }
 
+/// The members of an object whose key an earlier member already has: for
+/// each, `found(first, again)` with the indices of the first member with
+/// that key and of the repeat, in member order. Small objects are compared
+/// pairwise; large ones go through a map, so that a hostile object of
+/// 100,000 keys stays linear.
+pub fn repeated_keys(members: &[Member], mut found: impl FnMut(usize, usize)) {
+    if members.len() <= 16 {
+        for (i, m) in members.iter().enumerate() {
+            if let Some(j) = members[..i].iter().position(|p| p.key.value == m.key.value) {
+                found(j, i);
+            }
+        }
+        return;
+    }
+    let mut first: std::collections::HashMap<&str, usize> =
+        std::collections::HashMap::with_capacity(members.len());
+    for (i, m) in members.iter().enumerate() {
+        match first.entry(&m.key.value) {
+            std::collections::hash_map::Entry::Occupied(e) => found(*e.get(), i),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(i);
+            }
+        }
+    }
+}
+
+/// A key written twice in one object: the key, where it is first written
+/// and where again.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Duplicate {
+    /// The key.
+    pub key: Key,
+    /// The first occurrence's key span.
+    pub first: Span,
+    /// The repeat's key span.
+    pub again: Span,
+}
+
 /// A scalar's text. Most strings in IAM input are short (`Allow`,
 /// `s3:GetObject`, `2012-10-17`, dates): up to 24 bytes are held inline,
 /// which spares an export of millions of them as many allocations.

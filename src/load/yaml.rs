@@ -28,7 +28,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use saphyr_parser::{Event, Parser, ScalarStyle as Style, Tag};
 
-use crate::load::tree::{Member, Node, Value};
+use crate::load::tree::{Duplicate, Member, Node, Value};
 use crate::source::{SourceId, Span, Spanned};
 
 /// Deepest nesting of collections accepted; deeper input is a [`ParseError`].
@@ -62,6 +62,15 @@ pub struct Comment {
 /// All documents of a (multi-document) YAML stream, as trees with byte spans
 /// into `text`. Empty documents (nothing, or only comments) yield no node.
 pub fn parse(text: &str, source: SourceId) -> Result<Vec<Node>, ParseError> {
+    parse_with_duplicates(text, source).map(|(docs, _)| docs)
+}
+
+/// [`parse`], and every key a mapping of the text repeats (found as each
+/// mapping is closed; an alias repeats its anchor's, which are named once).
+pub fn parse_with_duplicates(
+    text: &str,
+    source: SourceId,
+) -> Result<(Vec<Node>, Vec<Duplicate>), ParseError> {
     let mut b = Builder::new(text, source);
     let mut parser = Parser::new_from_str(text);
     loop {
@@ -91,7 +100,7 @@ pub fn parse(text: &str, source: SourceId) -> Result<Vec<Node>, ParseError> {
         b.event(ev, s, e)?;
         b.prev_end = e;
     }
-    Ok(b.docs)
+    Ok((b.docs, b.duplicates))
 }
 
 /// Parse YAML held in a block or quoted scalar of an outer YAML file
@@ -333,6 +342,8 @@ struct Builder<'a> {
     root: Option<Node>,
     /// End of the previous event: a block scalar's indicator lies after it.
     prev_end: usize,
+    /// The keys the mappings closed so far repeat.
+    duplicates: Vec<Duplicate>,
 }
 
 impl<'a> Builder<'a> {
@@ -347,6 +358,7 @@ impl<'a> Builder<'a> {
             docs: Vec::new(),
             root: None,
             prev_end: 0,
+            duplicates: Vec::new(),
         }
     }
 
@@ -527,6 +539,14 @@ impl<'a> Builder<'a> {
                         ),
                     });
                 }
+                let duplicates = &mut self.duplicates;
+                crate::load::tree::repeated_keys(&members, |j, i| {
+                    duplicates.push(Duplicate {
+                        key: members[i].key.value.clone(),
+                        first: members[j].key.span,
+                        again: members[i].key.span,
+                    });
+                });
                 Value::Object(members)
             }
         };

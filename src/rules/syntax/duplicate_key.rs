@@ -4,8 +4,9 @@
 
 use crate::diagnostic::Severity;
 use crate::load::Document;
-use crate::load::tree::{Node, Value};
+use crate::load::tree::{Node, Value, repeated_keys};
 use crate::rules::{Category, Context, Rule, RuleMeta};
+use crate::source::Span;
 
 pub(crate) struct DuplicateKey;
 
@@ -27,24 +28,44 @@ impl Rule for DuplicateKey {
     }
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
+        // A JSON file's repeats were found by its parser; a YAML file's
+        // trees are walked here.
+        let walked = match &document.duplicate_keys {
+            Some(found) => {
+                for d in found {
+                    report(&d.key, d.first, d.again, cx);
+                }
+                &document.roots[..0]
+            }
+            None => &document.roots[..],
+        };
         // Embedded documents (a policy stored as a JSON string) are parsed
         // apart from the file's tree; their duplicate keys count too.
-        for root in document.roots.iter().chain(&document.embedded) {
+        for root in walked.iter().chain(&document.embedded) {
             visit(root, cx);
         }
     }
 }
 
+fn report(key: &str, first: Span, again: Span, cx: &mut Context<'_>) {
+    cx.report(again, format!("duplicate key `{key}`"))
+        .label("only one of the two values takes effect")
+        .related(first, "first written here")
+        .help("merge the two values under one key");
+}
+
 fn visit(node: &Node, cx: &mut Context<'_>) {
     match &node.value {
         Value::Object(members) => {
-            for (i, m) in members.iter().enumerate() {
-                if let Some(first) = members[..i].iter().find(|p| p.key.value == m.key.value) {
-                    cx.report(m.key.span, format!("duplicate key `{}`", m.key.value))
-                        .label("only one of the two values takes effect")
-                        .related(first.key.span, "first written here")
-                        .help("merge the two values under one key");
-                }
+            repeated_keys(members, |j, i| {
+                report(
+                    &members[i].key.value,
+                    members[j].key.span,
+                    members[i].key.span,
+                    cx,
+                );
+            });
+            for m in members {
                 visit(&m.value, cx);
             }
         }
