@@ -339,9 +339,6 @@ fn analyse(
         }
         view
     });
-    let accounts = crate::graph::summary::summarise(&graph, &sites, config, &findings);
-    phases.mark("summary");
-    drop(graph);
     let mut report = Report {
         findings,
         files: documents.len(),
@@ -349,6 +346,11 @@ fn analyse(
     };
     report.sort(&sources);
     phases.mark("sort");
+    // After the sort, which drops repeats (a YAML alias repeats its
+    // anchor's findings): the summary counts what the report lists.
+    let accounts = crate::graph::summary::summarise(&graph, &sites, config, &report.findings);
+    phases.mark("summary");
+    drop(graph);
     Run {
         sources,
         report,

@@ -597,3 +597,22 @@ fn the_progress_line_shows_on_a_terminal_and_is_cleared() {
     let piped = lint_with_stderr_on(false);
     assert!(!piped.contains("files loaded"), "{piped:?}");
 }
+
+/// The per-account summary counts the findings the report lists: repeats
+/// (a YAML alias repeats its anchor's findings; two routes to one finding)
+/// are dropped before it counts, as they are from every other format.
+#[test]
+fn the_summary_counts_what_the_json_lists() {
+    let json = iamchain(&["lint", "--no-config", "--format", "json", "testdata"]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).expect("json");
+    let listed = v["findings"].as_array().expect("findings").len();
+    let summary =
+        text(&iamchain(&["lint", "--no-config", "--format", "summary", "testdata"]).stdout);
+    let counted: usize = summary
+        .lines()
+        .filter_map(|l| l.strip_prefix("  findings: "))
+        .map(|n| n.trim().parse::<usize>().expect("a count"))
+        .sum();
+    assert!(listed > 1000, "{listed}");
+    assert_eq!(counted, listed, "{summary}");
+}
