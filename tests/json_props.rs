@@ -491,3 +491,17 @@ fn parse_error_is_a_std_error() {
     assert_eq!(e.to_string(), "unexpected end of input");
     let _: json::ParseError = *e.downcast().expect("ParseError");
 }
+
+/// An object of 100,000 keys (hostile input): its one repeat is found, and
+/// through a map — pairwise it would be five billion comparisons.
+#[test]
+fn a_wide_object_has_its_repeat_found() {
+    let mut members: Vec<String> = (0..100_000).map(|i| format!("\"k{i}\": {i}")).collect();
+    members.push("\"k77777\": 0".to_string());
+    let text = format!("{{{}}}", members.join(","));
+    let (_, found) = json::parse_with_duplicates(&text, SRC).expect("parses");
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].key, "k77777");
+    assert_eq!(slice(&text, found[0].first), "\"k77777\"");
+    assert!(found[0].first.start < found[0].again.start);
+}

@@ -275,10 +275,11 @@ fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
     mask
 }
 
-/// [`grant_mask`] of every principal's policies, and of each distinct
-/// document (by address: they are shared, not copied), computed once.
+/// Per principal, and per distinct document by address.
 type Masks = (Vec<u8>, std::collections::HashMap<usize, u8>);
 
+/// [`grant_mask`] of every principal's policies, and of each distinct
+/// document (by address: they are shared, not copied), computed once.
 fn grant_masks(principals: &[PrincipalPolicies<'_>]) -> Masks {
     let mut seen: std::collections::HashMap<usize, u8> = std::collections::HashMap::new();
     let per_principal = principals
