@@ -242,18 +242,9 @@ const DECIDES_ASSUME_ROLE: u8 = 8;
 fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
     let mut mask = 0;
     for s in &p.policy.statements {
-        // Only an item of `sts`, `iam` or a wildcard service can name these
-        // actions (`NotAction` names what it does not list): an AWS
-        // managed policy's hundreds of other items are passed over.
-        if let Some(e) = &s.action
-            && !e.negated
-            && !e.items.iter().any(|i| {
-                let service = i.value.split_once(':').map_or(&*i.value, |(s, _)| s);
-                crate::policy::pattern::has_wildcard(service)
-                    || service.eq_ignore_ascii_case("sts")
-                    || service.eq_ignore_ascii_case("iam")
-            })
-        {
+        // An AWS managed policy's hundreds of items of other services
+        // cannot name these actions.
+        if !s.may_name_service(&["sts", "iam"]) {
             continue;
         }
         if mask & DECIDES_ASSUME_ROLE == 0

@@ -619,16 +619,10 @@ impl<'a> Parser<'a> {
                                 Node::new(Value::Array(items), self.span(start, self.pos))
                             }
                             Some(Frame::Object { start, first, .. }) => {
-                                let members = &self.members[first..];
-                                if members.len() > 1 {
-                                    crate::load::tree::repeated_keys(members, |j, i| {
-                                        self.duplicates.push(Duplicate {
-                                            key: members[i].key.value.clone(),
-                                            first: members[j].key.span,
-                                            again: members[i].key.span,
-                                        });
-                                    });
-                                }
+                                crate::load::tree::repeated_keys(
+                                    &self.members[first..],
+                                    &mut self.duplicates,
+                                );
                                 let members = self.members.drain(first..).collect();
                                 Node::new(Value::Object(members), self.span(start, self.pos))
                             }

@@ -153,9 +153,9 @@ pub struct Document {
     /// Documents embedded as strings in the roots (a trust policy in `aws iam
     /// get-role` output), parsed, with spans into this file.
     pub embedded: Vec<tree::Node>,
-    /// The keys the objects of `roots` repeat, when the parser found them
-    /// (JSON); `None` when they are to be looked for in the trees (YAML).
-    pub duplicate_keys: Option<Vec<tree::Duplicate>>,
+    /// The keys the objects of `roots` repeat, found by the parser (the
+    /// trees of `embedded` are parsed apart and walked by the rule).
+    pub duplicate_keys: Vec<tree::Duplicate>,
     /// Whether it parsed: `roots` is emptied once an export is modelled
     /// (see [`Document::export`]), so this is what says it.
     pub parsed: bool,
@@ -258,7 +258,7 @@ pub fn load_document_with(
         Format::Json => match json::parse_with_duplicates(text, source) {
             Ok((root, duplicates)) => {
                 doc.roots.push(root);
-                doc.duplicate_keys = Some(duplicates);
+                doc.duplicate_keys = duplicates;
             }
             Err(e) => doc.errors.push(LoadError {
                 kind: LoadErrorKind::Json,
@@ -269,7 +269,7 @@ pub fn load_document_with(
         Format::Yaml => match yaml::parse_with_duplicates(text, source) {
             Ok((roots, duplicates)) => {
                 doc.roots = roots;
-                doc.duplicate_keys = Some(duplicates);
+                doc.duplicate_keys = duplicates;
             }
             // An unrendered Helm template is not what gets applied: its
             // rendered output is. Not reading it is not an error.

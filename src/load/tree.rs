@@ -153,12 +153,21 @@ pub fn key(text: &str) -> Key {
     }
 }
 
-/// The members of an object whose key an earlier member already has: for
-/// each, `found(first, again)` with the indices of the first member with
-/// that key and of the repeat, in member order. Small objects are compared
-/// pairwise; large ones go through a map, so that a hostile object of
-/// 100,000 keys stays linear.
-pub fn repeated_keys(members: &[Member], mut found: impl FnMut(usize, usize)) {
+/// The members of an object whose key an earlier member already has, each
+/// with the first member of that key, in member order, added to `out`.
+/// Small objects are compared pairwise; large ones go through a map, so
+/// that a hostile object of 100,000 keys stays linear.
+pub fn repeated_keys(members: &[Member], out: &mut Vec<Duplicate>) {
+    let mut found = |j: usize, i: usize| {
+        out.push(Duplicate {
+            key: members[i].key.value.clone(),
+            first: members[j].key.span,
+            again: members[i].key.span,
+        });
+    };
+    if members.len() < 2 {
+        return;
+    }
     if members.len() <= 16 {
         for (i, m) in members.iter().enumerate() {
             if let Some(j) = members[..i].iter().position(|p| p.key.value == m.key.value) {

@@ -539,14 +539,7 @@ impl<'a> Builder<'a> {
                         ),
                     });
                 }
-                let duplicates = &mut self.duplicates;
-                crate::load::tree::repeated_keys(&members, |j, i| {
-                    duplicates.push(Duplicate {
-                        key: members[i].key.value.clone(),
-                        first: members[j].key.span,
-                        again: members[i].key.span,
-                    });
-                });
+                crate::load::tree::repeated_keys(&members, &mut self.duplicates);
                 Value::Object(members)
             }
         };

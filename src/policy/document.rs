@@ -124,6 +124,22 @@ impl Statement {
         self.effect.value == Effect::Allow
     }
 
+    /// Whether the statement's `Action` could apply to an action of one of
+    /// `services` (prefixes, any case): a `NotAction`, or an item whose
+    /// service is one of them or a wildcard (an item without a `:` counts
+    /// as a wildcard). A cheap test that lets callers pass over the many
+    /// statements about other services before matching any pattern.
+    pub fn may_name_service(&self, services: &[&str]) -> bool {
+        self.action.as_ref().is_some_and(|e| {
+            e.negated
+                || e.items.iter().any(|i| {
+                    let service = i.value.split_once(':').map_or("*", |(s, _)| s);
+                    crate::policy::pattern::has_wildcard(service)
+                        || services.iter().any(|s| s.eq_ignore_ascii_case(service))
+                })
+        })
+    }
+
     /// The non-negated action items (empty for `NotAction`).
     pub fn actions(&self) -> &[Spanned<Str>] {
         match &self.action {

@@ -8,7 +8,6 @@ use crate::diagnostic::Severity;
 use crate::graph::{NodeKind, PrincipalGraph, paths};
 use crate::policy::condition::RequestContext;
 use crate::policy::eval::{self, Decision, Request};
-use crate::policy::pattern;
 use crate::rules::chain::{describe_path, is_certain, with_hops};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 use crate::source::Span;
@@ -91,16 +90,10 @@ fn admin_grant(
     // Only an Allow that can name an IAM action can grant one: skip the
     // evaluations for the (many) principals whose policies name none.
     let could = h.all().any(|p| {
-        p.policy.statements.iter().any(|s| {
-            s.is_allow()
-                && s.action.as_ref().is_some_and(|e| {
-                    e.negated
-                        || e.items.iter().any(|i| {
-                            let service = i.value.split_once(':').map_or("*", |(s, _)| s);
-                            service.eq_ignore_ascii_case("iam") || pattern::has_wildcard(service)
-                        })
-                })
-        })
+        p.policy
+            .statements
+            .iter()
+            .any(|s| s.is_allow() && s.may_name_service(&["iam"]))
     });
     if !could {
         return None;

@@ -591,17 +591,11 @@ fn could_escalate(held: &[Held<'_>]) -> bool {
 /// service).
 fn policy_could_escalate(policy: &PolicyDoc) -> bool {
     let services = method_services();
-    policy.policy.statements.iter().any(|s| {
-        s.is_allow()
-            && s.action.as_ref().is_some_and(|e| {
-                e.negated
-                    || e.items.iter().any(|i| {
-                        let service = i.value.split_once(':').map_or("*", |(s, _)| s);
-                        catalog::is_wildcard(service)
-                            || services.iter().any(|m| m.eq_ignore_ascii_case(service))
-                    })
-            })
-    })
+    policy
+        .policy
+        .statements
+        .iter()
+        .any(|s| s.is_allow() && s.may_name_service(services))
 }
 
 /// For every action the methods use, the statements that can apply to it.

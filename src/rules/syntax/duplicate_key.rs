@@ -4,9 +4,8 @@
 
 use crate::diagnostic::Severity;
 use crate::load::Document;
-use crate::load::tree::{Node, Value, repeated_keys};
+use crate::load::tree::{Duplicate, Node, Value, repeated_keys};
 use crate::rules::{Category, Context, Rule, RuleMeta};
-use crate::source::Span;
 
 pub(crate) struct DuplicateKey;
 
@@ -28,49 +27,32 @@ impl Rule for DuplicateKey {
     }
 
     fn check_document(&self, document: &Document, cx: &mut Context<'_>) {
-        // A JSON file's repeats were found by its parser; a YAML file's
-        // trees are walked here.
-        let walked = match &document.duplicate_keys {
-            Some(found) => {
-                for d in found {
-                    report(&d.key, d.first, d.again, cx);
-                }
-                &document.roots[..0]
-            }
-            None => &document.roots[..],
-        };
-        // Embedded documents (a policy stored as a JSON string) are parsed
-        // apart from the file's tree; their duplicate keys count too.
-        for root in walked.iter().chain(&document.embedded) {
-            visit(root, cx);
+        // The file's repeats were found by its parser. Embedded documents (a
+        // policy stored as a JSON string) are parsed apart from the file's
+        // tree; their repeats count too, and are looked for here.
+        let mut embedded = Vec::new();
+        for root in &document.embedded {
+            visit(root, &mut embedded);
+        }
+        for d in document.duplicate_keys.iter().chain(&embedded) {
+            cx.report(d.again, format!("duplicate key `{}`", d.key))
+                .label("only one of the two values takes effect")
+                .related(d.first, "first written here")
+                .help("merge the two values under one key");
         }
     }
 }
 
-fn report(key: &str, first: Span, again: Span, cx: &mut Context<'_>) {
-    cx.report(again, format!("duplicate key `{key}`"))
-        .label("only one of the two values takes effect")
-        .related(first, "first written here")
-        .help("merge the two values under one key");
-}
-
-fn visit(node: &Node, cx: &mut Context<'_>) {
+fn visit(node: &Node, out: &mut Vec<Duplicate>) {
     match &node.value {
         Value::Object(members) => {
-            repeated_keys(members, |j, i| {
-                report(
-                    &members[i].key.value,
-                    members[j].key.span,
-                    members[i].key.span,
-                    cx,
-                );
-            });
+            repeated_keys(members, out);
             for m in members {
-                visit(&m.value, cx);
+                visit(&m.value, out);
             }
         }
-        Value::Array(items) => items.iter().for_each(|n| visit(n, cx)),
-        Value::Tagged(_, inner) => visit(inner, cx),
+        Value::Array(items) => items.iter().for_each(|n| visit(n, out)),
+        Value::Tagged(_, inner) => visit(inner, out),
         _ => {}
     }
 }
