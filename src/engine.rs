@@ -590,11 +590,11 @@ fn read(candidate: &Candidate) -> Option<Read> {
     };
     // A UTF-16 file (Windows tools write them) is searched for the markers
     // in its decoded text, so that it is reported rather than skipped.
-    let marked = |bytes: &[u8]| {
-        MARKERS
-            .iter()
-            .any(|m| memchr::memmem::find(bytes, m.as_bytes()).is_some())
-    };
+    // Searchers built once: `memmem::find` builds one per call, and a
+    // file without markers is searched for every one of them.
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| MARKERS.iter().map(memchr::memmem::Finder::new).collect());
+    let marked = |bytes: &[u8]| FINDERS.iter().any(|f| f.find(bytes).is_some());
     if !candidate.explicit
         && !marked(&bytes)
         && !utf16_text(&bytes).is_some_and(|t| marked(t.as_bytes()))
