@@ -181,6 +181,12 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
         discover::skip_non_iam(&mut candidates, &config);
     }
     phases.mark("config+discover");
+    let mut config = config;
+    config.skip_keys = !matches!(args.format, OutputFormat::Sarif)
+        && args.baseline.is_none()
+        && args.write_baseline.is_none()
+        && args.since.is_none();
+    config.skip_summary = !matches!(args.format, OutputFormat::Summary);
     let progress = Progress::start(candidates.len());
     let mut run = engine::run(&candidates, &walk_errors, &config, sources);
     drop(progress);

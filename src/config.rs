@@ -217,6 +217,13 @@ pub struct Config {
     /// Set by `iamchain graph` (never read from the file): snapshot the
     /// principal graph, limited to paths from / to these principals.
     pub graph_request: Option<GraphRequest>,
+    /// Set by `iamchain lint` (never read from the file) when nothing will
+    /// read the findings' meaning keys (only SARIF fingerprints, baselines
+    /// and `--since` do): they are then not computed.
+    pub skip_keys: bool,
+    /// Set by `iamchain lint` (never read from the file) when the output is
+    /// not `--format summary`: the per-account summary is not computed.
+    pub skip_summary: bool,
     /// Extra actions and buckets for the `prod-push-right` and
     /// `prod-delete-right` rules, added to their defaults.
     pub prod: ProdRights,

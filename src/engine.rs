@@ -328,8 +328,11 @@ fn analyse(
     findings.append(&mut unused);
     // One index of where each finding sits, for its meaning key and for the
     // per-account summary.
-    let sites = crate::locate::Sites::new(&documents);
-    crate::locate::assign_keys(&mut findings, &sites, &sources);
+    let sites = (!config.skip_keys || !config.skip_summary)
+        .then(|| crate::locate::Sites::new(&documents));
+    if let Some(sites) = sites.as_ref().filter(|_| !config.skip_keys) {
+        crate::locate::assign_keys(&mut findings, sites, &sources);
+    }
     phases.mark("keys");
     let view = config.graph_request.as_ref().map(|req| {
         let flagged = flagged_nodes(&graph, &findings);
@@ -348,7 +351,12 @@ fn analyse(
     phases.mark("sort");
     // After the sort, which drops repeats (a YAML alias repeats its
     // anchor's findings): the summary counts what the report lists.
-    let accounts = crate::graph::summary::summarise(&graph, &sites, config, &report.findings);
+    let accounts = match &sites {
+        Some(sites) if !config.skip_summary => {
+            crate::graph::summary::summarise(&graph, sites, config, &report.findings)
+        }
+        _ => Vec::new(),
+    };
     phases.mark("summary");
     drop(graph);
     Run {
