@@ -99,9 +99,7 @@ pub fn discover(
             }
         }
     }
-    let order = |a: &Candidate, b: &Candidate| {
-        path_order(&a.path, &b.path).then_with(|| a.cmp(b))
-    };
+    let order = |a: &Candidate, b: &Candidate| path_order(&a.path, &b.path).then_with(|| a.cmp(b));
     // A walk yields a directory's entries in the file system's order;
     // sorted already when the caller walked one sorted tree.
     if !files.is_sorted_by(|a, b| order(a, b).is_le()) {
@@ -298,15 +296,31 @@ mod tests {
     fn below_and_clean_agree_with_the_component_wise_way() {
         let roots = ["a", "a/", "./a", ".", "./", "a//b", "/abs", "a/./b", "ab"];
         let rests = [
-            "x.json", "b/x.json", ".hidden/x.json", "b/.x/y", "b//x", "x/", "é/x.yaml", "-",
+            "x.json",
+            "b/x.json",
+            ".hidden/x.json",
+            "b/.x/y",
+            "b//x",
+            "x/",
+            "é/x.yaml",
+            "-",
         ];
         for root in roots {
             for rest in rests {
                 let sep = if root.ends_with('/') { "" } else { "/" };
                 let path = PathBuf::from(format!("{root}{sep}{rest}"));
                 let root = Path::new(root);
-                let want = path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_default();
-                assert_eq!(below(&path, root), want, "{} below {}", path.display(), root.display());
+                let want = path
+                    .strip_prefix(root)
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                assert_eq!(
+                    below(&path, root),
+                    want,
+                    "{} below {}",
+                    path.display(),
+                    root.display()
+                );
                 let want = path
                     .strip_prefix(".")
                     .map(Path::to_path_buf)

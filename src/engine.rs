@@ -328,8 +328,8 @@ fn analyse(
     findings.append(&mut unused);
     // One index of where each finding sits, for its meaning key and for the
     // per-account summary.
-    let sites = (!config.skip_keys || !config.skip_summary)
-        .then(|| crate::locate::Sites::new(&documents));
+    let sites =
+        (!config.skip_keys || !config.skip_summary).then(|| crate::locate::Sites::new(&documents));
     if let Some(sites) = sites.as_ref().filter(|_| !config.skip_keys) {
         crate::locate::assign_keys(&mut findings, sites, &sources);
     }
