@@ -182,7 +182,7 @@ mod tests {
                 .collect(),
             summary: summary(report, report.counts()),
         };
-        let mut text = serde_json::to_string_pretty(&doc).unwrap();
+        let mut text = serde_json::to_string_pretty(&doc).expect("prints");
         text.push('\n');
         text
     }
@@ -206,7 +206,7 @@ mod tests {
                 help: None,
                 key: String::new(),
             };
-            if i % 2 == 0 {
+            if i.is_multiple_of(2) {
                 f.help("h\tx").related(span, "r");
             }
             f
@@ -218,9 +218,9 @@ mod tests {
                 policies: 1,
             };
             let mut out = Vec::new();
-            write(&report, &sources, &mut out).unwrap();
+            write(&report, &sources, &mut out).expect("writes to memory");
             assert_eq!(
-                String::from_utf8(out).unwrap(),
+                String::from_utf8(out).expect("UTF-8"),
                 printed_whole(&report, &sources),
                 "{n} findings"
             );
