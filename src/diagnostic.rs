@@ -124,7 +124,14 @@ impl Report {
         // Files ranked by path once (equal paths share a rank), not paths
         // compared per pair: an export's 200,000 findings share one file.
         let mut order: Vec<crate::source::SourceId> = sources.iter().map(|(id, _)| id).collect();
-        order.sort_by(|a, b| sources.path(*a).cmp(sources.path(*b)));
+        // Files are added in the walk's order, which is this one: checking
+        // is a comparison per file, sorting a dozen.
+        let by_path = |a: &crate::source::SourceId, b: &crate::source::SourceId| {
+            sources.path(*a).cmp(sources.path(*b))
+        };
+        if !order.is_sorted_by(|a, b| by_path(a, b).is_le()) {
+            order.sort_by(by_path);
+        }
         let mut rank = vec![0usize; sources.len()];
         let mut current = 0;
         for (k, id) in order.iter().enumerate() {
