@@ -158,6 +158,8 @@ pub struct Context<'a> {
     /// The instantiation facts of the policy being checked (see
     /// [`Context::enter_policy`]).
     current: Option<Instantiation<'a>>,
+    /// What [`Context::remember`] was given.
+    checked: std::collections::HashSet<Box<[usize]>>,
 }
 
 /// What a finding inside one policy learns from where the policy came from:
@@ -230,7 +232,24 @@ impl<'a> Context<'a> {
             sources,
             config,
             current: None,
+            checked: std::collections::HashSet::new(),
         }
+    }
+
+    /// Whether [`Context::remember`] was given `key` in this context. For
+    /// a rule whose findings on an item are a function of the things the
+    /// item refers to, keyed by their addresses: an item referring to the
+    /// same things as one checked before adds only repeats (which the report
+    /// drops). A context lives for one run of items of one run, while
+    /// everything it borrows lives, so an address names one thing here.
+    pub fn checked(&self, key: &[usize]) -> bool {
+        self.checked.contains(key)
+    }
+
+    /// Note that the item with `key` (see [`Context::checked`]) was checked
+    /// to the end.
+    pub fn remember(&mut self, key: Box<[usize]>) {
+        self.checked.insert(key);
     }
 
     /// Report the findings that follow as inside `policy`: each names the

@@ -889,29 +889,48 @@ impl Rule for PrivilegeEscalation {
                 attachment: Some(m),
             }))
             .collect();
-        // Administrator access is a superset of every method: one finding,
-        // not thirty. Granted by an own policy it is `admin-access`'s
-        // finding; granted by an attached managed policy (which
-        // `admin-access` does not see) it is reported here once.
-        if !could_escalate(&held) {
+        // The findings are a function of the policies held and the places
+        // that attach them: the users of a group that hold nothing else
+        // hold the same, and all but the first would only repeat it.
+        let key: Box<[usize]> = held
+            .iter()
+            .flat_map(|h| {
+                let attachment = h.attachment.map_or(0, |a| std::ptr::from_ref(a).addr());
+                [std::ptr::from_ref(h.policy).addr(), attachment]
+            })
+            .collect();
+        if cx.checked(&key) {
             return;
         }
-        let index = index(&held);
-        if let Some(admin) = administrator(&held, &index) {
-            if let Some(att) = admin.attachment {
-                let name = att.arn.rsplit('/').next().unwrap_or(&att.arn);
-                cx.report(
-                    att.span,
-                    format!("attached `{name}` already gives this principal administrator access"),
-                )
-                .label("every action on every resource")
-                .help("attach policies that grant only what this principal needs");
-            }
-            return;
+        check_held(&held, cx);
+        // Only once checked to the end: after a panic the next one tries.
+        cx.remember(key);
+    }
+}
+
+fn check_held(held: &[Held<'_>], cx: &mut Context<'_>) {
+    // Administrator access is a superset of every method: one finding,
+    // not thirty. Granted by an own policy it is `admin-access`'s
+    // finding; granted by an attached managed policy (which
+    // `admin-access` does not see) it is reported here once.
+    if !could_escalate(held) {
+        return;
+    }
+    let index = index(held);
+    if let Some(admin) = administrator(held, &index) {
+        if let Some(att) = admin.attachment {
+            let name = att.arn.rsplit('/').next().unwrap_or(&att.arn);
+            cx.report(
+                att.span,
+                format!("attached `{name}` already gives this principal administrator access"),
+            )
+            .label("every action on every resource")
+            .help("attach policies that grant only what this principal needs");
         }
-        for method in METHODS {
-            report_method(&held, &index, method, cx);
-        }
+        return;
+    }
+    for method in METHODS {
+        report_method(held, &index, method, cx);
     }
 }
 
