@@ -153,7 +153,7 @@ pub fn run() -> ExitCode {
 fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
     let mut phases = crate::timings::Phases::start();
     let mut sources = SourceMap::new();
-    let config = match load_config(
+    let mut config = match load_config(
         args.config.as_ref(),
         args.no_config,
         args.paths.first(),
@@ -181,7 +181,6 @@ fn lint(args: LintArgs, out: &mut dyn Write) -> ExitCode {
         discover::skip_non_iam(&mut candidates, &config);
     }
     phases.mark("config+discover");
-    let mut config = config;
     config.skip_keys = !matches!(args.format, OutputFormat::Sarif)
         && args.baseline.is_none()
         && args.write_baseline.is_none()

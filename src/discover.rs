@@ -130,14 +130,7 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     {
         use std::os::unix::ffi::OsStrExt;
         let (a, b) = (a.as_os_str().as_bytes(), b.as_os_str().as_bytes());
-        let common = a.len().min(b.len());
-        let differ = a[..common]
-            .chunks(16)
-            .zip(b[..common].chunks(16))
-            .position(|(x, y)| x != y)
-            .map(|chunk| chunk * 16)
-            .and_then(|from| (from..common).find(|&i| a[i] != b[i]));
-        match differ {
+        match a.iter().zip(b).position(|(x, y)| x != y) {
             Some(i) => {
                 let key = |c: u8| if c == b'/' { 0 } else { c };
                 key(a[i]).cmp(&key(b[i]))

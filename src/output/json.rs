@@ -80,11 +80,9 @@ fn location(sources: &SourceMap, span: Span) -> Location {
 /// Write the report as JSON.
 pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
-    let (errors, warnings, notes) = report.counts();
-    let summary = summary(report, (errors, warnings, notes));
     let mut w = io::BufWriter::with_capacity(1 << 16, out);
     w.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
-    w.write_all(nested(&TOOL, 1)?.as_bytes())?;
+    w.write_all(nested(&tool(), 1)?.as_bytes())?;
     w.write_all(b",\n  \"findings\": [")?;
     // Findings are made and printed in parallel, a slice at a time (the
     // printed text of an export's findings is not all held at once); the
@@ -107,7 +105,7 @@ pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::R
         w.write_all(b"\n  ")?;
     }
     w.write_all(b"],\n  \"summary\": ")?;
-    w.write_all(nested(&summary, 1)?.as_bytes())?;
+    w.write_all(nested(&summary(report), 1)?.as_bytes())?;
     w.write_all(b"\n}\n")?;
     w.flush()
 }
@@ -115,13 +113,16 @@ pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::R
 /// How many findings are printed before the text is written out.
 const FINDINGS_AT_ONCE: usize = 4096;
 
-const TOOL: Tool = Tool {
-    name: "iamchain",
-    version: env!("CARGO_PKG_VERSION"),
-    catalog: crate::catalog::DATA_VERSION,
-};
+fn tool() -> Tool {
+    Tool {
+        name: "iamchain",
+        version: env!("CARGO_PKG_VERSION"),
+        catalog: crate::catalog::data_version(),
+    }
+}
 
-fn summary(report: &Report, (errors, warnings, notes): (usize, usize, usize)) -> Summary {
+fn summary(report: &Report) -> Summary {
+    let (errors, warnings, notes) = report.counts();
     Summary {
         files: report.files,
         policies: report.policies,
@@ -174,13 +175,13 @@ mod tests {
     fn printed_whole(report: &Report, sources: &SourceMap) -> String {
         let doc = Output {
             version: 1,
-            tool: TOOL,
+            tool: tool(),
             findings: report
                 .findings
                 .iter()
                 .map(|f| json_finding(f, sources))
                 .collect(),
-            summary: summary(report, report.counts()),
+            summary: summary(report),
         };
         let mut text = serde_json::to_string_pretty(&doc).expect("prints");
         text.push('\n');
