@@ -114,7 +114,8 @@ pub fn run(
     let mut phases = crate::timings::Phases::start();
     let reads: Vec<Option<Read>> = candidates.par_iter().map(read).collect();
     phases.mark("read");
-    let mut ids: Vec<(SourceId, PathBuf, Option<LoadError>)> = Vec::new();
+    let mut ids: Vec<(SourceId, PathBuf, Option<LoadError>)> = Vec::with_capacity(reads.len());
+    sources.reserve(reads.len() + walk_errors.len());
     for r in reads.into_iter().flatten() {
         let id = sources.add_indexed(r.path, r.text, r.lines);
         ids.push((

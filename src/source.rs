@@ -272,6 +272,11 @@ impl SourceMap {
         self.add_indexed(path, text, lines)
     }
 
+    /// Room for `more` files to be added without growing.
+    pub fn reserve(&mut self, more: usize) {
+        self.files.reserve(more);
+    }
+
     /// Add a file whose lines were indexed already (`LineIndex::new(&text)`,
     /// on the thread that read it), and return its id.
     pub fn add_indexed(

@@ -306,8 +306,8 @@ pub fn load_document_with(
                 p.trust = p.trust.map(|t| t + base);
                 p
             }));
-        doc.policies.extend(found.policies);
-        doc.embedded.extend(found.embedded);
+        append(&mut doc.policies, found.policies);
+        append(&mut doc.embedded, found.embedded);
         doc.errors.extend(found.errors);
         doc.attachments.extend(policy_file::attachments_in(root));
         let k8s = kubernetes::objects_in(root, text, source);
@@ -321,4 +321,14 @@ pub fn load_document_with(
     }
     doc.roots = roots;
     doc
+}
+
+/// `more` after `to`'s items; moved whole into an empty `to` (a file's one
+/// root), not copied into a new allocation.
+fn append<T>(to: &mut Vec<T>, mut more: Vec<T>) {
+    if to.is_empty() {
+        *to = more;
+    } else {
+        to.append(&mut more);
+    }
 }

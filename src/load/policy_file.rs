@@ -39,7 +39,8 @@ pub struct Found {
 pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
     let mut found = Found::default();
     if document::looks_like_policy(root) {
-        found.policies.push(build(root, kind_for(path, root)));
+        // One policy: a vector of exactly one (a push reserves four).
+        found.policies = vec![build(root, kind_for(path, root))];
         return found;
     }
     // A policy wrapped in an array (`[{"Version": …, "Statement": …}]`) is a
@@ -48,7 +49,7 @@ pub fn policies_in(path: &Path, text: &str, root: &Node) -> Found {
     if let Some(items) = root.as_array()
         && items.iter().any(document::looks_like_policy)
     {
-        found.policies.push(build(root, PolicyKind::Identity));
+        found.policies = vec![build(root, PolicyKind::Identity)];
         return found;
     }
     // `aws iam get-role`: {"Role": {"AssumeRolePolicyDocument": …}}

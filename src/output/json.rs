@@ -80,38 +80,50 @@ fn location(sources: &SourceMap, span: Span) -> Location {
 /// Write the report as JSON.
 pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
     use rayon::prelude::*;
-    let mut w = io::BufWriter::with_capacity(1 << 16, out);
-    w.write_all(b"{\n  \"version\": 1,\n  \"tool\": ")?;
-    w.write_all(nested(&tool(), 1)?.as_bytes())?;
-    w.write_all(b",\n  \"findings\": [")?;
+    let mut head = b"{\n  \"version\": 1,\n  \"tool\": ".to_vec();
+    nested(&mut head, &tool(), 1)?;
+    head.extend_from_slice(b",\n  \"findings\": [");
+    out.write_all(&head)?;
     // Findings are made and printed in parallel, a slice at a time (the
-    // printed text of an export's findings is not all held at once); the
-    // text is byte for byte what printing `Output` whole gives (tested).
+    // printed text of an export's findings is not all held at once), each
+    // part straight into its own buffer at its depth; the text is byte for
+    // byte what printing `Output` whole gives (tested).
     for (n, slice) in report.findings.chunks(FINDINGS_AT_ONCE).enumerate() {
-        let printed: Vec<String> = slice
-            .par_iter()
-            .map(|f| nested(&json_finding(f, sources), 2))
+        let parts: Vec<Vec<u8>> = slice
+            .par_chunks(FINDINGS_PER_PART)
+            .enumerate()
+            .map(|(k, part)| {
+                let mut text = Vec::with_capacity(part.len() * 1024);
+                for (i, f) in part.iter().enumerate() {
+                    text.extend_from_slice(if n == 0 && k == 0 && i == 0 {
+                        b"\n    "
+                    } else {
+                        b",\n    "
+                    });
+                    nested(&mut text, &json_finding(f, sources), 2)?;
+                }
+                Ok(text)
+            })
             .collect::<io::Result<_>>()?;
-        for (i, text) in printed.iter().enumerate() {
-            w.write_all(if n == 0 && i == 0 {
-                b"\n    "
-            } else {
-                b",\n    "
-            })?;
-            w.write_all(text.as_bytes())?;
+        for text in &parts {
+            out.write_all(text)?;
         }
     }
+    let mut tail = Vec::new();
     if !report.findings.is_empty() {
-        w.write_all(b"\n  ")?;
+        tail.extend_from_slice(b"\n  ");
     }
-    w.write_all(b"],\n  \"summary\": ")?;
-    w.write_all(nested(&summary(report), 1)?.as_bytes())?;
-    w.write_all(b"\n}\n")?;
-    w.flush()
+    tail.extend_from_slice(b"],\n  \"summary\": ");
+    nested(&mut tail, &summary(report), 1)?;
+    tail.extend_from_slice(b"\n}\n");
+    out.write_all(&tail)?;
+    out.flush()
 }
 
 /// How many findings are printed before the text is written out.
 const FINDINGS_AT_ONCE: usize = 4096;
+/// How many findings one task prints into one buffer.
+const FINDINGS_PER_PART: usize = 64;
 
 fn tool() -> Tool {
     Tool {
@@ -156,13 +168,93 @@ fn json_finding<'a>(f: &'a crate::diagnostic::Finding, sources: &SourceMap) -> J
     }
 }
 
-/// `value` pretty-printed as it is `depth` levels deep in the document:
-/// every line after the first indented two spaces per level. A JSON string
-/// holds no raw line break, so every break is the printer's.
-fn nested(value: &impl Serialize, depth: usize) -> io::Result<String> {
-    let text = serde_json::to_string_pretty(value).map_err(io::Error::other)?;
-    let pad = format!("\n{}", "  ".repeat(depth));
-    Ok(text.replace('\n', &pad))
+/// Print `value` pretty as it is `depth` levels deep in the document
+/// (every line after the first indented two spaces per level), onto `out`.
+fn nested(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io::Result<()> {
+    let mut printer = serde_json::Serializer::with_formatter(out, Nested::at(depth));
+    value.serialize(&mut printer).map_err(io::Error::other)
+}
+
+/// `serde_json`'s pretty printer (two spaces a level) started `depth`
+/// levels in: printing a part of the document straight into place, where
+/// printing it alone and indenting the copy cost three times the output in
+/// allocations.
+struct Nested {
+    depth: usize,
+    has_value: bool,
+}
+
+impl Nested {
+    fn at(depth: usize) -> Self {
+        Nested {
+            depth,
+            has_value: false,
+        }
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        w.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            self.line(w, true)?;
+        }
+        w.write_all(bracket)
+    }
+
+    /// A line break and the indent of the current depth, after a comma
+    /// unless `first`.
+    fn line<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> io::Result<()> {
+        w.write_all(if first { b"\n" } else { b",\n" })?;
+        for _ in 0..self.depth {
+            w.write_all(b"  ")?;
+        }
+        Ok(())
+    }
+}
+
+impl serde_json::ser::Formatter for Nested {
+    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.open(w, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        self.close(w, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+        self.line(w, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
+        w.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -212,7 +304,15 @@ mod tests {
             }
             f
         };
-        for n in [0, 1, 2, FINDINGS_AT_ONCE, FINDINGS_AT_ONCE + 1] {
+        for n in [
+            0,
+            1,
+            2,
+            FINDINGS_PER_PART,
+            FINDINGS_PER_PART + 1,
+            FINDINGS_AT_ONCE,
+            FINDINGS_AT_ONCE + 1,
+        ] {
             let report = Report {
                 findings: (0..n).map(finding).collect(),
                 files: 1,

@@ -300,8 +300,14 @@ pub fn build(node: &Node, kind: PolicyKind) -> Built {
     match statement_node {
         None => problems.push(Problem::new(node.span, "policy has no `Statement`")),
         Some(s) => match &s.value {
-            Value::Object(_) => build_statement(s, 0, kind, &mut policy, &mut problems),
+            Value::Object(_) => {
+                policy.statements.reserve_exact(1);
+                build_statement(s, 0, kind, &mut policy, &mut problems);
+            }
             Value::Array(items) => {
+                // Sized once: a push reserves four statements (a kilobyte)
+                // for the usual one.
+                policy.statements.reserve_exact(items.len());
                 if items.is_empty() {
                     problems.push(Problem::new(s.span, "`Statement` is empty"));
                 }
@@ -732,7 +738,11 @@ fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
         ));
         return Vec::new();
     };
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(
+        ops.iter()
+            .map(|op| op.value.as_object().map_or(0, <[_]>::len))
+            .sum(),
+    );
     for op in ops {
         let operator = match Operator::parse(&op.key.value) {
             Ok(o) => Spanned::new(o, op.key.span),
@@ -758,9 +768,9 @@ fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
             continue;
         };
         for k in keys {
-            let values: Vec<&Node> = match &k.value.value {
-                Value::Array(items) => items.iter().collect(),
-                _ => vec![&k.value],
+            let values: &[Node] = match &k.value.value {
+                Value::Array(items) => items,
+                _ => std::slice::from_ref(&k.value),
             };
             let mut spanned = Vec::with_capacity(values.len());
             for v in values {
