@@ -671,12 +671,15 @@ fn read_bytes(mut file: std::fs::File, size: u64) -> std::io::Result<Vec<u8>> {
             Err(e) => return Err(e),
         }
     }
-    // One byte more than its size, so that a file that did not grow is
-    // read to its end without growing the buffer. Through `Take`: a
-    // `File`'s own `read_to_end` asks the size again (`fstat`, `lseek`),
-    // two more system calls per file.
-    let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s.saturating_add(1)));
-    file.take(u64::MAX).read_to_end(&mut bytes)?;
+    // The size's worth, in one `read`: not asking for more to find the end
+    // (a second system call per file); what was appended since the size
+    // was taken is left unread, as if the file had been read a moment
+    // earlier. A size of 0 may be a file that does not know its size
+    // (procfs): read to its end. Through `Take` either way: a `File`'s own
+    // `read_to_end` asks the size again (`fstat`, `lseek`).
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(if size == 0 { u64::MAX } else { size })
+        .read_to_end(&mut bytes)?;
     Ok(bytes)
 }
 
