@@ -29,7 +29,7 @@ impl Phases {
         }
         let now = Instant::now();
         eprintln!(
-            "iamchain: {name:<16} {:>8.1} ms  (total {:>8.1} ms)",
+            "iamchain: {name:<16} {:>8.2} ms  (total {:>8.2} ms)",
             (now - self.last).as_secs_f64() * 1e3,
             (now - self.start).as_secs_f64() * 1e3
         );

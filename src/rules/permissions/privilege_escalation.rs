@@ -415,35 +415,46 @@ fn arn_overlaps(a: &str, b: &str) -> bool {
 
 /// Whether two IAM wildcard patterns (`*`, `?`) can match a common string.
 fn overlaps(a: &[u8], b: &[u8]) -> bool {
-    // reach[i][j]: the prefixes a[..i] and b[..j] can match a common string.
-    let mut reach = vec![vec![false; b.len() + 1]; a.len() + 1];
-    reach[0][0] = true;
+    // Most ARN parts compared are equal, `*`, or plain text (a partition,
+    // a service, an account): no table for those.
+    let wild = |p: &[u8]| p.iter().any(|&c| c == b'*' || c == b'?');
+    if a == b || a == b"*" || b == b"*" {
+        return true;
+    }
+    if !wild(a) && !wild(b) {
+        return false;
+    }
+    // reach[i * w + j]: the prefixes a[..i] and b[..j] can match a common
+    // string (one allocation, rows of w = b.len() + 1).
+    let w = b.len() + 1;
+    let mut reach = vec![false; (a.len() + 1) * w];
+    reach[0] = true;
     for i in 0..=a.len() {
         for j in 0..=b.len() {
-            if !reach[i][j] {
+            if !reach[i * w + j] {
                 continue;
             }
             let (ca, cb) = (a.get(i), b.get(j));
             if ca == Some(&b'*') {
-                reach[i + 1][j] = true;
+                reach[(i + 1) * w + j] = true;
                 if j < b.len() {
-                    reach[i][j + 1] = true;
+                    reach[i * w + j + 1] = true;
                 }
             }
             if cb == Some(&b'*') {
-                reach[i][j + 1] = true;
+                reach[i * w + j + 1] = true;
                 if i < a.len() {
-                    reach[i + 1][j] = true;
+                    reach[(i + 1) * w + j] = true;
                 }
             }
             if let (Some(&x), Some(&y)) = (ca, cb)
                 && (x == y || x == b'?' || y == b'?')
             {
-                reach[i + 1][j + 1] = true;
+                reach[(i + 1) * w + j + 1] = true;
             }
         }
     }
-    reach[a.len()][b.len()]
+    reach[a.len() * w + b.len()]
 }
 
 /// One of the principal's policies, and the attachment it came through.
@@ -459,15 +470,75 @@ struct Contribution {
     message: String,
 }
 
-/// What the policies grant of one action.
+/// What the policies grant of one action. Which statements grant it is
+/// worked out only for a method that is reported ([`contributions`]):
+/// most grants belong to methods whose other steps are not granted.
 struct Grant {
     /// Allowed for certain (not only under undecidable conditions).
     certain: bool,
-    /// The Allow statements that grant it.
-    by: Vec<Contribution>,
     /// The specific resources it is granted on, when not on every resource
     /// of its type.
     only_on: Vec<String>,
+}
+
+/// The resource that stands for every resource of the type `action` acts
+/// on (`*` for an action that takes no resource).
+fn generic_resource(action: Action) -> String {
+    if action.accepts_only_star() {
+        "*".to_string()
+    } else {
+        target_type(action)
+            .map_or("*", ResourceType::any_arn)
+            .to_string()
+    }
+}
+
+/// The request context `action` is asked about in `method`: passing a
+/// role is asked with the service it is passed to.
+fn request_context(method: &Method, action: Action) -> RequestContext {
+    let context = RequestContext::new();
+    match method.passed_to {
+        Some(service) if action.full_name() == "iam:PassRole" => {
+            context.with("iam:PassedToService", service)
+        }
+        _ => context,
+    }
+}
+
+/// The Allow statements that grant `action` as `grant` found it, as
+/// labels: on every resource of its type, or on each resource it is
+/// granted on.
+fn contributions(
+    held: &[Held<'_>],
+    statements: &[(usize, &Statement)],
+    action: Action,
+    method: &Method,
+    grant: &Grant,
+) -> Vec<Contribution> {
+    let generic = generic_resource(action);
+    let context = request_context(method, action);
+    let on: Vec<&str> = if grant.only_on.is_empty() {
+        vec![generic.as_str()]
+    } else {
+        grant.only_on.iter().map(String::as_str).collect()
+    };
+    let mut by = Vec::new();
+    for resource in on {
+        let request = Request {
+            action: action.full_name(),
+            resource,
+            caller: None,
+            context: &context,
+        };
+        let shown = if resource == generic { "*" } else { resource };
+        by.extend(
+            statements
+                .iter()
+                .filter(|(_, s)| s.is_allow() && statement_applies(s, &request) != Tri::False)
+                .filter_map(|&(i, s)| held.get(i).map(|h| contribution(h, s, action, shown))),
+        );
+    }
+    by
 }
 
 fn contribution(
@@ -718,24 +789,13 @@ fn relevant<'i, 'a>(
 }
 
 /// Decide one action over every policy the principal holds.
-fn grant(
-    held: &[Held<'_>],
-    statements: &[(usize, &Statement)],
-    action: Action,
-    method: &Method,
-) -> Option<Grant> {
+fn grant(statements: &[(usize, &Statement)], action: Action, method: &Method) -> Option<Grant> {
     // Nothing can grant it without an Allow: skip the resource and
     // evaluation work (most principals, for most methods).
     if !statements.iter().any(|(_, s)| s.is_allow()) {
         return None;
     }
-    let generic = if action.accepts_only_star() {
-        "*".to_string()
-    } else {
-        target_type(action)
-            .map_or("*", ResourceType::any_arn)
-            .to_string()
-    };
+    let generic = generic_resource(action);
     // Ask about every resource of the type, and about each narrower
     // resource an Allow names: a statement scoped to some roles still
     // enables the escalation on those.
@@ -755,12 +815,7 @@ fn grant(
             }
         }
     }
-    let mut context = RequestContext::new();
-    if let Some(service) = method.passed_to
-        && action.full_name() == "iam:PassRole"
-    {
-        context = context.with("iam:PassedToService", service);
-    }
+    let context = request_context(method, action);
     let mut result: Option<Grant> = None;
     for resource in &candidates {
         let request = Request {
@@ -773,23 +828,11 @@ fn grant(
         if !matches!(decision, Decision::Allowed | Decision::Conditional) {
             continue;
         }
-        let shown = if *resource == generic {
-            "*"
-        } else {
-            resource.as_str()
-        };
-        let by: Vec<Contribution> = statements
-            .iter()
-            .filter(|(_, s)| s.is_allow() && statement_applies(s, &request) != Tri::False)
-            .filter_map(|&(i, s)| held.get(i).map(|h| contribution(h, s, action, shown)))
-            .collect();
         let g = result.get_or_insert(Grant {
             certain: false,
-            by: Vec::new(),
             only_on: Vec::new(),
         });
         g.certain |= decision == Decision::Allowed;
-        g.by.extend(by);
         if *resource != generic {
             g.only_on.push(resource.clone());
         }
@@ -944,7 +987,7 @@ fn report_method(
     for step in method.steps {
         let found = step.iter().find_map(|name| {
             let action = resolved(name)?;
-            grant(held, relevant(index, action), action, method).map(|g| (action, g))
+            grant(relevant(index, action), action, method).map(|g| (action, g))
         });
         match found {
             Some(s) => steps.push(s),
@@ -969,7 +1012,12 @@ fn report_method(
             return;
         }
     }
-    let Some(primary) = first_grant.by.first().cloned() else {
+    // The statements behind each step, now that the method is reported.
+    let by: Vec<Vec<Contribution>> = steps
+        .iter()
+        .map(|(a, g)| contributions(held, relevant(index, *a), *a, method, g))
+        .collect();
+    let Some(primary) = by.first().and_then(|b| b.first()).cloned() else {
         return;
     };
     let names: Vec<&str> = steps.iter().map(|(a, _)| a.full_name()).collect();
@@ -1001,8 +1049,8 @@ fn report_method(
     let finding: &mut Finding = cx
         .report(primary.span, message)
         .label(primary.message.clone());
-    for (_, g) in &steps {
-        for c in &g.by {
+    for step in &by {
+        for c in step {
             if seen.insert(key(c.span)) {
                 finding.related(c.span, c.message.clone());
             }
@@ -1078,5 +1126,42 @@ mod tests {
             b"arn:aws:iam::123:user/*",
             b"arn:aws:iam::*:role/*"
         ));
+    }
+
+    /// Every pair of patterns up to three characters of `a`, `b`, `*`,
+    /// `?` (the shortcuts for equal, `*` and plain patterns included)
+    /// against a search for a common string: one exists, if at all, among
+    /// the strings of `a` and `b` no longer than both patterns together.
+    #[test]
+    fn overlap_is_a_common_string() {
+        fn all(alphabet: &[u8], max: usize) -> Vec<Vec<u8>> {
+            let mut out = vec![Vec::new()];
+            let mut last = vec![Vec::new()];
+            for _ in 0..max {
+                last = last
+                    .iter()
+                    .flat_map(|p| {
+                        alphabet.iter().map(move |&c| {
+                            let mut q = p.clone();
+                            q.push(c);
+                            q
+                        })
+                    })
+                    .collect();
+                out.extend(last.iter().cloned());
+            }
+            out
+        }
+        let patterns = all(b"ab*?", 3);
+        let strings = all(b"ab", 6);
+        let text = |b: &[u8]| String::from_utf8(b.to_vec()).expect("ASCII");
+        for a in &patterns {
+            for b in &patterns {
+                let common = strings.iter().any(|s| {
+                    pattern::matches(&text(a), &text(s)) && pattern::matches(&text(b), &text(s))
+                });
+                assert_eq!(overlaps(a, b), common, "{} and {}", text(a), text(b));
+            }
+        }
     }
 }
