@@ -286,6 +286,11 @@ pub fn load_document_with(
         doc.suppressions = suppress::from_comments(text, source);
     }
     if cloudformation::load(text, source, &mut doc, config) {
+        // A template's resources are pushed one by one: a vector grown so
+        // reserves up to twice (for one or two, four times) what it holds.
+        // Shrinking gives the rest back in place, to the files after it.
+        doc.policies.shrink_to_fit();
+        doc.principals.shrink_to_fit();
         return doc;
     }
     let roots = std::mem::take(&mut doc.roots);

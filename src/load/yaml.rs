@@ -310,9 +310,18 @@ fn tag_kind(tag: &Tag) -> TagKind {
     }
 }
 
+/// An open collection's children so far: `items[first..]` or
+/// `members[first..]` of the builder's scratch stacks, moved out in one
+/// exactly sized allocation when it closes (a `Vec` grown by pushes
+/// reserves up to twice what it holds, for every mapping of a template).
 enum Items {
-    Seq(Vec<Node>),
-    Map(Vec<Member>, Option<Spanned<crate::load::tree::Key>>),
+    Seq {
+        first: usize,
+    },
+    Map {
+        first: usize,
+        key: Option<Spanned<crate::load::tree::Key>>,
+    },
 }
 
 /// An open collection.
@@ -336,6 +345,10 @@ struct Builder<'a> {
     idx: CharToByte<'a>,
     source: SourceId,
     stack: Vec<Frame>,
+    /// The children of the open sequences, innermost last.
+    items: Vec<Node>,
+    /// The members of the open mappings, innermost last.
+    members: Vec<Member>,
     anchors: HashMap<usize, (Node, usize)>,
     budget: usize,
     docs: Vec<Node>,
@@ -353,6 +366,8 @@ impl<'a> Builder<'a> {
             idx: CharToByte::new(text),
             source,
             stack: Vec::new(),
+            items: Vec::new(),
+            members: Vec::new(),
             anchors: HashMap::new(),
             budget: MAX_ALIAS_EXPANSION,
             docs: Vec::new(),
@@ -503,9 +518,14 @@ impl<'a> Builder<'a> {
         }
         self.stack.push(Frame {
             items: if seq {
-                Items::Seq(Vec::new())
+                Items::Seq {
+                    first: self.items.len(),
+                }
             } else {
-                Items::Map(Vec::new(), None)
+                Items::Map {
+                    first: self.members.len(),
+                    key: None,
+                }
             },
             anchor,
             tag: tag.map(tag_kind),
@@ -522,13 +542,13 @@ impl<'a> Builder<'a> {
         let Some(f) = self.stack.pop() else { return };
         let end = if f.flow { e } else { f.end }.max(f.start);
         let value = match f.items {
-            Items::Seq(items) => Value::Array(items),
-            Items::Map(mut members, pending) => {
+            Items::Seq { first } => Value::Array(self.items.drain(first..).collect()),
+            Items::Map { first, key } => {
                 // saphyr always sends a value (an empty scalar) after a key;
                 // keep a dangling key anyway rather than drop it.
-                if let Some(key) = pending {
+                if let Some(key) = key {
                     let at = key.span;
-                    members.push(Member {
+                    self.members.push(Member {
                         key,
                         value: Node::new(
                             Value::Null,
@@ -539,6 +559,7 @@ impl<'a> Builder<'a> {
                         ),
                     });
                 }
+                let members = self.members.drain(first..).collect::<Vec<_>>();
                 crate::load::tree::repeated_keys(&members, &mut self.duplicates);
                 Value::Object(members)
             }
@@ -569,9 +590,9 @@ impl<'a> Builder<'a> {
         f.end = f.end.max(node.span.end as usize);
         f.count = f.count.saturating_add(count);
         match &mut f.items {
-            Items::Seq(items) => items.push(node),
-            Items::Map(members, key) => match key.take() {
-                Some(key) => members.push(Member { key, value: node }),
+            Items::Seq { .. } => self.items.push(node),
+            Items::Map { key, .. } => match key.take() {
+                Some(key) => self.members.push(Member { key, value: node }),
                 None => {
                     *key = Some(Spanned::new(
                         crate::load::tree::key(key_text(&node, text)),
