@@ -25,6 +25,17 @@ pub fn matches_ignore_case(pattern: &str, text: &str) -> bool {
 /// O(n·m) at worst, with no recursion, so hostile patterns cannot blow the
 /// stack. `?` matches one character (not one byte), as AWS documents.
 fn matches_with(pattern: &str, text: &str, eq: impl Fn(char, char) -> bool) -> bool {
+    // Most pairs differ at once (an action of another service): a pattern
+    // that starts with a literal character needs the text to start with it.
+    if let (Some(&p), Some(&t)) = (pattern.as_bytes().first(), text.as_bytes().first())
+        && p.is_ascii()
+        && t.is_ascii()
+        && p != b'*'
+        && p != b'?'
+        && !eq(char::from(p), char::from(t))
+    {
+        return false;
+    }
     // Actions and almost every ARN are ASCII: match bytes in place, without
     // allocating (this runs for every statement against every request).
     if pattern.is_ascii() && text.is_ascii() {
