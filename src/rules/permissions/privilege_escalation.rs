@@ -403,13 +403,12 @@ pub(crate) fn target_type(action: Action) -> Option<ResourceType> {
 /// part (`arn:partition:service:region:account:resource`), so that the
 /// account's `*` does not swallow the resource type.
 fn arn_overlaps(a: &str, b: &str) -> bool {
-    let pa: Vec<&str> = a.splitn(6, ':').collect();
-    let pb: Vec<&str> = b.splitn(6, ':').collect();
-    if pa.len() != 6 || pb.len() != 6 {
+    let parts = |s: &str| s.splitn(6, ':').count();
+    if parts(a) != 6 || parts(b) != 6 {
         return overlaps(a.as_bytes(), b.as_bytes());
     }
-    pa.iter()
-        .zip(&pb)
+    a.splitn(6, ':')
+        .zip(b.splitn(6, ':'))
         .all(|(x, y)| overlaps(x.as_bytes(), y.as_bytes()))
 }
 
@@ -423,6 +422,22 @@ fn overlaps(a: &[u8], b: &[u8]) -> bool {
     }
     if !wild(a) && !wild(b) {
         return false;
+    }
+    // A literal character both start (or both end) with is in every
+    // string either matches there: the rest decides (`role/app-*` and
+    // `role/*` come down to `app-*` and `*`).
+    let literal = |x: &u8, y: &u8| x == y && *x != b'*' && *x != b'?';
+    let head = a.iter().zip(b).take_while(|(x, y)| literal(x, y)).count();
+    let (a, b) = (&a[head..], &b[head..]);
+    let tail = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| literal(x, y))
+        .count();
+    let (a, b) = (&a[..a.len() - tail], &b[..b.len() - tail]);
+    if a == b"*" || b == b"*" {
+        return true;
     }
     // reach[i * w + j]: the prefixes a[..i] and b[..j] can match a common
     // string (one allocation, rows of w = b.len() + 1).
@@ -632,6 +647,28 @@ fn method_actions() -> &'static [Action] {
     })
 }
 
+/// The index in [`method_actions`] of the action named `name` (in any
+/// case): a search among the few dozen the methods use, where a lookup in
+/// the whole catalog was a cache miss per item of every policy.
+fn method_action_named(name: &str) -> Option<usize> {
+    static BY_NAME: std::sync::OnceLock<Vec<(String, usize)>> = std::sync::OnceLock::new();
+    let by_name = BY_NAME.get_or_init(|| {
+        let mut v: Vec<(String, usize)> = method_actions()
+            .iter()
+            .enumerate()
+            .map(|(k, a)| (a.full_name().to_ascii_lowercase(), k))
+            .collect();
+        v.sort();
+        v
+    });
+    let lower = |b: &u8| b.to_ascii_lowercase();
+    by_name
+        .binary_search_by(|(n, _)| n.bytes().cmp(name.as_bytes().iter().map(lower)))
+        .ok()
+        .and_then(|i| by_name.get(i))
+        .map(|&(_, k)| k)
+}
+
 /// The services of the actions the methods use.
 fn method_services() -> &'static [&'static str] {
     static SERVICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
@@ -735,9 +772,7 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
                     continue;
                 }
                 if !catalog::is_wildcard(&item.value) {
-                    if let Some(k) =
-                        catalog::action(&item.value).and_then(|a| actions.binary_search(&a).ok())
-                    {
+                    if let Some(k) = method_action_named(&item.value) {
                         hit[k] = true;
                     }
                     continue;
@@ -1092,6 +1127,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The search among the methods' actions finds what the catalog would,
+    /// in any case, and nothing for other actions or unknown names.
+    #[test]
+    fn method_actions_are_found_by_name_as_in_the_catalog() {
+        let via_catalog = |name: &str| {
+            catalog::action(name).and_then(|a| method_actions().binary_search(&a).ok())
+        };
+        let mut names: Vec<String> = Vec::new();
+        for a in method_actions() {
+            let name = a.full_name();
+            names.extend([
+                name.to_string(),
+                name.to_ascii_lowercase(),
+                name.to_ascii_uppercase(),
+                format!("{name}x"),
+                name[..name.len() - 1].to_string(),
+            ]);
+        }
+        names.extend(
+            [
+                "s3:GetObject",
+                "iam:GetRole",
+                "",
+                ":",
+                "iam:",
+                "nope:Nothing",
+            ]
+            .map(String::from),
+        );
+        for name in &names {
+            assert_eq!(method_action_named(name), via_catalog(name), "{name}");
+        }
+        assert!(method_action_named("IAM:passrole").is_some());
     }
 
     #[test]
