@@ -615,21 +615,34 @@ fn covers_action(statement: &Statement, action: Action) -> bool {
     listed != element.negated
 }
 
-/// A method step's action name resolved in the catalog, once per process:
-/// the lookup would otherwise run for every method of every principal.
-fn resolved(name: &str) -> Option<Action> {
-    static BY_NAME: std::sync::OnceLock<std::collections::HashMap<&'static str, Action>> =
-        std::sync::OnceLock::new();
-    BY_NAME
-        .get_or_init(|| {
-            METHODS
-                .iter()
-                .flat_map(|m| m.steps.iter().flat_map(|s| s.iter()))
-                .filter_map(|&n| Some((n, catalog::action(n)?)))
-                .collect()
-        })
-        .get(name)
-        .copied()
+/// A method's steps, each its alternative actions with their index in
+/// [`method_actions`].
+type Steps = Vec<Vec<(Action, usize)>>;
+
+/// Every method's steps resolved in the catalog, once per process, in the
+/// order of [`METHODS`]: the lookups would otherwise run for every method
+/// of every principal.
+fn method_steps() -> &'static [Steps] {
+    static STEPS: std::sync::OnceLock<Vec<Steps>> = std::sync::OnceLock::new();
+    STEPS.get_or_init(|| {
+        let actions = method_actions();
+        METHODS
+            .iter()
+            .map(|m| {
+                m.steps
+                    .iter()
+                    .map(|step| {
+                        step.iter()
+                            .filter_map(|name| {
+                                let a = catalog::action(name)?;
+                                Some((a, actions.binary_search(&a).ok()?))
+                            })
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect()
+    })
 }
 
 /// Every action the methods use, resolved once.
@@ -1007,8 +1020,8 @@ fn check_held(held: &[Held<'_>], cx: &mut Context<'_>) {
         }
         return;
     }
-    for method in METHODS {
-        report_method(held, &index, method, cx);
+    for (method, steps) in METHODS.iter().zip(method_steps()) {
+        report_method(held, &index, method, steps, cx);
     }
 }
 
@@ -1016,13 +1029,15 @@ fn report_method(
     held: &[Held<'_>],
     index: &[(Action, Relevant<'_>)],
     method: &Method,
+    method_steps: &Steps,
     cx: &mut Context<'_>,
 ) {
     let mut steps: Vec<(Action, Grant)> = Vec::new();
-    for step in method.steps {
-        let found = step.iter().find_map(|name| {
-            let action = resolved(name)?;
-            grant(relevant(index, action), action, method).map(|g| (action, g))
+    for step in method_steps {
+        let found = step.iter().find_map(|&(action, k)| {
+            // `index` follows `method_actions`.
+            let statements = index.get(k).map_or(&[][..], |(_, l)| l.as_slice());
+            grant(statements, action, method).map(|g| (action, g))
         });
         match found {
             Some(s) => steps.push(s),
