@@ -674,9 +674,8 @@ fn method_action_named(name: &str) -> Option<usize> {
         v.sort();
         v
     });
-    let lower = |b: &u8| b.to_ascii_lowercase();
     by_name
-        .binary_search_by(|(n, _)| n.bytes().cmp(name.as_bytes().iter().map(lower)))
+        .binary_search_by(|(n, _)| cmp_ignore_case(n, name))
         .ok()
         .and_then(|i| by_name.get(i))
         .map(|&(_, k)| k)
@@ -687,10 +686,23 @@ fn method_services() -> &'static [&'static str] {
     static SERVICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     SERVICES.get_or_init(|| {
         let mut s: Vec<&'static str> = method_actions().iter().map(|a| a.service()).collect();
-        s.sort_unstable();
-        s.dedup();
+        s.sort_unstable_by(|a, b| cmp_ignore_case(a, b));
+        s.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         s
     })
+}
+
+/// Whether a method uses an action of `service` (in any case).
+fn is_method_service(service: &str) -> bool {
+    method_services()
+        .binary_search_by(|m| cmp_ignore_case(m, service))
+        .is_ok()
+}
+
+/// The order of ASCII-lowercased text.
+fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
+    let lower = |b: u8| b.to_ascii_lowercase();
+    a.bytes().map(lower).cmp(b.bytes().map(lower))
 }
 
 /// Whether some Allow of `held` could grant an action a method uses: the
@@ -777,11 +789,7 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
                 let service = item.value.split_once(':').map_or("*", |(s, _)| s);
                 let any_service = catalog::is_wildcard(service);
                 // Items of services no method uses cannot matter.
-                if !any_service
-                    && !method_services()
-                        .iter()
-                        .any(|m| m.eq_ignore_ascii_case(service))
-                {
+                if !any_service && !is_method_service(service) {
                     continue;
                 }
                 if !catalog::is_wildcard(&item.value) {
@@ -1177,6 +1185,22 @@ mod tests {
             assert_eq!(method_action_named(name), via_catalog(name), "{name}");
         }
         assert!(method_action_named("IAM:passrole").is_some());
+        for s in [
+            "iam",
+            "IAM",
+            "Ec2",
+            "s3",
+            "bedrock-agentcore",
+            "sqs",
+            "",
+            "*",
+            "nope",
+        ] {
+            let linear = method_actions()
+                .iter()
+                .any(|a| a.service().eq_ignore_ascii_case(s));
+            assert_eq!(is_method_service(s), linear, "{s}");
+        }
     }
 
     #[test]
