@@ -24,6 +24,19 @@ use crate::source::{SourceId, SourceMap, Span};
 /// tasks per rule, not one per file and rule.
 const POLICY_RUN: usize = 64;
 
+/// Input size from which account exports' trees are dropped once modelled
+/// (see `analyse`): below it they take less memory than the rest of a run.
+const DROP_TREES_FROM: usize = 64 << 20;
+
+/// [`DROP_TREES_FROM`], or the number of bytes in `IAMCHAIN_DROP_TREES_FROM`
+/// (the tests' way to take the path on small inputs).
+fn drop_trees_from() -> usize {
+    std::env::var("IAMCHAIN_DROP_TREES_FROM")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DROP_TREES_FROM)
+}
+
 /// Files read so far in this process, for the progress line on a terminal.
 pub static FILES_READ: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -178,11 +191,14 @@ fn analyse(
     // With more files than threads, an account export's trees are dropped
     // as soon as it is modelled and the rules that read trees have run on
     // it: of a hundred exports, only the ones in hand hold a tree (4.0 →
-    // 2.6 GB for a 100-account organization). With fewer, freeing them
-    // would only cost time: nothing else is loaded into the memory freed.
-    // Ignores that select findings by JSON pointer resolve it in the
-    // trees: they keep them.
+    // 2.6 GB for a 100-account organization). With fewer, or with less
+    // input than `DROP_TREES_FROM`, freeing them would only cost time (a
+    // tenth of a run over a few exports of a megabyte). Ignores that
+    // select findings by JSON pointer resolve it in the trees: they keep
+    // them.
+    let input: usize = ids.iter().map(|(id, ..)| sources.get(*id).text.len()).sum();
     let drop_trees = ids.len() > rayon::current_num_threads()
+        && input >= drop_trees_from()
         && !config.ignores.iter().any(|i| i.pointer.is_some());
     let tree_rules: Vec<Enabled> = enabled_rules(config)
         .into_iter()
