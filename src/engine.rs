@@ -299,45 +299,48 @@ fn analyse(
             });
             whole.chain(policies).collect::<Vec<Finding>>()
         },
+        // The rules on principals and on the graph need the graph only: they
+        // run as soon as it is built, beside the document rules (one large
+        // principal — a folder of policy files — no longer waits for them).
         || {
-            crate::graph::build(
+            let graph = crate::graph::build(
                 principals::group(&documents, &managed, sources_ref),
                 &documents,
                 config,
-            )
+            );
+            // Principals in runs, like policies: every rule on a run before
+            // the next, not one parallel task per principal and rule.
+            let mut found: Vec<Finding> = graph
+                .principals
+                .par_chunks(POLICY_RUN)
+                .flat_map_iter(|principals| {
+                    let source_of = |p: &principals::PrincipalPolicies<'_>| {
+                        p.policies
+                            .first()
+                            .map(|d| d.policy.span.source)
+                            .or_else(|| p.managed.first().map(|m| m.span.source))
+                            .unwrap_or_default()
+                    };
+                    every_rule_each(
+                        sources_ref,
+                        config,
+                        &enabled,
+                        principals,
+                        source_of,
+                        |rule, p, cx| rule.check_principal(p, cx),
+                    )
+                })
+                .collect();
+            found.extend(check(SourceId::default(), &|rule, cx| {
+                rule.check_graph(&graph, cx)
+            }));
+            (graph, found)
         },
     );
+    let (graph, mut graph_findings) = graph;
     findings.append(&mut early);
-    phases.mark("documents+graph");
-    // Principals in runs, like policies: every rule on a run before the
-    // next, not one parallel task per principal and rule.
-    findings.par_extend(
-        graph
-            .principals
-            .par_chunks(POLICY_RUN)
-            .flat_map_iter(|principals| {
-                let source_of = |p: &principals::PrincipalPolicies<'_>| {
-                    p.policies
-                        .first()
-                        .map(|d| d.policy.span.source)
-                        .or_else(|| p.managed.first().map(|m| m.span.source))
-                        .unwrap_or_default()
-                };
-                every_rule_each(
-                    sources_ref,
-                    config,
-                    &enabled,
-                    principals,
-                    source_of,
-                    |rule, p, cx| rule.check_principal(p, cx),
-                )
-            }),
-    );
-    phases.mark("principals");
-    findings.extend(check(SourceId::default(), &|rule, cx| {
-        rule.check_graph(&graph, cx)
-    }));
-    phases.mark("graph rules");
+    findings.append(&mut graph_findings);
+    phases.mark("rules");
     apply_suppressions(&mut findings, &documents);
     let first = documents.first().map(|d| d.source).unwrap_or_default();
     findings.extend(check(first, &|rule, cx| rule.check_run(&documents, cx)));
