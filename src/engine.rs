@@ -290,10 +290,10 @@ fn analyse(
             // Shorter runs when there are few policies, so that every
             // thread gets several (265 policies were five runs of 64 for
             // two threads: one thread ended alone).
-            let run = POLICY_RUN
+            let run_len = POLICY_RUN
                 .min(policies.len().div_ceil(4 * rayon::current_num_threads()))
                 .max(1);
-            let policies = policies.par_chunks(run).flat_map_iter(|run| {
+            let policies = policies.par_chunks(run_len).flat_map_iter(|run| {
                 every_rule_each(
                     sources_ref,
                     config,

@@ -218,7 +218,7 @@ impl fmt::Debug for ResourceType {
 
 /// ASCII case-insensitive comparison, consistent with the catalog's
 /// lowercase sort order.
-fn cmp_ci(a: &[u8], b: &[u8]) -> Ordering {
+pub fn cmp_ci(a: &[u8], b: &[u8]) -> Ordering {
     for (x, y) in a.iter().zip(b) {
         let (x, y) = (x.to_ascii_lowercase(), y.to_ascii_lowercase());
         if x != y {

@@ -36,7 +36,7 @@ mod slots;
 
 pub use access::AccessLevel;
 pub use actions::{
-    Action, Expand, ResourceType, action, action_count, actions, expand, is_wildcard,
+    Action, Expand, ResourceType, action, action_count, actions, cmp_ci, expand, is_wildcard,
     permissions_management_actions, service_actions, service_exists, services, suggest,
     suggest_service,
 };

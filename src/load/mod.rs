@@ -112,18 +112,10 @@ impl PolicyDoc {
 
     /// Whether this is an AWS managed policy (`arn:aws:iam::aws:policy/…`).
     pub fn is_aws_managed(&self) -> bool {
-        // Asked by every rule of every policy: split as bytes, the same
-        // fields as `Arn::parse` (`arn:PARTITION:iam:REGION:aws:RESOURCE`).
-        let Some(arn) = self.arn.as_deref() else {
-            return false;
-        };
-        let mut part = arn.as_bytes().splitn(6, |&c| c == b':');
-        part.next() == Some(b"arn")
-            && part.next().is_some()
-            && part.next() == Some(b"iam")
-            && part.next().is_some()
-            && part.next() == Some(b"aws")
-            && part.next().is_some()
+        self.arn
+            .as_deref()
+            .and_then(crate::policy::arn::Arn::parse)
+            .is_some_and(|a| a.service == "iam" && a.account == "aws")
     }
 
     /// The assumptions a value at `span` depends on (those whose span

@@ -169,90 +169,35 @@ fn json_finding<'a>(f: &'a crate::diagnostic::Finding, sources: &SourceMap) -> J
 }
 
 /// Print `value` pretty as it is `depth` levels deep in the document
-/// (every line after the first indented two spaces per level), onto `out`.
+/// (every line after the first indented two spaces per level), onto `out`:
+/// straight into place, where printing it alone and indenting a copy cost
+/// three times the output in allocations.
 fn nested(out: &mut Vec<u8>, value: &impl Serialize, depth: usize) -> io::Result<()> {
-    let mut printer = serde_json::Serializer::with_formatter(out, Nested::at(depth));
-    value.serialize(&mut printer).map_err(io::Error::other)
+    serde_json::to_writer_pretty(Indented { out, depth }, value).map_err(io::Error::other)
 }
 
-/// `serde_json`'s pretty printer (two spaces a level) started `depth`
-/// levels in: printing a part of the document straight into place, where
-/// printing it alone and indenting the copy cost three times the output in
-/// allocations.
-struct Nested {
+/// A writer that follows every line break with `depth` levels of indent.
+/// A JSON string holds no raw line break, so every break is the printer's.
+struct Indented<'a> {
+    out: &'a mut Vec<u8>,
     depth: usize,
-    has_value: bool,
 }
 
-impl Nested {
-    fn at(depth: usize) -> Self {
-        Nested {
-            depth,
-            has_value: false,
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(i) = memchr::memchr(b'\n', rest) {
+            self.out.extend_from_slice(&rest[..=i]);
+            for _ in 0..self.depth {
+                self.out.extend_from_slice(b"  ");
+            }
+            rest = &rest[i + 1..];
         }
+        self.out.extend_from_slice(rest);
+        Ok(buf.len())
     }
 
-    fn open<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth += 1;
-        self.has_value = false;
-        w.write_all(bracket)
-    }
-
-    fn close<W: ?Sized + Write>(&mut self, w: &mut W, bracket: &[u8]) -> io::Result<()> {
-        self.depth -= 1;
-        if self.has_value {
-            self.line(w, true)?;
-        }
-        w.write_all(bracket)
-    }
-
-    /// A line break and the indent of the current depth, after a comma
-    /// unless `first`.
-    fn line<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> io::Result<()> {
-        w.write_all(if first { b"\n" } else { b",\n" })?;
-        for _ in 0..self.depth {
-            w.write_all(b"  ")?;
-        }
-        Ok(())
-    }
-}
-
-impl serde_json::ser::Formatter for Nested {
-    fn begin_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"[")
-    }
-
-    fn end_array<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"]")
-    }
-
-    fn begin_array_value<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.line(w, first)
-    }
-
-    fn end_array_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
-        Ok(())
-    }
-
-    fn begin_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.open(w, b"{")
-    }
-
-    fn end_object<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        self.close(w, b"}")
-    }
-
-    fn begin_object_key<W: ?Sized + Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
-        self.line(w, first)
-    }
-
-    fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> io::Result<()> {
-        w.write_all(b": ")
-    }
-
-    fn end_object_value<W: ?Sized + Write>(&mut self, _w: &mut W) -> io::Result<()> {
-        self.has_value = true;
+    fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
 }

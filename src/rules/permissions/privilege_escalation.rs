@@ -664,18 +664,18 @@ fn method_actions() -> &'static [Action] {
 /// case): a search among the few dozen the methods use, where a lookup in
 /// the whole catalog was a cache miss per item of every policy.
 fn method_action_named(name: &str) -> Option<usize> {
-    static BY_NAME: std::sync::OnceLock<Vec<(String, usize)>> = std::sync::OnceLock::new();
+    static BY_NAME: std::sync::OnceLock<Vec<(&'static str, usize)>> = std::sync::OnceLock::new();
     let by_name = BY_NAME.get_or_init(|| {
-        let mut v: Vec<(String, usize)> = method_actions()
+        let mut v: Vec<(&'static str, usize)> = method_actions()
             .iter()
             .enumerate()
-            .map(|(k, a)| (a.full_name().to_ascii_lowercase(), k))
+            .map(|(k, a)| (a.full_name(), k))
             .collect();
-        v.sort();
+        v.sort_unstable_by(|(a, _), (b, _)| catalog::cmp_ci(a.as_bytes(), b.as_bytes()));
         v
     });
     by_name
-        .binary_search_by(|(n, _)| cmp_ignore_case(n, name))
+        .binary_search_by(|(n, _)| catalog::cmp_ci(n.as_bytes(), name.as_bytes()))
         .ok()
         .and_then(|i| by_name.get(i))
         .map(|&(_, k)| k)
@@ -686,7 +686,7 @@ fn method_services() -> &'static [&'static str] {
     static SERVICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     SERVICES.get_or_init(|| {
         let mut s: Vec<&'static str> = method_actions().iter().map(|a| a.service()).collect();
-        s.sort_unstable_by(|a, b| cmp_ignore_case(a, b));
+        s.sort_unstable_by(|a, b| catalog::cmp_ci(a.as_bytes(), b.as_bytes()));
         s.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
         s
     })
@@ -695,14 +695,8 @@ fn method_services() -> &'static [&'static str] {
 /// Whether a method uses an action of `service` (in any case).
 fn is_method_service(service: &str) -> bool {
     method_services()
-        .binary_search_by(|m| cmp_ignore_case(m, service))
+        .binary_search_by(|m| catalog::cmp_ci(m.as_bytes(), service.as_bytes()))
         .is_ok()
-}
-
-/// The order of ASCII-lowercased text.
-fn cmp_ignore_case(a: &str, b: &str) -> std::cmp::Ordering {
-    let lower = |b: u8| b.to_ascii_lowercase();
-    a.bytes().map(lower).cmp(b.bytes().map(lower))
 }
 
 /// Whether some Allow of `held` could grant an action a method uses: the
@@ -1033,6 +1027,14 @@ fn check_held(held: &[Held<'_>], cx: &mut Context<'_>) {
     }
 }
 
+/// A granted step of a method: the action, the statements that can apply
+/// to it, what they grant.
+struct Step<'i, 'a> {
+    action: Action,
+    statements: &'i [(usize, &'a Statement)],
+    grant: Grant,
+}
+
 fn report_method(
     held: &[Held<'_>],
     index: &[(Action, Relevant<'_>)],
@@ -1040,20 +1042,29 @@ fn report_method(
     method_steps: &Steps,
     cx: &mut Context<'_>,
 ) {
-    let mut steps: Vec<(Action, Grant)> = Vec::new();
+    let mut steps: Vec<Step<'_, '_>> = Vec::new();
     for step in method_steps {
         let found = step.iter().find_map(|&(action, k)| {
             // `index` follows `method_actions`.
             let statements = index.get(k).map_or(&[][..], |(_, l)| l.as_slice());
-            grant(statements, action, method).map(|g| (action, g))
+            grant(statements, action, method).map(|grant| Step {
+                action,
+                statements,
+                grant,
+            })
         });
         match found {
             Some(s) => steps.push(s),
             None => return,
         }
     }
-    let certain = steps.iter().all(|(_, g)| g.certain);
-    let Some((first, first_grant)) = steps.first() else {
+    let certain = steps.iter().all(|s| s.grant.certain);
+    let Some(Step {
+        action: first,
+        grant: first_grant,
+        ..
+    }) = steps.first()
+    else {
         return;
     };
     if method.resource_policy {
@@ -1073,12 +1084,12 @@ fn report_method(
     // The statements behind each step, now that the method is reported.
     let by: Vec<Vec<Contribution>> = steps
         .iter()
-        .map(|(a, g)| contributions(held, relevant(index, *a), *a, method, g))
+        .map(|s| contributions(held, s.statements, s.action, method, &s.grant))
         .collect();
     let Some(primary) = by.first().and_then(|b| b.first()).cloned() else {
         return;
     };
-    let names: Vec<&str> = steps.iter().map(|(a, _)| a.full_name()).collect();
+    let names: Vec<&str> = steps.iter().map(|s| s.action.full_name()).collect();
     let verb = if certain {
         "allow"
     } else {
