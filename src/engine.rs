@@ -287,12 +287,7 @@ fn analyse(
                 .iter()
                 .flat_map(|d| d.policies.iter().map(|p| (d.source, p)))
                 .collect();
-            // Shorter runs when there are few policies, so that every
-            // thread gets several (265 policies were five runs of 64 for
-            // two threads: one thread ended alone).
-            let run_len = POLICY_RUN
-                .min(policies.len().div_ceil(4 * rayon::current_num_threads()))
-                .max(1);
+            let run_len = crate::runs::run_len(policies.len(), POLICY_RUN);
             let policies = policies.par_chunks(run_len).flat_map_iter(|run| {
                 every_rule_each(
                     sources_ref,
@@ -315,31 +310,39 @@ fn analyse(
                 config,
             );
             // Principals in runs, like policies: every rule on a run before
-            // the next, not one parallel task per principal and rule.
-            let mut found: Vec<Finding> = graph
-                .principals
-                .par_chunks(POLICY_RUN)
-                .flat_map_iter(|principals| {
-                    let source_of = |p: &principals::PrincipalPolicies<'_>| {
-                        p.policies
-                            .first()
-                            .map(|d| d.policy.span.source)
-                            .or_else(|| p.managed.first().map(|m| m.span.source))
-                            .unwrap_or_default()
-                    };
-                    every_rule_each(
-                        sources_ref,
-                        config,
-                        &enabled,
-                        principals,
-                        source_of,
-                        |rule, p, cx| rule.check_principal(p, cx),
-                    )
-                })
-                .collect();
-            found.extend(check(SourceId::default(), &|rule, cx| {
-                rule.check_graph(&graph, cx)
-            }));
+            // the next, not one parallel task per principal and rule. The
+            // graph rules (chain searches) run beside them.
+            let (mut found, mut on_graph) = rayon::join(
+                || {
+                    graph
+                        .principals
+                        .par_chunks(crate::runs::run_len(graph.principals.len(), POLICY_RUN))
+                        .flat_map_iter(|principals| {
+                            let source_of = |p: &principals::PrincipalPolicies<'_>| {
+                                p.policies
+                                    .first()
+                                    .map(|d| d.policy.span.source)
+                                    .or_else(|| p.managed.first().map(|m| m.span.source))
+                                    .unwrap_or_default()
+                            };
+                            every_rule_each(
+                                sources_ref,
+                                config,
+                                &enabled,
+                                principals,
+                                source_of,
+                                |rule, p, cx| rule.check_principal(p, cx),
+                            )
+                        })
+                        .collect::<Vec<Finding>>()
+                },
+                || {
+                    check(SourceId::default(), &|rule, cx| {
+                        rule.check_graph(&graph, cx)
+                    })
+                },
+            );
+            found.append(&mut on_graph);
             (graph, found)
         },
     );

@@ -29,6 +29,7 @@ pub mod output;
 pub mod policy;
 pub mod principals;
 pub mod rules;
+pub mod runs;
 pub mod since;
 pub mod source;
 pub mod timings;

@@ -220,8 +220,6 @@ pub enum Grant {
 }
 
 impl Grant {
-    const ALL: [Grant; 3] = [Grant::AssumeRole, Grant::PassRole, Grant::UpdateTrust];
-
     /// The action's name.
     pub fn action(self) -> &'static str {
         match self {
@@ -242,29 +240,60 @@ const DECIDES_ASSUME_ROLE: u8 = 8;
 fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
     let mut mask = 0;
     for s in &p.policy.statements {
-        // An AWS managed policy's hundreds of items of other services
-        // cannot name these actions.
-        if !s.may_name_service(&["sts", "iam"]) {
-            continue;
+        let Some(element) = &s.action else { continue };
+        let mut wanted = DECIDES_ASSUME_ROLE & !mask;
+        if s.is_allow() {
+            wanted |= ALL_GRANTS & !mask;
         }
-        if mask & DECIDES_ASSUME_ROLE == 0
-            && crate::policy::eval::action_applies(s.action.as_ref(), Grant::AssumeRole.action())
-        {
-            mask |= DECIDES_ASSUME_ROLE;
-        }
-        if !s.is_allow() {
-            continue;
-        }
-        for g in Grant::ALL {
-            if mask & g as u8 == 0
-                && crate::policy::eval::action_applies(s.action.as_ref(), g.action())
-            {
-                mask |= g as u8;
-            }
+        if wanted != 0 {
+            mask |= applies_mask(element, wanted);
         }
     }
     mask
 }
+
+/// Which bits of `wanted` (the [`Grant`]s and [`DECIDES_ASSUME_ROLE`]) name
+/// an action the element applies to, as `eval::action_applies` decides each:
+/// one pass over the items, not one per action (an AWS managed policy's
+/// statement lists thousands, of every service).
+fn applies_mask(element: &crate::policy::Element<crate::load::tree::Str>, wanted: u8) -> u8 {
+    const TARGETS: [(u8, &str); 4] = [
+        (DECIDES_ASSUME_ROLE, "sts:AssumeRole"),
+        (Grant::AssumeRole as u8, "sts:AssumeRole"),
+        (Grant::PassRole as u8, "iam:PassRole"),
+        (Grant::UpdateTrust as u8, "iam:UpdateAssumeRolePolicy"),
+    ];
+    let mut listed = 0;
+    for item in &element.items {
+        // Every target starts with `s` or `i`: an item that starts with
+        // another literal (another service) lists none of them.
+        if !matches!(
+            item.value.as_bytes().first(),
+            Some(b's' | b'S' | b'i' | b'I' | b'*' | b'?')
+        ) {
+            continue;
+        }
+        for (bit, action) in TARGETS {
+            if wanted & bit != 0
+                && listed & bit == 0
+                && crate::policy::pattern::matches_ignore_case(&item.value, action)
+            {
+                listed |= bit;
+            }
+        }
+        if listed & wanted == wanted {
+            break;
+        }
+    }
+    if element.negated {
+        wanted & !listed
+    } else {
+        listed & wanted
+    }
+}
+
+/// Every [`Grant`] bit.
+const ALL_GRANTS: u8 = Grant::AssumeRole as u8 | Grant::PassRole as u8 | Grant::UpdateTrust as u8;
 
 /// Per principal, and per distinct document by address.
 type Masks = (Vec<u8>, std::collections::HashMap<usize, u8>);
@@ -578,6 +607,66 @@ mod tests {
             assert_eq!(mask & Grant::AssumeRole as u8 != 0, assume, "{statements}");
             assert_eq!(mask & Grant::PassRole as u8 != 0, pass, "{statements}");
             assert_eq!(mask & DECIDES_ASSUME_ROLE != 0, decides, "{statements}");
+        }
+    }
+
+    /// The one-pass mask is what asking `action_applies` of each action of
+    /// each statement gives, over effects, `Action`/`NotAction` and items
+    /// of every kind (other services, wildcards first, case).
+    #[test]
+    fn the_mask_is_action_applies_per_action() {
+        let items = [
+            "s3:GetObject",
+            "sts:AssumeRole",
+            "STS:assumerole",
+            "sts:*",
+            "?ts:Assume*",
+            "iam:Pass*",
+            "iam:passrole",
+            "IAM:Update*Policy",
+            "iam:UpdateAssumeRolePolicy",
+            "iam:GetRole",
+            "ec2:*",
+            "*",
+            "*:*",
+            "sqs:*",
+            "",
+            "i*",
+            "s*Role",
+        ];
+        let mut lists: Vec<Vec<&str>> = items.iter().map(|i| vec![*i]).collect();
+        for (k, a) in items.iter().enumerate() {
+            for b in &items[k + 1..] {
+                lists.push(vec![a, b]);
+            }
+        }
+        lists.push(items.to_vec());
+        for list in &lists {
+            let quoted: Vec<String> = list.iter().map(|i| format!("{i:?}")).collect();
+            for effect in ["Allow", "Deny"] {
+                for key in ["Action", "NotAction"] {
+                    let statements = format!(
+                        r#"[{{"Effect": "{effect}", "{key}": [{}], "Resource": "*"}}]"#,
+                        quoted.join(", ")
+                    );
+                    let d = doc(&statements);
+                    let s = &d.policy.statements[0];
+                    let applies =
+                        |a: &str| crate::policy::eval::action_applies(s.action.as_ref(), a);
+                    let mut want = 0;
+                    if applies("sts:AssumeRole") {
+                        want |= DECIDES_ASSUME_ROLE;
+                    }
+                    if effect == "Allow" {
+                        for g in [Grant::AssumeRole, Grant::PassRole, Grant::UpdateTrust] {
+                            if applies(g.action()) {
+                                want |= g as u8;
+                            }
+                        }
+                    }
+                    assert_eq!(grant_mask(&d), want, "{statements}");
+                }
+            }
         }
     }
 }

@@ -68,7 +68,7 @@ pub fn load(root: &Node, text: &str, doc: &mut Document) {
         entries.extend(policies.iter().map(|p| (p, None)));
     }
     let parts: Vec<Document> = entries
-        .par_chunks(256)
+        .par_chunks(crate::runs::run_len(entries.len(), 256))
         .map(|chunk| {
             let mut part = Document::default();
             for &(item, kind) in chunk {
