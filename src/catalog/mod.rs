@@ -59,6 +59,12 @@ pub fn managed_policies_version() -> &'static str {
     data::MANAGED_POLICIES_VERSION
 }
 
+/// Map the pages of the tables lookups read (see `data::warm`); for an
+/// idle thread at start-up.
+pub fn warm() {
+    data::warm();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
