@@ -110,18 +110,13 @@ enum Color {
 /// Run the command line; the exit code follows the README: 0 clean, 1
 /// findings at or above `--fail-on`, 2 the tool could not run.
 pub fn run() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
-            let _ = e.print();
-            return ExitCode::from(code);
-        }
-    };
     // The main thread works in the pool instead of sleeping while it runs:
     // one thread fewer to start, and its allocations come from the main
     // heap, which grows in large steps (a worker thread's heap grows a
     // page at a time, one `mprotect` each). Fails only if a pool exists.
+    // Before the command line is parsed: a new thread can take a
+    // millisecond to first run in a virtual machine (its CPU asleep), and
+    // the first parallel phase should find it up.
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();
@@ -134,6 +129,14 @@ pub fn run() -> ExitCode {
         std::hint::black_box(std::arch::is_x86_feature_detected!("avx2"));
         crate::catalog::warm();
     });
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
     // Buffered: the standard output is line-buffered, and a large export's
     // JSON report is millions of lines, one write each otherwise.
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
