@@ -136,7 +136,10 @@ impl Rule for WildcardResource {
         let mut contributing = Vec::new();
         for item in actions {
             let before = scopable.len();
-            if is_star {
+            if is_star && !crate::catalog::is_wildcard(&item.value) {
+                // One action: a lookup costs less than the memo's.
+                scopable.extend(crate::catalog::action(&item.value).filter(could_be_scoped));
+            } else if is_star {
                 scopable.extend_from_slice(&scopable_on_star(&item.value));
             } else {
                 scopable.extend(expand(&item.value).into_iter().filter(|a| {

@@ -31,6 +31,10 @@ impl Rule for UnknownAction {
         };
         for item in &element.items {
             let value = item.value.as_str();
+            // Most items name an action the catalog defines: one lookup.
+            if catalog::action(value).is_some() {
+                continue;
+            }
             let Some((service, name)) = value.split_once(':') else {
                 // `*` or not an action at all (`invalid-policy` reports that).
                 continue;
