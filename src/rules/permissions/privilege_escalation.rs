@@ -694,6 +694,29 @@ fn method_services() -> &'static [&'static str] {
 
 /// Whether a method uses an action of `service` (in any case).
 fn is_method_service(service: &str) -> bool {
+    // Per name length below 32, the first letters (lowercase, as bits) of
+    // the method services of that length: most items of a long managed
+    // policy (thousands, of every service) are told apart by this alone.
+    static SHAPES: std::sync::OnceLock<[u32; 32]> = std::sync::OnceLock::new();
+    let shapes = SHAPES.get_or_init(|| {
+        let mut shapes = [0u32; 32];
+        for s in method_services() {
+            match (s.as_bytes().first(), shapes.get_mut(s.len())) {
+                (Some(f), Some(bits)) if f.is_ascii_alphabetic() => {
+                    *bits |= 1 << (f.to_ascii_lowercase() - b'a');
+                }
+                // A name this shape cannot describe: no filtering at all.
+                _ => return [u32::MAX; 32],
+            }
+        }
+        shapes
+    });
+    if let (Some(f), Some(bits)) = (service.as_bytes().first(), shapes.get(service.len()))
+        && f.is_ascii_alphabetic()
+        && bits & (1 << (f.to_ascii_lowercase() - b'a')) == 0
+    {
+        return false;
+    }
     method_services()
         .binary_search_by(|m| catalog::cmp_ci(m.as_bytes(), service.as_bytes()))
         .is_ok()
@@ -1196,17 +1219,30 @@ mod tests {
             assert_eq!(method_action_named(name), via_catalog(name), "{name}");
         }
         assert!(method_action_named("IAM:passrole").is_some());
-        for s in [
-            "iam",
-            "IAM",
-            "Ec2",
-            "s3",
-            "bedrock-agentcore",
-            "sqs",
-            "",
-            "*",
-            "nope",
-        ] {
+        // Every service of the catalog in three cases, and names the
+        // length-and-letter filter cannot describe.
+        let mut services: Vec<String> = catalog::services()
+            .flat_map(|s| [s.to_string(), s.to_ascii_uppercase(), format!("{s}x")])
+            .collect();
+        services.extend(
+            [
+                "iam",
+                "IAM",
+                "Ec2",
+                "s3",
+                "bedrock-agentcore",
+                "sqs",
+                "",
+                "*",
+                "nope",
+                "1am",
+                "-iam",
+                "é",
+                "abcdefghijklmnopqrstuvwxyzabcdefghij",
+            ]
+            .map(String::from),
+        );
+        for s in &services {
             let linear = method_actions()
                 .iter()
                 .any(|a| a.service().eq_ignore_ascii_case(s));
