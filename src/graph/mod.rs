@@ -238,6 +238,9 @@ const DECIDES_ASSUME_ROLE: u8 = 8;
 /// resources aside: an edge builder evaluates those), and
 /// [`DECIDES_ASSUME_ROLE`].
 fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
+    // Bit k of `actions_applying` is GRANTS[k], whose flag is `1 << k`.
+    const GRANTS: [Grant; 3] = [Grant::AssumeRole, Grant::PassRole, Grant::UpdateTrust];
+    let names = GRANTS.map(Grant::action);
     let mut mask = 0;
     for s in &p.policy.statements {
         let Some(element) = &s.action else { continue };
@@ -245,51 +248,17 @@ fn grant_mask(p: &crate::load::PolicyDoc) -> u8 {
         if s.is_allow() {
             wanted |= ALL_GRANTS & !mask;
         }
-        if wanted != 0 {
-            mask |= applies_mask(element, wanted);
-        }
-    }
-    mask
-}
-
-/// Which bits of `wanted` (the [`Grant`]s and [`DECIDES_ASSUME_ROLE`]) name
-/// an action the element applies to, as `eval::action_applies` decides each:
-/// one pass over the items, not one per action (an AWS managed policy's
-/// statement lists thousands, of every service).
-fn applies_mask(element: &crate::policy::Element<crate::load::tree::Str>, wanted: u8) -> u8 {
-    const TARGETS: [(u8, &str); 4] = [
-        (DECIDES_ASSUME_ROLE, "sts:AssumeRole"),
-        (Grant::AssumeRole as u8, "sts:AssumeRole"),
-        (Grant::PassRole as u8, "iam:PassRole"),
-        (Grant::UpdateTrust as u8, "iam:UpdateAssumeRolePolicy"),
-    ];
-    let mut listed = 0;
-    for item in &element.items {
-        // Every target starts with `s` or `i`: an item that starts with
-        // another literal (another service) lists none of them.
-        if !matches!(
-            item.value.as_bytes().first(),
-            Some(b's' | b'S' | b'i' | b'I' | b'*' | b'?')
-        ) {
+        if wanted == 0 {
             continue;
         }
-        for (bit, action) in TARGETS {
-            if wanted & bit != 0
-                && listed & bit == 0
-                && crate::policy::pattern::matches_ignore_case(&item.value, action)
-            {
-                listed |= bit;
-            }
+        let applies = crate::policy::eval::actions_applying(element, &names);
+        let mut bits = u8::try_from(applies).unwrap_or(u8::MAX) & ALL_GRANTS;
+        if applies & 1 != 0 {
+            bits |= DECIDES_ASSUME_ROLE;
         }
-        if listed & wanted == wanted {
-            break;
-        }
+        mask |= bits & wanted;
     }
-    if element.negated {
-        wanted & !listed
-    } else {
-        listed & wanted
-    }
+    mask
 }
 
 /// Every [`Grant`] bit.

@@ -67,6 +67,48 @@ pub fn action_applies(element: Option<&Element<crate::load::tree::Str>>, action:
     }
 }
 
+/// [`action_applies`] for each of `actions` (at most 64) at once: bit `k`
+/// is set when the element applies to `actions[k]`. One pass over the
+/// items, where asking per action was one pass each (an AWS managed
+/// policy's statement lists thousands of actions of every service).
+pub fn actions_applying(element: &Element<crate::load::tree::Str>, actions: &[&str]) -> u64 {
+    let all = match actions.len() {
+        64.. => u64::MAX,
+        n => (1u64 << n) - 1,
+    };
+    // The lowercase first letters of the actions: an item that starts with
+    // another literal letter (another service) matches none of them. Only
+    // when every action starts with an ASCII letter.
+    let firsts = actions
+        .iter()
+        .try_fold(0u32, |bits, a| match a.as_bytes().first() {
+            Some(f) if f.is_ascii_alphabetic() => Some(bits | 1 << (f.to_ascii_lowercase() - b'a')),
+            _ => None,
+        });
+    let mut listed = 0u64;
+    for item in &element.items {
+        if let (Some(firsts), Some(f)) = (firsts, item.value.as_bytes().first())
+            && f.is_ascii_alphabetic()
+            && firsts & (1 << (f.to_ascii_lowercase() - b'a')) == 0
+        {
+            continue;
+        }
+        for (k, action) in actions.iter().enumerate().take(64) {
+            if listed & (1 << k) == 0 && pattern::matches_ignore_case(&item.value, action) {
+                listed |= 1 << k;
+            }
+        }
+        if listed == all {
+            break;
+        }
+    }
+    if element.negated {
+        all & !listed
+    } else {
+        listed
+    }
+}
+
 /// Whether a resource element applies to `resource`. A statement without a
 /// resource element (trust policies) applies to its own resource.
 pub fn resource_applies(element: Option<&Element<crate::load::tree::Str>>, resource: &str) -> bool {
@@ -237,6 +279,80 @@ mod tests {
             decide(&p, "s3:GetObject", "arn:aws:s3:::b1/k"),
             Decision::ImplicitDeny
         );
+    }
+
+    /// `actions_applying` is `action_applies` per action, over `Action`
+    /// and `NotAction`, items of other services, wildcards first, case,
+    /// and action lists the first-letter filter cannot describe.
+    #[test]
+    fn actions_applying_is_action_applies_per_action() {
+        let items = [
+            "s3:GetObject",
+            "sts:AssumeRole",
+            "STS:assumerole",
+            "sts:*",
+            "?ts:Assume*",
+            "iam:Pass*",
+            "IAM:Update*Policy",
+            "iam:PutRolePolicy",
+            "ec2:*",
+            "*",
+            "*:*",
+            "",
+            "i*",
+            "s*Role",
+            "9am:x",
+            "éam:x",
+        ];
+        let action_lists: [&[&str]; 4] = [
+            &[
+                "sts:AssumeRole",
+                "iam:PassRole",
+                "iam:UpdateAssumeRolePolicy",
+            ],
+            &[
+                "iam:PutRolePolicy",
+                "iam:AttachRolePolicy",
+                "iam:CreatePolicyVersion",
+            ],
+            &["s3:GetObject", "9am:x", "éam:x"],
+            &[],
+        ];
+        let mut lists: Vec<Vec<&str>> = items.iter().map(|i| vec![*i]).collect();
+        for (k, a) in items.iter().enumerate() {
+            for b in &items[k + 1..] {
+                lists.push(vec![a, b]);
+            }
+        }
+        lists.push(items.to_vec());
+        for list in &lists {
+            let quoted: Vec<String> = list.iter().map(|i| format!("{i:?}")).collect();
+            for key in ["Action", "NotAction"] {
+                let text = format!(
+                    r#"{{"Statement": [{{"Effect": "Allow", "{key}": [{}], "Resource": "*"}}]}}"#,
+                    quoted.join(", ")
+                );
+                let node = json::parse(&text, SourceId(0)).expect("valid JSON");
+                let built = document::build(&node, PolicyKind::Identity);
+                let element = built.policy.statements[0]
+                    .action
+                    .as_ref()
+                    .expect("an action");
+                for actions in action_lists {
+                    let mut want = 0u64;
+                    for (k, a) in actions.iter().enumerate() {
+                        if action_applies(Some(element), a) {
+                            want |= 1 << k;
+                        }
+                    }
+                    assert_eq!(
+                        actions_applying(element, actions),
+                        want,
+                        "{text} {actions:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

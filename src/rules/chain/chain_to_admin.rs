@@ -100,15 +100,16 @@ fn admin_grant(
     }
     // Which admin-equivalent actions some Allow names at all.
     let cover = |p: &crate::load::PolicyDoc| {
-        let mut c = [false; ADMIN_EQUIVALENT.len()];
-        for (k, action) in ADMIN_EQUIVALENT.iter().enumerate() {
-            c[k] = p
-                .policy
-                .statements
-                .iter()
-                .any(|s| s.is_allow() && eval::action_applies(s.action.as_ref(), action));
-        }
-        c
+        let named = p
+            .policy
+            .statements
+            .iter()
+            .filter(|s| s.is_allow())
+            .filter_map(|s| s.action.as_ref())
+            .fold(0, |bits, e| {
+                bits | eval::actions_applying(e, ADMIN_EQUIVALENT)
+            });
+        std::array::from_fn::<bool, { ADMIN_EQUIVALENT.len() }, _>(|k| named & (1 << k) != 0)
     };
     let mut named = [false; ADMIN_EQUIVALENT.len()];
     for p in &h.policies {
