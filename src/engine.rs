@@ -283,9 +283,15 @@ fn analyse(
                     )
                 })
             });
+            // Not AWS managed policies (see `rules::check_policies`).
             let policies: Vec<(SourceId, &load::PolicyDoc)> = documents
                 .iter()
-                .flat_map(|d| d.policies.iter().map(|p| (d.source, p)))
+                .flat_map(|d| {
+                    d.policies
+                        .iter()
+                        .filter(|p| !p.is_aws_managed())
+                        .map(|p| (d.source, p))
+                })
                 .collect();
             let run_len = crate::runs::run_len(policies.len(), POLICY_RUN);
             let policies = policies.par_chunks(run_len).flat_map_iter(|run| {

@@ -135,10 +135,13 @@ pub trait Rule: Sync {
 /// [`Context::enter_policy`]. The engine hands every rule the same short
 /// run in turn, so that a large export's policies are read from cache by
 /// all the rules instead of from memory once per rule.
+///
+/// The engine leaves AWS managed policies out of these runs (once, not
+/// once per rule): an AWS managed policy in an export is AWS's text, not
+/// the user's; what they chose is to attach it, which principal rules
+/// judge.
 pub fn check_policies<'a>(rule: &dyn Rule, policies: &'a [PolicyDoc], cx: &mut Context<'a>) {
-    // An AWS managed policy in an export is AWS's text, not the user's:
-    // what they chose is to attach it, which principal rules judge.
-    for policy in policies.iter().filter(|p| !p.is_aws_managed()) {
+    for policy in policies {
         cx.enter_borrowed_policy(policy);
         rule.check_policy(policy, cx);
         cx.leave_policy();
