@@ -99,9 +99,14 @@ impl Action {
     /// action-level keys or a key of one of its resource types (global
     /// keys are not listed). Case-insensitive; templated keys match.
     pub fn lists_condition_key(self, key: &str) -> bool {
+        self.lists_key(key, super::keys::exact_condition_key(key))
+    }
+
+    /// [`Action::lists_condition_key`] with `exact`, the catalog key named
+    /// `key` if any (looked up by the caller, once for many actions).
+    fn lists_key(self, key: &str, exact: Option<ConditionKey>) -> bool {
         // A listed key that is not a template is `key` only if it is the
         // catalog key named `key`: compared by index, not by name.
-        let exact = super::keys::exact_condition_key(key);
         let listed = |k: ConditionKey| {
             if k.is_template() {
                 k.matches(key)
@@ -324,6 +329,13 @@ pub fn action(name: &str) -> Option<Action> {
         ACTIONS.get(i).map_or(&[][..], |a| a.full_name().as_bytes())
     })
     .map(|i| Action { index: i as u32 })
+}
+
+/// Whether some of `actions` lists `key` ([`Action::lists_condition_key`]),
+/// the key looked up once rather than once per action (`s3:*` is hundreds).
+pub fn any_lists_condition_key(actions: impl IntoIterator<Item = Action>, key: &str) -> bool {
+    let exact = super::keys::exact_condition_key(key);
+    actions.into_iter().any(|a| a.lists_key(key, exact))
 }
 
 /// The number of actions in the catalog.

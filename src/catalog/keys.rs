@@ -306,6 +306,16 @@ mod tests {
                     assert_eq!(a.lists_condition_key(key), by_name, "{a} {key}");
                 }
             }
+            for key in keys {
+                assert_eq!(
+                    super::super::any_lists_condition_key(
+                        super::super::service_actions(service),
+                        key
+                    ),
+                    super::super::service_actions(service).any(|a| a.lists_condition_key(key)),
+                    "{service} {key}"
+                );
+            }
         }
     }
 

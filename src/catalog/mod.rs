@@ -36,9 +36,9 @@ mod slots;
 
 pub use access::AccessLevel;
 pub use actions::{
-    Action, Expand, ResourceType, action, action_count, actions, cmp_ci, expand, is_wildcard,
-    permissions_management_actions, service_actions, service_exists, services, suggest,
-    suggest_service,
+    Action, Expand, ResourceType, action, action_count, actions, any_lists_condition_key, cmp_ci,
+    expand, is_wildcard, permissions_management_actions, service_actions, service_exists, services,
+    suggest, suggest_service,
 };
 pub use keys::{
     ConditionKey, ConditionKeyType, action_supports_condition_key, condition_key, condition_keys,

@@ -76,7 +76,7 @@ fn near_miss(key: &str) -> Option<String> {
 fn listed_for_service(service: &str, key: &str) -> bool {
     static LISTED: crate::memo::Memo<String, bool> = crate::memo::Memo::new(16_384);
     LISTED.get_or(&format!("{service}\0{key}").to_ascii_lowercase(), || {
-        catalog::service_actions(service).any(|a| a.lists_condition_key(key))
+        catalog::any_lists_condition_key(catalog::service_actions(service), key)
     })
 }
 
@@ -120,7 +120,7 @@ fn judge(key: &str, statement: &Statement) -> Verdict {
     });
     let actions = expand_element(element);
     // `known` is not global: only the reference's lists for the actions count.
-    if actions.iter().any(|a| a.lists_condition_key(key)) {
+    if catalog::any_lists_condition_key(actions.iter().copied(), key) {
         return Verdict::Fine;
     }
     if same_service {
