@@ -59,8 +59,8 @@ pub fn managed_policies_version() -> &'static str {
     data::MANAGED_POLICIES_VERSION
 }
 
-/// Map the pages of the tables lookups read (see `data::warm`); for an
-/// idle thread at start-up.
+/// Read the tables lookups read, so that their pages are mapped before the
+/// rules ask (see `data::warm`); for an idle thread at start-up.
 pub fn warm() {
     data::warm();
 }
