@@ -1,8 +1,9 @@
 //! Many account exports in one run: with more files than threads (and,
 //! outside these tests, tens of megabytes of input), an export's trees are
-//! dropped once it is modelled and its tree-reading rules have run. Nothing about the findings may change: duplicate keys
-//! are still found, a broken embedded document still says the rest of the
-//! file was read, and an ignore that selects by JSON pointer still works.
+//! dropped once it is modelled and its tree-reading rules have run.
+//! Nothing about the findings may change: duplicate keys are still found,
+//! a broken embedded document still says the rest of the file was read,
+//! and an ignore that selects by JSON pointer still works.
 
 use std::path::Path;
 

@@ -603,21 +603,11 @@ mod tests {
             "i*",
             "s*Role",
         ];
-        let mut lists: Vec<Vec<&str>> = items.iter().map(|i| vec![*i]).collect();
-        for (k, a) in items.iter().enumerate() {
-            for b in &items[k + 1..] {
-                lists.push(vec![a, b]);
-            }
-        }
-        lists.push(items.to_vec());
-        for list in &lists {
-            let quoted: Vec<String> = list.iter().map(|i| format!("{i:?}")).collect();
+        for array in crate::policy::eval::item_arrays(&items) {
             for effect in ["Allow", "Deny"] {
                 for key in ["Action", "NotAction"] {
-                    let statements = format!(
-                        r#"[{{"Effect": "{effect}", "{key}": [{}], "Resource": "*"}}]"#,
-                        quoted.join(", ")
-                    );
+                    let statements =
+                        format!(r#"[{{"Effect": "{effect}", "{key}": {array}, "Resource": "*"}}]"#);
                     let d = doc(&statements);
                     let s = &d.policy.statements[0];
                     let applies =

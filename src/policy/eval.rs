@@ -215,6 +215,24 @@ pub fn evaluate_statements<'s>(
     }
 }
 
+/// JSON arrays of `items`, for tests that try an element over many item
+/// lists: each item alone, every pair, and all of them.
+#[cfg(test)]
+pub(crate) fn item_arrays(items: &[&str]) -> Vec<String> {
+    let array = |list: &[&str]| {
+        let quoted: Vec<String> = list.iter().map(|i| format!("{i:?}")).collect();
+        format!("[{}]", quoted.join(", "))
+    };
+    let mut out: Vec<String> = items.iter().map(|i| array(&[i])).collect();
+    for (k, a) in items.iter().enumerate() {
+        for b in &items[k + 1..] {
+            out.push(array(&[a, b]));
+        }
+    }
+    out.push(array(items));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -318,19 +336,10 @@ mod tests {
             &["s3:GetObject", "9am:x", "éam:x"],
             &[],
         ];
-        let mut lists: Vec<Vec<&str>> = items.iter().map(|i| vec![*i]).collect();
-        for (k, a) in items.iter().enumerate() {
-            for b in &items[k + 1..] {
-                lists.push(vec![a, b]);
-            }
-        }
-        lists.push(items.to_vec());
-        for list in &lists {
-            let quoted: Vec<String> = list.iter().map(|i| format!("{i:?}")).collect();
+        for array in item_arrays(&items) {
             for key in ["Action", "NotAction"] {
                 let text = format!(
-                    r#"{{"Statement": [{{"Effect": "Allow", "{key}": [{}], "Resource": "*"}}]}}"#,
-                    quoted.join(", ")
+                    r#"{{"Statement": [{{"Effect": "Allow", "{key}": {array}, "Resource": "*"}}]}}"#
                 );
                 let node = json::parse(&text, SourceId(0)).expect("valid JSON");
                 let built = document::build(&node, PolicyKind::Identity);

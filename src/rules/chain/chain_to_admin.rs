@@ -46,7 +46,7 @@ impl Rule for ChainToAdmin {
         // Which admin-equivalent actions each AWS managed policy's Allows
         // name: computed once per policy, not once per principal holding it
         // (thousands of roles share `ReadOnlyAccess`).
-        let mut managed_cover: std::collections::HashMap<String, [bool; ADMIN_EQUIVALENT.len()]> =
+        let mut managed_cover: std::collections::HashMap<String, u64> =
             std::collections::HashMap::new();
         // A role every workload reaches (a shared deploy role) is judged
         // once, not once per workload.
@@ -84,7 +84,7 @@ impl Rule for ChainToAdmin {
 fn admin_grant(
     g: &PrincipalGraph<'_>,
     n: NodeIndex,
-    managed_cover: &mut std::collections::HashMap<String, [bool; ADMIN_EQUIVALENT.len()]>,
+    managed_cover: &mut std::collections::HashMap<String, u64>,
 ) -> Option<(&'static str, Span)> {
     let h = g.holdings(n)?;
     // Only an Allow that can name an IAM action can grant one: skip the
@@ -98,34 +98,29 @@ fn admin_grant(
     if !could {
         return None;
     }
-    // Which admin-equivalent actions some Allow names at all.
+    // Which admin-equivalent actions some Allow names at all: bit k for
+    // `ADMIN_EQUIVALENT[k]`.
     let cover = |p: &crate::load::PolicyDoc| {
-        let named = p
-            .policy
+        p.policy
             .statements
             .iter()
             .filter(|s| s.is_allow())
             .filter_map(|s| s.action.as_ref())
             .fold(0, |bits, e| {
                 bits | eval::actions_applying(e, ADMIN_EQUIVALENT)
-            });
-        std::array::from_fn::<bool, { ADMIN_EQUIVALENT.len() }, _>(|k| named & (1 << k) != 0)
+            })
     };
-    let mut named = [false; ADMIN_EQUIVALENT.len()];
-    for p in &h.policies {
-        named.iter_mut().zip(cover(p)).for_each(|(n, c)| *n |= c);
-    }
+    let mut named = h.policies.iter().fold(0, |bits, p| bits | cover(p));
     for m in &h.managed {
-        let c = *managed_cover
+        named |= *managed_cover
             .entry(m.arn.clone())
             .or_insert_with(|| cover(&m.policy));
-        named.iter_mut().zip(c).for_each(|(n, c)| *n |= c);
     }
     let account = g.at(n).account.clone().unwrap_or_else(|| "*".into());
     let ctx = RequestContext::new();
     let resource = format!("arn:aws:iam::{account}:role/any");
     for (k, action) in ADMIN_EQUIVALENT.iter().enumerate() {
-        if !named[k] {
+        if named & (1 << k) == 0 {
             continue;
         }
         let request = Request {
