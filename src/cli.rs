@@ -120,15 +120,6 @@ pub fn run() -> ExitCode {
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();
-    // The CPU's features are asked once per process, by the first search
-    // for a byte (the walk's): `cpuid`, which a virtual machine traps, a
-    // tenth of a millisecond here. Asked by the idle worker instead, while
-    // this thread walks; then it reads the catalog's tables in.
-    rayon::spawn(|| {
-        #[cfg(target_arch = "x86_64")]
-        std::hint::black_box(std::arch::is_x86_feature_detected!("avx2"));
-        crate::catalog::warm();
-    });
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -102,28 +102,3 @@ impl K {
         text(self.0, u32::from(self.1))
     }
 }
-
-/// Read the tables an action or condition-key lookup reads, a cache line at
-/// a time, so that their pages are mapped (and their lines in the shared
-/// cache) before the rules ask: the tables are a megabyte and a half of
-/// the binary, and a lookup that lands on a page not yet mapped waits for
-/// the fault. Run by an idle thread while the files are found and read.
-pub(super) fn warm() {
-    fn touch<T>(items: &[T], read: impl Fn(&T) -> u32) {
-        // One read per cache line.
-        let step = (64 / std::mem::size_of::<T>().max(1)).max(1);
-        for item in items.iter().step_by(step) {
-            std::hint::black_box(read(item));
-        }
-    }
-    touch(&ACTION_SLOTS, |s| *s);
-    touch(&ACTIONS, |a| a.0);
-    touch(&ACTION_RESOURCES, |r| *r);
-    touch(&ACTION_KEYS, |k| u32::from(*k));
-    touch(&SERVICE_SLOTS, |s| *s);
-    touch(&SERVICES, |s| s.0);
-    touch(&KEY_SLOTS, |s| *s);
-    touch(&KEYS, |k| k.0);
-    touch(&RESOURCES, |r| r.0);
-    touch(STRINGS.as_bytes(), |b| u32::from(*b));
-}

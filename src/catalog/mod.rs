@@ -59,12 +59,6 @@ pub fn managed_policies_version() -> &'static str {
     data::MANAGED_POLICIES_VERSION
 }
 
-/// Read the tables lookups read, so that their pages are mapped before the
-/// rules ask (see `data::warm`); for an idle thread at start-up.
-pub fn warm() {
-    data::warm();
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -180,7 +180,9 @@ pub struct Document {
     /// list-attached-role-policies` output), with their spans.
     pub attachments: Vec<crate::source::Spanned<String>>,
     /// IAM-adjacent resources a template defines (EKS, access keys, SCPs, …).
-    pub resources: crate::model::Resources,
+    /// Boxed: most files define none, and a run holds one `Document` per
+    /// file (their array is fresh memory, faulted in page by page).
+    pub resources: Box<crate::model::Resources>,
     /// Template problems (reported by `invalid-template`).
     pub template_problems: Vec<TemplateProblem>,
     /// Inline suppressions written in this file (YAML comments, resource

@@ -453,7 +453,7 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
 fn reset(doc: &mut Document) {
     doc.policies.clear();
     doc.principals.clear();
-    doc.resources = Default::default();
+    *doc.resources = Default::default();
     doc.template_problems.clear();
     doc.embedded.clear();
 }

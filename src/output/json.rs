@@ -8,7 +8,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::diagnostic::Report;
+use crate::diagnostic::{Finding, Report};
 use crate::engine::slash_path;
 use crate::source::{SourceMap, Span};
 
@@ -83,16 +83,53 @@ fn location(sources: &SourceMap, span: Span) -> Location {
 
 /// Write the report as JSON.
 pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
-    use rayon::prelude::*;
     let mut head = b"{\n  \"version\": 1,\n  \"tool\": ".to_vec();
     nested(&mut head, &tool(), 1)?;
     head.extend_from_slice(b",\n  \"findings\": [");
     out.write_all(&head)?;
-    // Findings are printed in parallel, a slice at a time (the printed
-    // text of an export's findings is not all held at once), each part
-    // into its own buffer; the text is byte for byte what printing
-    // `Output` whole gives (tested).
-    for (n, slice) in report.findings.chunks(FINDINGS_AT_ONCE).enumerate() {
+    // The text is byte for byte what printing `Output` whole gives (tested).
+    if report.findings.len() <= PRINTED_IN_TURN {
+        print_in_turn(&report.findings, sources, out)?;
+    } else {
+        print_in_parallel(&report.findings, sources, out)?;
+    }
+    let mut tail = Vec::new();
+    if !report.findings.is_empty() {
+        tail.extend_from_slice(b"\n  ");
+    }
+    tail.extend_from_slice(b"],\n  \"summary\": ");
+    nested(&mut tail, &summary(report), 1)?;
+    tail.extend_from_slice(b"\n}\n");
+    out.write_all(&tail)?;
+    out.flush()
+}
+
+/// The findings, one after another into one buffer written out whenever it
+/// fills: it stays in the same few pages, where a buffer per part is fresh
+/// memory to fault in.
+fn print_in_turn(findings: &[Finding], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
+    let mut text = Vec::with_capacity(FLUSH_AT + 2048);
+    for (i, f) in findings.iter().enumerate() {
+        text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+        print_finding(&mut text, f, sources)?;
+        if text.len() >= FLUSH_AT {
+            out.write_all(&text)?;
+            text.clear();
+        }
+    }
+    out.write_all(&text)
+}
+
+/// The findings, printed in parallel a slice at a time (the printed text of
+/// an export's findings is not all held at once), each part into its own
+/// buffer.
+fn print_in_parallel(
+    findings: &[Finding],
+    sources: &SourceMap,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    use rayon::prelude::*;
+    for (n, slice) in findings.chunks(FINDINGS_AT_ONCE).enumerate() {
         let parts: Vec<Vec<u8>> = slice
             .par_chunks(FINDINGS_PER_PART)
             .enumerate()
@@ -113,17 +150,16 @@ pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::R
             out.write_all(text)?;
         }
     }
-    let mut tail = Vec::new();
-    if !report.findings.is_empty() {
-        tail.extend_from_slice(b"\n  ");
-    }
-    tail.extend_from_slice(b"],\n  \"summary\": ");
-    nested(&mut tail, &summary(report), 1)?;
-    tail.extend_from_slice(b"\n}\n");
-    out.write_all(&tail)?;
-    out.flush()
+    Ok(())
 }
 
+/// Up to how many findings are printed in turn, on one thread: below this,
+/// printing them on all cores saves less than their fresh buffers cost
+/// (measured on one run's report: 310 findings 0.25 ms faster in turn;
+/// 4,454 findings 1.2 ms slower).
+const PRINTED_IN_TURN: usize = 1024;
+/// How much printed text the one-thread printer holds before writing it.
+const FLUSH_AT: usize = 16 * 1024;
 /// How many findings are printed before the text is written out.
 const FINDINGS_AT_ONCE: usize = 4096;
 /// How many findings one task prints into one buffer.
@@ -336,6 +372,8 @@ mod tests {
             2,
             FINDINGS_PER_PART,
             FINDINGS_PER_PART + 1,
+            PRINTED_IN_TURN,
+            PRINTED_IN_TURN + 1,
             FINDINGS_AT_ONCE,
             FINDINGS_AT_ONCE + 1,
         ] {
