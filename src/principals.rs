@@ -100,6 +100,7 @@ pub fn resolve_managed(
                 let mut policy = crate::load::policy_file::build(&node, PolicyKind::Identity);
                 policy.arn = Some(a.value.clone());
                 policy.name = Some(managed.name.to_string());
+                policy.managed = true;
                 Some(std::sync::Arc::new(policy))
             });
             if let Some(policy) = entry {

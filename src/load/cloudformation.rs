@@ -280,6 +280,7 @@ pub fn instantiate(
                     .unwrap_or_default()
                 {
                     if let Some(i) = add(doc, p.get("PolicyDocument"), PolicyKind::Identity) {
+                        doc.policies[i].name = scalar(p.get("PolicyName")).map(|n| n.value);
                         policies.push(i);
                     }
                 }
@@ -320,6 +321,16 @@ pub fn instantiate(
             }
             "AWS::IAM::Policy" | "AWS::IAM::ManagedPolicy" => {
                 if let Some(i) = add(doc, props.get("PolicyDocument"), PolicyKind::Identity) {
+                    // An `AWS::IAM::Policy` is an inline policy of each
+                    // principal it names; a managed one is attached.
+                    let managed = ty == "AWS::IAM::ManagedPolicy";
+                    let name_key = if managed {
+                        "ManagedPolicyName"
+                    } else {
+                        "PolicyName"
+                    };
+                    doc.policies[i].name = Some(name_of(name_key).value);
+                    doc.policies[i].managed = managed;
                     let raw_props = res.get("Properties");
                     for (key, kind) in [
                         ("Roles", PrincipalKind::Role),
@@ -356,6 +367,7 @@ pub fn instantiate(
                     _ => (PrincipalKind::Group, "GroupName"),
                 };
                 if let Some(i) = add(doc, props.get("PolicyDocument"), PolicyKind::Identity) {
+                    doc.policies[i].name = scalar(props.get("PolicyName")).map(|n| n.value);
                     let by_ref = res
                         .get("Properties")
                         .and_then(|p| p.get(key))

@@ -262,6 +262,7 @@ fn load_managed_policy(p: &Node, text: &str, doc: &mut Document) {
             .map(str::to_string);
         policy.arn = Some(arn.value);
         policy.account = account;
+        policy.managed = true;
     }
 }
 

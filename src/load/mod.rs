@@ -80,6 +80,10 @@ pub struct PolicyDoc {
     pub arn: Option<String>,
     /// Its id, for SCPs and RCPs (`p-…`: how Organizations attachments find it).
     pub id: Option<String>,
+    /// A managed policy (an export's `Policies` entry, a template's
+    /// `AWS::IAM::ManagedPolicy`, an attached AWS managed one), not an
+    /// inline policy embedded in one principal.
+    pub managed: bool,
 }
 
 /// A value the analysis had to assume (see [`PolicyDoc::assumptions`]).
@@ -107,6 +111,7 @@ impl PolicyDoc {
             name: None,
             arn: None,
             id: None,
+            managed: false,
         }
     }
 

@@ -26,8 +26,10 @@ impl Rule for AdminUser {
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
         let ctx = RequestContext::new();
-        for (n, def) in users(g) {
-            let Some(h) = g.holdings(n) else { continue };
+        for user in users(g) {
+            let (def, Some(h)) = (user.def, user.holdings) else {
+                continue;
+            };
             // Administrator access: an action no scoped policy grants, on
             // every resource.
             let admin = [

@@ -23,12 +23,12 @@ impl Rule for InlinePolicyOnUser {
     }
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
-        for (n, def) in users(g) {
-            let Some(doc) = g.at(n).document else {
-                continue;
-            };
+        for user in users(g) {
+            let def = user.def;
             for &i in &def.policies {
-                let Some(p) = doc.policies.get(i) else {
+                // A template's managed policy attached to the user (through
+                // its `Users`) is in the list too: not an inline policy.
+                let Some(p) = user.doc.policies.get(i).filter(|p| !p.managed) else {
                     continue;
                 };
                 let name = p.name.as_deref().unwrap_or("inline policy");

@@ -22,7 +22,8 @@ impl Rule for UserWithoutGroup {
     }
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
-        for (_, def) in users(g) {
+        for user in users(g) {
+            let def = user.def;
             if !def.groups.is_empty() || def.policies.is_empty() && def.managed.is_empty() {
                 continue;
             }

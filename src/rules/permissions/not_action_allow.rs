@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::Statement;
+use crate::policy::{PolicyKind, Statement};
 use crate::rules::permissions::grants;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -27,6 +27,17 @@ impl Rule for NotActionAllow {
             return;
         };
         if !action.negated || !grants(statement, policy) {
+            return;
+        }
+        if policy.policy.kind == PolicyKind::Trust {
+            // A trust policy grants only STS actions on its role: every
+            // route to assume it and its session tags, not "every action".
+            cx.report(
+                action.key,
+                "`NotAction` in a trust policy allows every STS action on this role except those listed, including ones added later",
+            )
+            .label("allows every STS action except these")
+            .help("list the assume action this role's principals use in `Action` (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`)");
             return;
         }
         // "every action not listed on every resource" read as if the list

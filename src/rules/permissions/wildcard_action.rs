@@ -33,22 +33,44 @@ impl Rule for WildcardAction {
         }
         // `*` on `*` in an identity policy is admin-access's finding.
         let admin = policy.policy.kind == PolicyKind::Identity && statement.has_any_resource();
+        let trust = policy.policy.kind == PolicyKind::Trust;
+        // A resource policy grants to the principals it names: say so, the
+        // same words read as an identity policy's otherwise.
+        let to = if policy.policy.kind == PolicyKind::Resource {
+            " to the principals this resource policy names"
+        } else {
+            ""
+        };
         for action in statement.actions() {
             let a = action.value.as_str();
-            if is_every_action(a) {
+            if trust && (is_every_action(a) || a.eq_ignore_ascii_case("sts:*")) {
+                // A trust policy grants only STS actions on its role; what
+                // `*` adds to assuming it is choosing the session's tags
+                // and source identity.
+                cx.report(
+                    action.span,
+                    format!(
+                        "`{a}` in a trust policy allows every STS action on this role: whoever may assume it can also pass session tags (`sts:TagSession`) and a source identity (`sts:SetSourceIdentity`)"
+                    ),
+                )
+                .label("every STS action")
+                .help("allow only the assume action this role's principals use (`sts:AssumeRole`, `sts:AssumeRoleWithWebIdentity` or `sts:AssumeRoleWithSAML`), and `sts:TagSession` where session tags are meant to be passed");
+            } else if is_every_action(a) {
                 if admin {
                     continue;
                 }
                 cx.report(
                     action.span,
-                    format!("`{a}` allows every action of every service"),
+                    format!("`{a}` allows every action of every service{to}"),
                 )
                 .label("every action")
                 .help("list the actions this principal needs");
             } else if let Some((service, "*")) = a.split_once(':') {
                 cx.report(
                     action.span,
-                    format!("`{a}` allows every action of `{service}`, including ones added later"),
+                    format!(
+                        "`{a}` allows every action of `{service}`{to}, including ones added later"
+                    ),
                 )
                 .label("every action of the service")
                 .help("list the actions this principal needs");
