@@ -404,17 +404,23 @@ pub fn instantiate(
             | "AWS::SQS::QueuePolicy"
             | "AWS::SQS::QueueInlinePolicy"
             | "AWS::SNS::TopicPolicy"
-            | "AWS::SNS::TopicInlinePolicy" => {
-                add(doc, props.get("PolicyDocument"), PolicyKind::Resource);
-            }
-            "AWS::ECR::Repository" => {
-                add(doc, props.get("RepositoryPolicyText"), PolicyKind::Resource);
-            }
-            "AWS::KMS::Key" => {
-                add(doc, props.get("KeyPolicy"), PolicyKind::Resource);
-            }
-            "AWS::SecretsManager::ResourcePolicy" => {
-                add(doc, props.get("ResourcePolicy"), PolicyKind::Resource);
+            | "AWS::SNS::TopicInlinePolicy"
+            | "AWS::ECR::Repository"
+            | "AWS::KMS::Key"
+            | "AWS::SecretsManager::ResourcePolicy" => {
+                let (key, service) = match ty {
+                    "AWS::S3::BucketPolicy" => ("PolicyDocument", "s3"),
+                    "AWS::SQS::QueuePolicy" | "AWS::SQS::QueueInlinePolicy" => {
+                        ("PolicyDocument", "sqs")
+                    }
+                    "AWS::ECR::Repository" => ("RepositoryPolicyText", "ecr"),
+                    "AWS::KMS::Key" => ("KeyPolicy", "kms"),
+                    "AWS::SecretsManager::ResourcePolicy" => ("ResourcePolicy", "secretsmanager"),
+                    _ => ("PolicyDocument", "sns"),
+                };
+                if let Some(i) = add(doc, props.get(key), PolicyKind::Resource) {
+                    doc.policies[i].resource_service = Some(service);
+                }
             }
             "AWS::IAM::AccessKey" => doc.resources.access_keys.push(model::AccessKey {
                 logical_id: Spanned::new(logical.to_string(), m.key.span),

@@ -84,6 +84,10 @@ pub struct PolicyDoc {
     /// `AWS::IAM::ManagedPolicy`, an attached AWS managed one), not an
     /// inline policy embedded in one principal.
     pub managed: bool,
+    /// For a resource policy, the service of the resource it is attached
+    /// to, when the input says (`s3` for an `AWS::S3::BucketPolicy`): it
+    /// can grant only that service's actions.
+    pub resource_service: Option<&'static str>,
 }
 
 /// A value the analysis had to assume (see [`PolicyDoc::assumptions`]).
@@ -112,6 +116,7 @@ impl PolicyDoc {
             arn: None,
             id: None,
             managed: false,
+            resource_service: None,
         }
     }
 

@@ -45,6 +45,38 @@ fn permissions_management_matching(pattern: &str) -> Vec<crate::catalog::Action>
     actions
 }
 
+/// The one service whose actions a resource policy's statement can grant:
+/// that of the resource the policy is attached to, when the input says,
+/// else the one service every ARN of its `Resource` names (a bucket policy
+/// grants no IAM action, whatever its `*` matches). `None` for other kinds
+/// of policy, and when it cannot be told.
+fn granted_service<'s>(statement: &'s Statement, policy: &'s PolicyDoc) -> Option<&'s str> {
+    if policy.policy.kind != PolicyKind::Resource {
+        return None;
+    }
+    if let Some(s) = policy.resource_service {
+        return Some(s);
+    }
+    let mut service: Option<&str> = None;
+    for r in statement.resources() {
+        let arn = crate::policy::arn::Arn::parse(&r.value)?;
+        if is_wildcard(arn.service) || !crate::catalog::service_exists(arn.service) {
+            return None;
+        }
+        match service {
+            Some(s) if !s.eq_ignore_ascii_case(arn.service) => return None,
+            _ => service = Some(arn.service),
+        }
+    }
+    service
+}
+
+/// Whether `action` can be granted where only `service`'s can (any, when
+/// `None`).
+fn of_service(action: &crate::catalog::Action, service: Option<&str>) -> bool {
+    service.is_none_or(|s| action.service().eq_ignore_ascii_case(s))
+}
+
 impl Rule for PermissionsManagementWildcard {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -65,8 +97,10 @@ impl Rule for PermissionsManagementWildcard {
         } else {
             " whenever its conditions hold"
         };
+        let only = granted_service(statement, policy);
         if element.negated {
-            let pm = permissions_management(expand_element(element));
+            let mut pm = permissions_management(expand_element(element));
+            pm.retain(|a| of_service(a, only));
             if pm.is_empty() {
                 return;
             }
@@ -96,9 +130,20 @@ impl Rule for PermissionsManagementWildcard {
             // after file; `*` expands to every action in the catalog.
             static PM: crate::memo::Memo<String, std::sync::Arc<Vec<crate::catalog::Action>>> =
                 crate::memo::Memo::new(4_096);
-            let pm = PM.get_or(&*item.value, || {
+            let all = PM.get_or(&*item.value, || {
                 std::sync::Arc::new(permissions_management_matching(&item.value))
             });
+            let of_one: Vec<crate::catalog::Action>;
+            let pm: &[crate::catalog::Action] = if only.is_some() {
+                of_one = all
+                    .iter()
+                    .filter(|a| of_service(a, only))
+                    .copied()
+                    .collect();
+                &of_one
+            } else {
+                &all
+            };
             if pm.is_empty() {
                 continue;
             }
@@ -108,7 +153,7 @@ impl Rule for PermissionsManagementWildcard {
                     "`{}` allows {}{when}, including {}",
                     item.value,
                     plural(pm.len(), "permissions-management action", "permissions-management actions"),
-                    list(&pm, 5)
+                    list(pm, 5)
                 ),
             )
             .label("grants the right to change permissions")
