@@ -21,6 +21,36 @@ pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
     statement.is_allow() && policy.policy.kind.allow_grants()
 }
 
+/// The one service whose actions a resource policy's statement can grant:
+/// that of the resource the policy is attached to, when the input says,
+/// else the one service every ARN of its `Resource` names (a bucket policy
+/// grants no IAM action, whatever its `*` matches). `None` for other kinds
+/// of policy, and when it cannot be told.
+pub(crate) fn granted_service<'s>(
+    statement: &'s Statement,
+    policy: &'s PolicyDoc,
+) -> Option<&'s str> {
+    if policy.policy.kind != crate::policy::PolicyKind::Resource {
+        return None;
+    }
+    if let Some(s) = policy.resource_service {
+        return Some(s);
+    }
+    let mut service: Option<&str> = None;
+    for r in statement.resources() {
+        let arn = crate::policy::arn::Arn::parse(&r.value)?;
+        if crate::catalog::is_wildcard(arn.service) || !crate::catalog::service_exists(arn.service)
+        {
+            return None;
+        }
+        match service {
+            Some(s) if !s.eq_ignore_ascii_case(arn.service) => return None,
+            _ => service = Some(arn.service),
+        }
+    }
+    service
+}
+
 /// Whether an action pattern matches every action of every service: `*`,
 /// or `*:*`, which matches the same actions. Without this,
 /// `*:*` on `*` slipped past `admin-access` and was reported as "every

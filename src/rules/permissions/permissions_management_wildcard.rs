@@ -8,7 +8,7 @@ use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::{PolicyKind, Statement};
 use crate::rules::expansion::{expand, expand_element, list, plural, sort_riskiest};
-use crate::rules::permissions::grants;
+use crate::rules::permissions::{granted_service, grants};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct PermissionsManagementWildcard;
@@ -43,32 +43,6 @@ fn permissions_management_matching(pattern: &str) -> Vec<crate::catalog::Action>
         .collect();
     sort_riskiest(&mut actions);
     actions
-}
-
-/// The one service whose actions a resource policy's statement can grant:
-/// that of the resource the policy is attached to, when the input says,
-/// else the one service every ARN of its `Resource` names (a bucket policy
-/// grants no IAM action, whatever its `*` matches). `None` for other kinds
-/// of policy, and when it cannot be told.
-fn granted_service<'s>(statement: &'s Statement, policy: &'s PolicyDoc) -> Option<&'s str> {
-    if policy.policy.kind != PolicyKind::Resource {
-        return None;
-    }
-    if let Some(s) = policy.resource_service {
-        return Some(s);
-    }
-    let mut service: Option<&str> = None;
-    for r in statement.resources() {
-        let arn = crate::policy::arn::Arn::parse(&r.value)?;
-        if is_wildcard(arn.service) || !crate::catalog::service_exists(arn.service) {
-            return None;
-        }
-        match service {
-            Some(s) if !s.eq_ignore_ascii_case(arn.service) => return None,
-            _ => service = Some(arn.service),
-        }
-    }
-    service
 }
 
 /// Whether `action` can be granted where only `service`'s can (any, when

@@ -9,7 +9,7 @@ use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::{PolicyKind, Statement};
 use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
-use crate::rules::permissions::{grants, is_every_action};
+use crate::rules::permissions::{granted_service, grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct WildcardAction;
@@ -59,12 +59,17 @@ impl Rule for WildcardAction {
                 if admin {
                     continue;
                 }
-                cx.report(
-                    action.span,
-                    format!("`{a}` allows every action of every service{to}"),
-                )
-                .label("every action")
-                .help("list the actions this principal needs");
+                // A resource policy grants only its resource's service's
+                // actions: `*` in a bucket policy is every S3 action.
+                let what = match granted_service(statement, policy) {
+                    Some(service) => {
+                        format!("every action of `{service}`{to}, including ones added later")
+                    }
+                    None => format!("every action of every service{to}"),
+                };
+                cx.report(action.span, format!("`{a}` allows {what}"))
+                    .label("every action")
+                    .help("list the actions this principal needs");
             } else if let Some((service, "*")) = a.split_once(':') {
                 cx.report(
                     action.span,
