@@ -433,6 +433,7 @@ pub static ALL: &[&dyn Rule] = &[
     &audit::admin_user::AdminUser,
     &audit::drift::Drift,
     &audit::inline_policy_on_user::InlinePolicyOnUser,
+    &audit::managed_policy_on_user::ManagedPolicyOnUser,
     &audit::unused_role::UnusedRole,
     &audit::user_without_group::UserWithoutGroup,
     // suppression

@@ -5,6 +5,7 @@
 pub mod admin_user;
 pub mod drift;
 pub mod inline_policy_on_user;
+pub mod managed_policy_on_user;
 pub mod unused_role;
 pub mod user_without_group;
 
