@@ -140,6 +140,23 @@ fn push_problem(doc: &mut Document, p: TemplateProblem) {
     }
 }
 
+/// Resource types whose property holds a resource policy: the type, the
+/// property, and the service whose actions the policy can grant.
+const RESOURCE_POLICIES: &[(&str, &str, &str)] = &[
+    ("AWS::S3::BucketPolicy", "PolicyDocument", "s3"),
+    ("AWS::SQS::QueuePolicy", "PolicyDocument", "sqs"),
+    ("AWS::SQS::QueueInlinePolicy", "PolicyDocument", "sqs"),
+    ("AWS::SNS::TopicPolicy", "PolicyDocument", "sns"),
+    ("AWS::SNS::TopicInlinePolicy", "PolicyDocument", "sns"),
+    ("AWS::ECR::Repository", "RepositoryPolicyText", "ecr"),
+    ("AWS::KMS::Key", "KeyPolicy", "kms"),
+    (
+        "AWS::SecretsManager::ResourcePolicy",
+        "ResourcePolicy",
+        "secretsmanager",
+    ),
+];
+
 /// A policy document property, as an object or a JSON string.
 fn policy_from(node: &Node, kind: PolicyKind, text: &str, doc: &mut Document) -> Option<PolicyDoc> {
     let Some(value) = node.as_str() else {
@@ -400,28 +417,6 @@ pub fn instantiate(
                     });
                 }
             }
-            "AWS::S3::BucketPolicy"
-            | "AWS::SQS::QueuePolicy"
-            | "AWS::SQS::QueueInlinePolicy"
-            | "AWS::SNS::TopicPolicy"
-            | "AWS::SNS::TopicInlinePolicy"
-            | "AWS::ECR::Repository"
-            | "AWS::KMS::Key"
-            | "AWS::SecretsManager::ResourcePolicy" => {
-                let (key, service) = match ty {
-                    "AWS::S3::BucketPolicy" => ("PolicyDocument", "s3"),
-                    "AWS::SQS::QueuePolicy" | "AWS::SQS::QueueInlinePolicy" => {
-                        ("PolicyDocument", "sqs")
-                    }
-                    "AWS::ECR::Repository" => ("RepositoryPolicyText", "ecr"),
-                    "AWS::KMS::Key" => ("KeyPolicy", "kms"),
-                    "AWS::SecretsManager::ResourcePolicy" => ("ResourcePolicy", "secretsmanager"),
-                    _ => ("PolicyDocument", "sns"),
-                };
-                if let Some(i) = add(doc, props.get(key), PolicyKind::Resource) {
-                    doc.policies[i].resource_service = Some(service);
-                }
-            }
             "AWS::IAM::AccessKey" => doc.resources.access_keys.push(model::AccessKey {
                 logical_id: Spanned::new(logical.to_string(), m.key.span),
                 user: scalar(props.get("UserName")),
@@ -516,7 +511,13 @@ pub fn instantiate(
             "AWS::CloudFormation::StackSet" => {
                 crate::load::stackset::from_resource(&props, text, doc, config);
             }
-            _ => {}
+            _ => {
+                if let Some(&(_, key, service)) = RESOURCE_POLICIES.iter().find(|(t, ..)| *t == ty)
+                    && let Some(i) = add(doc, props.get(key), PolicyKind::Resource)
+                {
+                    doc.policies[i].resource_service = Some(service);
+                }
+            }
         }
         for p in &mut doc.policies[first_policy..] {
             p.assumptions.extend(assumptions.iter().cloned());
