@@ -89,26 +89,97 @@ pub fn covers(outer: &str, inner: &str) -> bool {
     // able to absorb: only a `*` in outer can absorb an inner `*`.
     let p: Vec<char> = outer.chars().collect();
     let t: Vec<char> = inner.chars().collect();
-    covers_rec(&p, &t, 0)
-}
-
-fn covers_rec(p: &[char], t: &[char], depth: usize) -> bool {
-    if depth > 64 {
+    // Outer patterns longer than this are a "don't know" (as they always
+    // were: the check once recursed one level per character, cut at 64).
+    if p.len() > MAX_COVERING_PATTERN {
         return false;
     }
-    match (p.first(), t.first()) {
-        (None, None) => true,
-        (Some('*'), _) => (0..=t.len()).any(|k| covers_rec(&p[1..], &t[k..], depth + 1)),
-        (Some('?'), Some(c)) if *c != '*' => covers_rec(&p[1..], &t[1..], depth + 1),
-        (Some(a), Some(b)) if a == b && *a != '?' => covers_rec(&p[1..], &t[1..], depth + 1),
-        (Some(a), Some(b)) if a == b => covers_rec(&p[1..], &t[1..], depth + 1),
-        _ => false,
+    // Row i: whether `p[i..]` covers `t[j..]`, for every j; built from the
+    // end of `p`. A table, not a search: a search branches at every `*`
+    // (an outer pattern of 22 `*`s took minutes).
+    let mut next = vec![false; t.len() + 1];
+    next[t.len()] = true;
+    for &c in p.iter().rev() {
+        let mut row = vec![false; t.len() + 1];
+        for j in (0..=t.len()).rev() {
+            row[j] = match (c, t.get(j)) {
+                // Absorbs nothing, or one more character.
+                ('*', _) => next[j] || (j < t.len() && row[j + 1]),
+                ('?', Some(&b)) => b != '*' && next[j + 1],
+                (a, Some(&b)) => a == b && next[j + 1],
+                (_, None) => false,
+            };
+        }
+        next = row;
     }
+    next[0]
 }
+
+/// The longest outer pattern [`covers`] decides.
+const MAX_COVERING_PATTERN: usize = 64;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The search `covers` once was, one level per outer character.
+    fn covers_by_search(p: &[char], t: &[char], depth: usize) -> bool {
+        if depth > MAX_COVERING_PATTERN {
+            return false;
+        }
+        match (p.first(), t.first()) {
+            (None, None) => true,
+            (Some('*'), _) => (0..=t.len()).any(|k| covers_by_search(&p[1..], &t[k..], depth + 1)),
+            (Some('?'), Some(c)) if *c != '*' => covers_by_search(&p[1..], &t[1..], depth + 1),
+            (Some(a), Some(b)) if a == b => covers_by_search(&p[1..], &t[1..], depth + 1),
+            _ => false,
+        }
+    }
+
+    #[test]
+    fn covers_is_the_search_it_replaced() {
+        // Every pattern of up to four characters over `a`, `b`, `*`, `?`,
+        // as outer and as inner.
+        let mut all = vec![String::new()];
+        for len in 1..=4 {
+            let prev: Vec<String> = all.iter().filter(|s| s.len() == len - 1).cloned().collect();
+            for s in prev {
+                for c in ['a', 'b', '*', '?'] {
+                    all.push(format!("{s}{c}"));
+                }
+            }
+        }
+        for outer in &all {
+            for inner in &all {
+                let p: Vec<char> = outer.chars().collect();
+                let t: Vec<char> = inner.chars().collect();
+                let by_search = outer == inner
+                    || outer.chars().all(|c| c == '*') && !outer.is_empty()
+                    || covers_by_search(&p, &t, 0);
+                assert_eq!(covers(outer, inner), by_search, "{outer:?} {inner:?}");
+            }
+        }
+        // Longer than the search went: a "don't know", as it was.
+        let long = format!("arn:aws:iam::*:role/{}", "x".repeat(60));
+        assert!(!covers(&long, &long.replace('*', "1")));
+    }
+
+    /// Found by the `policy` fuzz target: an outer pattern of many `*`s
+    /// (a search took minutes on it).
+    #[test]
+    fn many_stars_are_decided_at_once() {
+        let outer = format!("arn:aws:{}iam::1:role/D", "*".repeat(22));
+        assert!(covers(&outer, "arn:aws:iam::1:role/D"));
+        assert!(!covers(&outer, "arn:aws:iam::1:role/E"));
+        let longer = format!(
+            "arn:aws:{}iam::111122223332:role/DevDeployRole",
+            "*".repeat(22)
+        );
+        assert!(!covers(
+            &longer,
+            "arn:aws:iam::444455556666:role/ProdDeployRole"
+        ));
+    }
 
     #[test]
     fn star_matches_any_run_including_empty() {
