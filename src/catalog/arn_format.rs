@@ -11,17 +11,22 @@
 /// by `build.rs` (and by the tests that check its table).
 #[allow(dead_code)]
 pub fn any_arn(format: &str) -> String {
-    let mut out = String::new();
-    let mut rest = format;
+    fill(format, |name, out| {
+        out.push_str(if name == "Partition" { "aws" } else { "*" })
+    })
+}
+
+/// `text` with every `${Name}` written by `write(Name, out)` instead; an
+/// unclosed `${` runs to the end. For ARN formats, and for the policy
+/// variables of a policy's ARNs (`${aws:username}`).
+pub fn fill(text: &str, write: impl Fn(&str, &mut String)) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
         let end = after.find('}').unwrap_or(after.len());
-        out.push_str(if &after[..end] == "Partition" {
-            "aws"
-        } else {
-            "*"
-        });
+        write(&after[..end], &mut out);
         rest = after.get(end + 1..).unwrap_or("");
     }
     out.push_str(rest);
@@ -45,5 +50,9 @@ mod tests {
         assert_eq!(any_arn("*"), "*");
         // An unclosed placeholder ends the format.
         assert_eq!(any_arn("arn:${Partition}:x:::${Open"), "arn:aws:x:::*");
+        assert_eq!(
+            fill("a${b}c${d}", |n, o| o.push_str(&n.to_uppercase())),
+            "aBcD"
+        );
     }
 }

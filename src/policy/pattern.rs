@@ -118,6 +118,178 @@ pub fn covers(outer: &str, inner: &str) -> bool {
 /// The longest outer pattern [`covers`] decides.
 const MAX_COVERING_PATTERN: usize = 64;
 
+/// In a pattern given to [`intersects`] (not in policy text): any run of
+/// characters without `/` or `:`, as an ARN's account, region or bucket
+/// name is.
+pub const SEGMENT: char = '\u{1}';
+
+/// Whether some text matches both patterns, ignoring ASCII case: whether a
+/// policy's resource pattern can name any resource of a type, given the
+/// type's ARN format with its placeholders as wildcards (`*`, or
+/// [`SEGMENT`]). Exact: a search over pairs of positions, one in each
+/// pattern, reached by reading the same text (O(len(a)·len(b)), no
+/// recursion). Pairs of patterns too long to search (over
+/// [`MAX_INTERSECTION_STATES`]) answer `true`, "may".
+pub fn intersects(a: &str, b: &str) -> bool {
+    // Resources and formats are ASCII: compare bytes in place.
+    if a.is_ascii() && b.is_ascii() {
+        return intersect(a.as_bytes(), b.as_bytes(), |x, y| {
+            x.eq_ignore_ascii_case(&y)
+        });
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    intersect(&a, &b, |x, y| x.eq_ignore_ascii_case(&y))
+}
+
+/// [`intersects`] over any slice of symbols.
+fn intersect<T: Copy + PartialEq + From<u8>>(a: &[T], b: &[T], eq: impl Fn(T, T) -> bool) -> bool {
+    let [star, question, slash, colon] = [b'*', b'?', b'/', b':'].map(T::from);
+    let segment = T::from(SEGMENT as u8);
+    let wild = |c: T| c == star || c == question || c == segment;
+    let separator = |c: T| c == slash || c == colon;
+    // The length of the literal field `s` begins with, when a separator
+    // ends it.
+    let field = |s: &[T]| {
+        let n = s.iter().position(|&c| separator(c) || wild(c))?;
+        separator(s[n]).then_some(n)
+    };
+    // Most pairs are told apart, or their literal ends trimmed, without
+    // the search: an ARN of another service, or of another resource type
+    // after the region and account, differs before any `*`.
+    let (mut a, mut b) = (a, b);
+    while let (Some(&x), Some(&y)) = (a.first(), b.first()) {
+        if !wild(x) && !wild(y) {
+            if !eq(x, y) {
+                return false;
+            }
+            (a, b) = (&a[1..], &b[1..]);
+            continue;
+        }
+        // A segment followed by a separator, against a literal field: it
+        // matches that field exactly (it cannot take the separator, and
+        // stopping short leaves a separator against a field character).
+        let ends_field = |s: &[T]| s.get(1).is_some_and(|&c| separator(c));
+        match (x == segment && ends_field(a), y == segment && ends_field(b)) {
+            (true, false) if let Some(n) = field(b) => (a, b) = (&a[1..], &b[n..]),
+            (false, true) if let Some(n) = field(a) => (a, b) = (&a[n..], &b[1..]),
+            _ => break,
+        }
+    }
+    while let (Some(&x), Some(&y)) = (a.last(), b.last()) {
+        if wild(x) || wild(y) {
+            break;
+        }
+        if !eq(x, y) {
+            return false;
+        }
+        (a, b) = (&a[..a.len() - 1], &b[..b.len() - 1]);
+    }
+    // Most policy resources name one ARN: match it as text, no search.
+    if !a.iter().any(|&c| wild(c)) {
+        if let Some(m) = matches_short(b, a, &eq) {
+            return m;
+        }
+    } else if !b.iter().any(|&c| wild(c))
+        && let Some(m) = matches_short(a, b, &eq)
+    {
+        return m;
+    }
+    let width = b.len() + 1;
+    let states = (a.len() + 1).saturating_mul(width);
+    if states > MAX_INTERSECTION_STATES {
+        return true;
+    }
+    let mut seen = vec![false; states];
+    let mut todo = vec![(0usize, 0usize)];
+    while let Some((i, j)) = todo.pop() {
+        let Some(slot) = seen.get_mut(i * width + j) else {
+            continue;
+        };
+        if std::mem::replace(slot, true) {
+            continue;
+        }
+        if i == a.len() && j == b.len() {
+            return true;
+        }
+        let (x, y) = (a.get(i).copied(), b.get(j).copied());
+        let run = |c: T| c == star || c == segment;
+        // A run may match nothing.
+        if x.is_some_and(run) {
+            todo.push((i + 1, j));
+        }
+        if y.is_some_and(run) {
+            todo.push((i, j + 1));
+        }
+        // Or both read one character they can agree on; a run reading one
+        // stays where it is.
+        if let (Some(x), Some(y)) = (x, y) {
+            let any = |c: T| c == star || c == question;
+            let agree = if x == segment {
+                !separator(y)
+            } else if y == segment {
+                !separator(x)
+            } else {
+                any(x) || any(y) || eq(x, y)
+            };
+            if agree {
+                let next = (i + usize::from(!run(x)), j + usize::from(!run(y)));
+                if next != (i, j) {
+                    todo.push(next);
+                }
+            }
+        }
+    }
+    false
+}
+
+/// Whether `text` matches `pattern` with [`intersects`]' wildcards, for a
+/// pattern of under 64 symbols (`None` for a longer one): the pattern
+/// positions reachable after each character, as the bits of one word.
+fn matches_short<T: Copy + PartialEq + From<u8>>(
+    pattern: &[T],
+    text: &[T],
+    eq: &impl Fn(T, T) -> bool,
+) -> Option<bool> {
+    if pattern.len() >= 64 {
+        return None;
+    }
+    let [star, question, slash, colon] = [b'*', b'?', b'/', b':'].map(T::from);
+    let segment = T::from(SEGMENT as u8);
+    // Runs may match nothing: a position before one also reaches the next.
+    let close = |mut s: u64| {
+        for (p, &c) in pattern.iter().enumerate() {
+            if s & (1 << p) != 0 && (c == star || c == segment) {
+                s |= 1 << (p + 1);
+            }
+        }
+        s
+    };
+    let mut at = close(1);
+    for &t in text {
+        let mut next = 0u64;
+        for (p, &c) in pattern.iter().enumerate() {
+            if at & (1 << p) == 0 {
+                continue;
+            }
+            if c == star || (c == segment && t != slash && t != colon) {
+                next |= 1 << p;
+            } else if c == question || (c != segment && eq(c, t)) {
+                next |= 1 << (p + 1);
+            }
+        }
+        at = close(next);
+        if at == 0 {
+            return Some(false);
+        }
+    }
+    Some(at & (1 << pattern.len()) != 0)
+}
+
+/// The most position pairs [`intersects`] visits (a 2,000-character
+/// resource against a 500-character format); beyond, it answers "may".
+const MAX_INTERSECTION_STATES: usize = 1 << 20;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +380,107 @@ mod tests {
     fn brackets_are_literal() {
         assert!(!matches("arn:aws:s3:::b[12]", "arn:aws:s3:::b1"));
         assert!(matches("arn:aws:s3:::b[12]", "arn:aws:s3:::b[12]"));
+    }
+
+    /// A slow matcher for `intersects`' patterns: `*`, `?`, [`SEGMENT`],
+    /// ASCII case ignored.
+    fn matches_slowly(p: &[char], t: &[char]) -> bool {
+        match p.first() {
+            None => t.is_empty(),
+            Some('*') => (0..=t.len()).any(|k| matches_slowly(&p[1..], &t[k..])),
+            Some(&SEGMENT) => (0..=t.len())
+                .take_while(|&k| k == 0 || !matches!(t[k - 1], '/' | ':'))
+                .any(|k| matches_slowly(&p[1..], &t[k..])),
+            Some('?') => !t.is_empty() && matches_slowly(&p[1..], &t[1..]),
+            Some(c) => {
+                t.first().is_some_and(|d| c.eq_ignore_ascii_case(d))
+                    && matches_slowly(&p[1..], &t[1..])
+            }
+        }
+    }
+
+    /// Every pattern of up to three characters over `a`, `B`, `/`, `*`,
+    /// `?` and [`SEGMENT`], against every other: `intersects` agrees with
+    /// trying every text of up to six characters over `a`, `b`, `/` (a
+    /// witness, when there is one, needs no more characters than the two
+    /// patterns have that are not runs).
+    #[test]
+    fn intersects_is_trying_every_text() {
+        let grow = |set: &mut Vec<Vec<char>>, len: usize, alphabet: &[char]| {
+            let prev: Vec<Vec<char>> = set.iter().filter(|s| s.len() == len - 1).cloned().collect();
+            for s in prev {
+                for &c in alphabet {
+                    let mut n = s.clone();
+                    n.push(c);
+                    set.push(n);
+                }
+            }
+        };
+        let mut patterns = vec![Vec::new()];
+        let mut texts = vec![Vec::new()];
+        for len in 1..=6 {
+            if len <= 3 {
+                grow(&mut patterns, len, &['a', 'B', '/', '*', '?', SEGMENT]);
+            }
+            grow(&mut texts, len, &['a', 'b', '/']);
+        }
+        // Which texts each pattern matches, as bits.
+        let matched: Vec<Vec<u64>> = patterns
+            .iter()
+            .map(|p| {
+                let mut bits = vec![0u64; texts.len().div_ceil(64)];
+                for (k, t) in texts.iter().enumerate() {
+                    if matches_slowly(p, t) {
+                        bits[k / 64] |= 1 << (k % 64);
+                    }
+                }
+                bits
+            })
+            .collect();
+        for (p, mp) in patterns.iter().zip(&matched) {
+            let p: String = p.iter().collect();
+            for (q, mq) in patterns.iter().zip(&matched) {
+                let q: String = q.iter().collect();
+                let by_texts = mp.iter().zip(mq).any(|(x, y)| x & y != 0);
+                assert_eq!(intersects(&p, &q), by_texts, "{p:?} {q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn intersects_reads_arn_formats() {
+        let object = "arn:aws:s3:::*/*";
+        assert!(intersects("arn:aws:s3:::bucket/*", object));
+        assert!(intersects("arn:aws:s3:::bucket*", object));
+        assert!(intersects("*", object));
+        assert!(!intersects("arn:aws:s3:::bucket", object));
+        assert!(!intersects("arn:aws:dynamodb:*:*:table/x", object));
+        // Many stars on both sides are decided at once.
+        let stars = "*a".repeat(200);
+        assert!(intersects(&stars, &stars.to_uppercase()));
+        assert!(!intersects(&format!("{stars}b"), &format!("{stars}c")));
+        // A bucket name has no `/`: a bucket is no object.
+        let bucket = format!("arn:aws:s3:::{SEGMENT}");
+        assert!(intersects("arn:aws:s3:::logs", &bucket));
+        assert!(intersects("arn:aws:s3:::log*", &bucket));
+        assert!(!intersects("arn:aws:s3:::logs/*", &bucket));
+        assert!(!intersects("arn:aws:s3:::logs/", &bucket));
+        let seg_object = format!("arn:aws:s3:::{SEGMENT}/*");
+        assert!(intersects("arn:aws:s3:::logs/a/b", &seg_object));
+        assert!(intersects("*", &seg_object));
+        assert!(intersects("arn:aws:s3:::*", &seg_object));
+        assert!(!intersects("arn:aws:s3:::logs", &seg_object));
+        // Too long to search: "may".
+        let long = format!("*{}", "x".repeat(2_000));
+        assert!(intersects(&long, &format!("*{}*", "y".repeat(1_000))));
+        // Fields a segment stands for are read at once.
+        let fleet = format!("arn:aws:ec2:{SEGMENT}:{SEGMENT}:fleet/*");
+        assert!(!intersects("arn:aws:ec2:us-east-1:1:instance/*", &fleet));
+        assert!(intersects("arn:aws:ec2:us-east-1:1:fleet/*", &fleet));
+        assert!(intersects("arn:aws:ec2:us-*:1:fleet/x", &fleet));
+        assert!(!intersects("arn:aws:ec2:us/east:1:fleet/x", &fleet));
+        // Literal ends are compared before any search, whatever the length.
+        assert!(!intersects(&"x".repeat(2_000), &"y".repeat(1_000)));
     }
 
     #[test]

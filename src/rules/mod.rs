@@ -372,6 +372,7 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::invalid_yaml::InvalidYaml,
     &syntax::literal_wildcard_in_condition::LiteralWildcardInCondition,
     &syntax::policy_version::PolicyVersion,
+    &syntax::resource_mismatch::ResourceMismatch,
     &syntax::unknown_action::UnknownAction,
     &syntax::unknown_condition_key::UnknownConditionKey,
     &syntax::unknown_managed_policy::UnknownManagedPolicy,

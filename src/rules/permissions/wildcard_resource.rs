@@ -43,9 +43,6 @@ fn scopes_resources(c: &Condition) -> bool {
     resource_key && scope::is_restrictive(c)
 }
 
-/// The resource type of `action` every resource of which `pattern`
-/// matches, in every account and partition (`arn:*:cloudtrail:*:*:trail/*`
-/// for `trail`), if any.
 /// The every-resource ARNs (`ResourceType::any_arn`) of the resource types
 /// of the actions `action_pattern` expands to, without repeats: once per
 /// pattern per process, as `s3:Get*` recurs in policy after policy.

@@ -13,6 +13,7 @@ pub mod invalid_template;
 pub mod invalid_yaml;
 pub mod literal_wildcard_in_condition;
 pub mod policy_version;
+pub mod resource_mismatch;
 pub mod unknown_action;
 pub mod unknown_condition_key;
 pub mod unknown_managed_policy;
