@@ -17,7 +17,8 @@
 //! created (`cloudformation:CreateStackSet` lists no resource type, yet
 //! AWS's own example SCPs deny it on stack set ARNs). So "acts only on
 //! `*`" is said of List and Read actions alone (`s3:ListAllMyBuckets`,
-//! `eks:ListClusters`: a listing is of no one resource), and ARNs the
+//! `eks:ListClusters`: a listing is of no one resource) but IAM's, which
+//! take a path ([`doubtful_without_types`]), and ARNs the
 //! reference leaves out but AWS documents elsewhere are added
 //! ([`UNLISTED`]).
 
@@ -125,6 +126,18 @@ fn fits(formats: &[String], resource: &str) -> bool {
         .any(|f| pattern::intersects(resource, f))
 }
 
+/// Whether `action` lists no resource type but may act on ARNs all the
+/// same, so that "acts only on `*`" would be a guess: an action that
+/// changes something (the reference is silent where the resource is being
+/// created, see the module's comment), or a listing of IAM's, which takes a
+/// path prefix (`iam:ListRoles` with `/deploy/`) and which IAM's own
+/// examples scope to the ARNs under that path.
+fn doubtful_without_types(action: catalog::Action) -> bool {
+    action.resource_types().len() == 0
+        && (!(AccessLevel::LIST | AccessLevel::READ).contains(action.access())
+            || action.service() == "iam")
+}
+
 /// The resource type whose ARN format the help shows: among the types the
 /// action requires (else all of its types), the one whose pattern begins
 /// most like the statement's first resource (`object` rather than
@@ -230,13 +243,7 @@ impl Rule for ResourceMismatch {
             if arns.iter().any(|r| fits(&formats, r)) {
                 continue;
             }
-            // An action without resource types that changes something may
-            // be one the reference is silent about (see the module's
-            // comment): not a finding.
-            if catalog::expand(value).any(|a| {
-                a.resource_types().len() == 0
-                    && !(AccessLevel::LIST | AccessLevel::READ).contains(a.access())
-            }) {
+            if catalog::expand(value).any(doubtful_without_types) {
                 continue;
             }
             let (message, label, help) = match catalog::action(value) {
@@ -328,6 +335,18 @@ mod tests {
             "a format outside `arn:aws:`"
         );
         assert!(all.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn only_listings_and_reads_are_said_to_take_only_star() {
+        let doubtful = |name: &str| doubtful_without_types(catalog::action(name).expect(name));
+        assert!(!doubtful("s3:ListAllMyBuckets"));
+        assert!(!doubtful("eks:ListClusters"));
+        assert!(!doubtful("ecr:GetAuthorizationToken"));
+        assert!(doubtful("cloudformation:CreateStackSet"));
+        assert!(doubtful("iam:ListRoles"));
+        // Actions with resource types are judged by them.
+        assert!(!doubtful("s3:GetObject"));
     }
 
     #[test]
