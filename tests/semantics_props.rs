@@ -4,13 +4,16 @@
 //! - the wildcard matcher (`pattern::matches`, `matches_ignore_case`)
 //!   against a plain recursive matcher: `*` any run of characters, `?`
 //!   exactly one character, everything else literal;
+//! - the intersection of two patterns (`pattern::intersects`, does some ARN
+//!   match both) on long generated patterns: two patterns generalized from
+//!   one text must intersect;
 //! - condition evaluation (`condition::evaluate`) against a table of the
 //!   absent-key, `…IfExists`, `Null` and `ForAllValues`/`ForAnyValue` rules
 //!   (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>,
 //!   <https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html>).
 
 use iamchain::policy::condition::{Condition, Operator, RequestContext, Tri, evaluate};
-use iamchain::policy::pattern::{matches, matches_ignore_case};
+use iamchain::policy::pattern::{SEGMENT, intersects, matches, matches_ignore_case};
 use iamchain::source::{Span, Spanned};
 use proptest::prelude::*;
 
@@ -65,6 +68,68 @@ proptest! {
         let other = format!("{t}x");
         prop_assert!(!matches(&t, &other));
     }
+
+    /// Two patterns made from one text, each by its own replacements
+    /// (runs by `*`, a character by `?`, a field by a segment, a letter's
+    /// case), have that text in common: `intersects` must say so, however
+    /// long they are. (Its exactness on short patterns is a unit test
+    /// against every text; this reaches the shortcuts long ARNs take.)
+    #[test]
+    fn patterns_made_from_one_text_intersect(
+        t in "(arn:aws:[a-z]{1,4}:[a-z0-9-]{0,6}:[0-9]{0,4}:)?[abAB:/é-]{0,40}",
+        left in proptest::collection::vec(any::<u8>(), 48),
+        right in proptest::collection::vec(any::<u8>(), 48),
+    ) {
+        let text = chars(&t);
+        let (p, q) = (generalize(&text, &left), generalize(&text, &right));
+        prop_assert!(intersects(&p, &q), "{:?} and {:?} share {:?}", p, q, t);
+        prop_assert!(intersects(&q, &p), "{:?} and {:?} share {:?}", q, p, t);
+    }
+}
+
+/// A pattern that `text` matches, by the replacements `choices` pick.
+fn generalize(text: &[char], choices: &[u8]) -> String {
+    let separator = |c: char| c == '/' || c == ':';
+    let mut out = String::new();
+    let mut i = 0;
+    let mut k = 0;
+    while i < text.len() {
+        let c = choices.get(k).copied().unwrap_or(255);
+        k += 1;
+        match c % 10 {
+            // `*` for the next 0–3 characters.
+            0 => {
+                out.push('*');
+                i += usize::from(c / 10 % 4);
+            }
+            1 => {
+                out.push('?');
+                i += 1;
+            }
+            // A segment for the field's next 0–3 characters (no separator).
+            2 => {
+                out.push(SEGMENT);
+                let mut n = usize::from(c / 10 % 4);
+                while n > 0 && i < text.len() && !separator(text[i]) {
+                    i += 1;
+                    n -= 1;
+                }
+            }
+            3 => {
+                out.push(if text[i].is_ascii_lowercase() {
+                    text[i].to_ascii_uppercase()
+                } else {
+                    text[i].to_ascii_lowercase()
+                });
+                i += 1;
+            }
+            _ => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// What the request holds for the condition's key.
