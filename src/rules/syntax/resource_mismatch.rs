@@ -175,7 +175,8 @@ fn form_to_write(action: catalog::Action, resource: &str) -> Option<catalog::Res
 
 /// A `Resource` item as the matching here reads it.
 enum Item<'a> {
-    /// Matches every ARN, and `*` itself: every action fits.
+    /// A pattern that matches `*` itself (`*`, `**`, also `?`): taken as
+    /// every resource, so that every action fits.
     Any,
     /// An ARN pattern, with policy variables as `*` and the partition as
     /// `aws` (the catalog's formats are the `aws` partition's).
@@ -185,8 +186,6 @@ enum Item<'a> {
 }
 
 fn item(value: &str) -> Item<'_> {
-    // `*`, `?`, `**`: the request resource `*` of actions without resource
-    // types matches these too.
     if pattern::matches(value, "*") {
         return Item::Any;
     }
