@@ -44,17 +44,33 @@ static META: RuleMeta = RuleMeta {
 
 /// An ARN format as a pattern for [`pattern::intersects`]: `${Partition}`
 /// as `aws` (policy ARNs are read in that partition, see [`item`]); the
-/// account, the region and a bucket name as a [`pattern::SEGMENT`], as none
-/// holds a `/` or `:` (so `bucket/*` names no bucket); any other
-/// placeholder as `*` (an object key, a role's path, a log group's name
+/// placeholders of [`SEGMENTS`] as a [`pattern::SEGMENT`] (so `bucket/*`
+/// names no bucket, and `alias/x` no key); any other placeholder as `*`
+/// (an object key, a role's path, a log group's or a repository's name may
 /// hold `/`).
 fn format_pattern(format: &str) -> String {
     catalog::fill_placeholders(format, |name, out| match name {
         "Partition" => out.push_str("aws"),
-        "Account" | "Region" | "BucketName" => out.push(pattern::SEGMENT),
+        n if SEGMENTS.contains(&n) => out.push(pattern::SEGMENT),
         _ => out.push('*'),
     })
 }
+
+/// Placeholders whose values hold no `/` or `:` by the services' naming
+/// rules: an account ID, a region, an S3 bucket name, a KMS key ID (a
+/// UUID, or `mrk-` and hex), a DynamoDB table name (`[a-zA-Z0-9_.-]`), a
+/// Lambda function name (letters, digits, `-`, `_`), an SQS queue name and
+/// an SNS topic name (letters, digits, `-`, `_`, and `.fifo`).
+const SEGMENTS: &[&str] = &[
+    "Account",
+    "Region",
+    "BucketName",
+    "KeyId",
+    "TableName",
+    "FunctionName",
+    "QueueName",
+    "TopicName",
+];
 
 /// Resources that actions act on beyond the reference's resource types, as
 /// (action, ARN format), with where AWS says so.
@@ -382,6 +398,8 @@ mod tests {
                 "aws/AWSWAFConsoleReadOnlyAccess.json waf-regional:GetWebACLForResource",
                 "aws/AWSWAFFullAccess.json waf-regional:GetWebACLForResource",
                 "aws/AWSWAFReadOnlyAccess.json waf-regional:GetWebACLForResource",
+                "aws/AmazonBedrockFullAccess.json kms:DescribeKey",
+                "aws/AmazonBedrockLimitedAccess.json kms:DescribeKey",
                 "aws/AmazonConnectCampaignsServiceLinkedRolePolicy.json connect:GetMetricDataV2",
                 "aws/AmazonEKSConnectorServiceRolePolicy.json ssm:DeregisterManagedInstance",
                 "aws/FMSServiceRolePolicy.json waf-regional:GetWebACLForResource",
@@ -403,6 +421,10 @@ mod tests {
         assert_eq!(
             format_pattern("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"),
             format!("arn:aws:iam::{seg}:role/*")
+        );
+        assert_eq!(
+            format_pattern("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"),
+            format!("arn:aws:kms:{seg}:{seg}:key/{seg}")
         );
         assert_eq!(
             format_pattern("arn:${Partition}:x:::${Open"),
