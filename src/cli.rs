@@ -115,13 +115,14 @@ pub fn run() -> ExitCode {
     // heap, which grows in large steps (a worker thread's heap grows a
     // page at a time, one `mprotect` each). Fails only if a pool exists.
     // Before the command line is parsed: a new thread can take a
-    // millisecond to first run in a virtual machine (its CPU asleep), and
+    // millisecond or more to first run (`perf sched` shows it queued behind
+    // the main thread on the main thread's CPU while the other idles), and
     // the first parallel phase should find it up. `build_global` waits
     // until the worker has started. Not waiting (a pool of its own) saved
     // 0.3 ms on an empty folder but cost 0.5 ms on a few hundred files and
-    // 1 ms on a thousand templates (alternating runs) — likely because the
-    // waiting thread's idle CPU takes the new thread at once, which
-    // otherwise waits for its own CPU to wake.
+    // 1 ms on a thousand templates (alternating runs). Keeping the worker
+    // off the main thread's CPU (an affinity mask) helped under `perf
+    // stat` but cost 1.8 ms when started from Python: not done.
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();

@@ -11,7 +11,7 @@
 /// by `build.rs` (and by the tests that check its table).
 #[allow(dead_code)]
 pub fn any_arn(format: &str) -> String {
-    fill(format, |name, out| {
+    fill_placeholders(format, |name, out| {
         out.push_str(if name == "Partition" { "aws" } else { "*" })
     })
 }
@@ -19,7 +19,7 @@ pub fn any_arn(format: &str) -> String {
 /// `text` with every `${Name}` written by `write(Name, out)` instead; an
 /// unclosed `${` runs to the end. For ARN formats, and for the policy
 /// variables of a policy's ARNs (`${aws:username}`).
-pub fn fill(text: &str, write: impl Fn(&str, &mut String)) -> String {
+pub fn fill_placeholders(text: &str, write: impl Fn(&str, &mut String)) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
@@ -51,7 +51,7 @@ mod tests {
         // An unclosed placeholder ends the format.
         assert_eq!(any_arn("arn:${Partition}:x:::${Open"), "arn:aws:x:::*");
         assert_eq!(
-            fill("a${b}c${d}", |n, o| o.push_str(&n.to_uppercase())),
+            fill_placeholders("a${b}c${d}", |n, o| o.push_str(&n.to_uppercase())),
             "aBcD"
         );
     }

@@ -101,15 +101,14 @@ struct Formats {
 
 /// The service prefix of an ARN pattern (`arn:aws:s3:`), when the service
 /// is written out in the lowercase catalog formats use.
-fn service_prefix(arn: &str) -> Option<&str> {
-    const ARN: &str = "arn:aws:";
-    let rest = arn.strip_prefix(ARN)?;
-    let field = &rest[..rest.find(':')?];
-    let plain = !field.is_empty()
-        && field
+fn service_prefix(text: &str) -> Option<&str> {
+    let arn = crate::policy::arn::Arn::parse(text).filter(|a| a.partition == "aws")?;
+    let plain = !arn.service.is_empty()
+        && arn
+            .service
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-    plain.then(|| &arn[..ARN.len() + field.len() + 1])
+    plain.then(|| &text[.."arn:aws:".len() + arn.service.len() + 1])
 }
 
 /// The [`Formats`] of the actions `action_pattern` expands to: once per
