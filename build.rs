@@ -207,6 +207,7 @@ fn main() -> Result<()> {
     let mut res_rs = String::new();
     let mut res_keys: Vec<u16> = Vec::new();
     let mut any_arns: Vec<String> = Vec::new();
+    let mut segment_arns: Vec<String> = Vec::new();
     for (i, line) in resources_tsv.lines().enumerate() {
         let f = fields(line, "resources.tsv", 4, i + 1)?;
         let (soff, slen) = strings.add(f[0])?;
@@ -214,6 +215,8 @@ fn main() -> Result<()> {
         let (aoff, alen) = strings.add(f[2])?;
         let (xoff, xlen) = strings.add(&arn_format::any_arn(f[2]))?;
         any_arns.push(format!("({xoff},{xlen})"));
+        let (goff, glen) = strings.add(&arn_format::segment_arn(f[2]))?;
+        segment_arns.push(format!("({goff},{glen})"));
         let kstart = res_keys.len();
         for k in split_list(f[3]) {
             res_keys.push(find_key(k)?);
@@ -420,6 +423,12 @@ fn main() -> Result<()> {
         "pub(super) static RESOURCE_ANY_ARNS: [(u32, u32); {}] = [{}];",
         any_arns.len(),
         any_arns.join(",")
+    )?;
+    writeln!(
+        out,
+        "pub(super) static RESOURCE_SEGMENT_ARNS: [(u32, u32); {}] = [{}];",
+        segment_arns.len(),
+        segment_arns.join(",")
     )?;
     writeln!(
         out,

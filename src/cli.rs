@@ -120,9 +120,12 @@ pub fn run() -> ExitCode {
     // the first parallel phase should find it up. `build_global` waits
     // until the worker has started. Not waiting (a pool of its own) saved
     // 0.3 ms on an empty folder but cost 0.5 ms on a few hundred files and
-    // 1 ms on a thousand templates (alternating runs). Keeping the worker
-    // off the main thread's CPU (an affinity mask) helped under `perf
-    // stat` but cost 1.8 ms when started from Python: not done.
+    // 1 ms on a thousand templates (alternating runs). Placing the worker
+    // on the other CPU does not last: every time rayon wakes it from its
+    // sleep between phases, the wakeup puts it on the waking (main)
+    // thread's CPU again (`perf sched`, this virtual machine). Binding
+    // both threads to one CPU each for the whole run (affinity masks)
+    // shortened the slow runs but left the median unchanged: not done.
     let _ = rayon::ThreadPoolBuilder::new()
         .use_current_thread()
         .build_global();

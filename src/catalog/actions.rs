@@ -14,7 +14,8 @@ use std::ops::Range;
 use super::AccessLevel;
 use super::data::{
     A, ACTION_KEYS, ACTION_RESOURCES, ACTION_SLOTS, ACTIONS, PERMISSIONS_MANAGEMENT_ACTIONS,
-    RESOURCE_ANY_ARNS, RESOURCE_KEYS, RESOURCE_REQUIRED, RESOURCES, SERVICE_SLOTS, SERVICES, text,
+    RESOURCE_ANY_ARNS, RESOURCE_KEYS, RESOURCE_REQUIRED, RESOURCE_SEGMENT_ARNS, RESOURCES,
+    SERVICE_SLOTS, SERVICES, text,
 };
 use super::keys::ConditionKey;
 use super::slots;
@@ -187,6 +188,15 @@ impl ResourceType {
     /// the type. Computed by `build.rs` (see `arn_format.rs`).
     pub fn any_arn(self) -> &'static str {
         RESOURCE_ANY_ARNS
+            .get(self.index as usize)
+            .map_or("*", |&(off, len)| text(off, len))
+    }
+
+    /// Its ARN format as a pattern for [`crate::policy::pattern::intersects`]
+    /// ([`super::arn_format::segment_arn`]: `arn:aws:s3:::` SEGMENT `/*`
+    /// for `object`). Computed by `build.rs`.
+    pub fn segment_arn(self) -> &'static str {
+        RESOURCE_SEGMENT_ARNS
             .get(self.index as usize)
             .map_or("*", |&(off, len)| text(off, len))
     }
@@ -628,7 +638,7 @@ mod tests {
     }
 
     #[test]
-    fn the_compiled_any_arn_of_every_resource_type_is_its_format_widened() {
+    fn the_compiled_patterns_of_every_resource_type_are_its_format_widened() {
         for i in 0..RESOURCES.len() {
             let t = ResourceType {
                 index: i as u32,
@@ -637,6 +647,10 @@ mod tests {
             assert_eq!(
                 t.any_arn(),
                 super::super::arn_format::any_arn(t.arn_format())
+            );
+            assert_eq!(
+                t.segment_arn(),
+                super::super::arn_format::segment_arn(t.arn_format())
             );
         }
         let object = ResourceType {

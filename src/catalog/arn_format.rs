@@ -16,6 +16,42 @@ pub fn any_arn(format: &str) -> String {
     })
 }
 
+/// In a pattern for `policy::pattern::intersects` (not in policy text):
+/// any run of characters without `/` or `:`, as an ARN's account, region or
+/// bucket name is. Defined here, where `build.rs` can read it too.
+pub const SEGMENT: char = '\u{1}';
+
+/// Placeholders whose values hold no `/` or `:` by the services' naming
+/// rules: an account ID, a region, an S3 bucket name, a KMS key ID (a
+/// UUID, or `mrk-` and hex), a DynamoDB table name (`[a-zA-Z0-9_.-]`), a
+/// Lambda function name (letters, digits, `-`, `_`), an SQS queue name and
+/// an SNS topic name (letters, digits, `-`, `_`, and `.fifo`).
+pub const SEGMENTS: &[&str] = &[
+    "Account",
+    "Region",
+    "BucketName",
+    "KeyId",
+    "TableName",
+    "FunctionName",
+    "QueueName",
+    "TopicName",
+];
+
+/// `format` as a pattern for `policy::pattern::intersects`: `${Partition}`
+/// as `aws`, the placeholders of [`SEGMENTS`] as a [`SEGMENT`] (so
+/// `bucket/*` names no bucket, and `alias/x` no key), any other
+/// placeholder as `*` (an object key, a role's path, a log group's or a
+/// repository's name may hold `/`). Computed by `build.rs` for every
+/// resource type; at run time only for the few formats the reference
+/// lacks.
+pub fn segment_arn(format: &str) -> String {
+    fill_placeholders(format, |name, out| match name {
+        "Partition" => out.push_str("aws"),
+        n if SEGMENTS.contains(&n) => out.push(SEGMENT),
+        _ => out.push('*'),
+    })
+}
+
 /// `text` with every `${Name}` written by `write(Name, out)` instead; an
 /// unclosed `${` runs to the end. For ARN formats, and for the policy
 /// variables of a policy's ARNs (`${aws:username}`).
@@ -48,6 +84,14 @@ mod tests {
             "arn:aws:iam::*:role/*"
         );
         assert_eq!(any_arn("*"), "*");
+        assert_eq!(
+            segment_arn("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
+            "arn:aws:s3:::\u{1}/*"
+        );
+        assert_eq!(
+            segment_arn("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"),
+            "arn:aws:kms:\u{1}:\u{1}:key/\u{1}"
+        );
         // An unclosed placeholder ends the format.
         assert_eq!(any_arn("arn:${Partition}:x:::${Open"), "arn:aws:x:::*");
         assert_eq!(

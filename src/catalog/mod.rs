@@ -40,7 +40,7 @@ pub use actions::{
     expand, is_wildcard, permissions_management_actions, service_actions, service_exists, services,
     suggest, suggest_service,
 };
-pub use arn_format::fill_placeholders;
+pub use arn_format::{SEGMENT, SEGMENTS, fill_placeholders, segment_arn};
 pub use keys::{
     ConditionKey, ConditionKeyType, action_supports_condition_key, condition_key, condition_keys,
     is_identity_provider_key,

@@ -120,8 +120,9 @@ const MAX_COVERING_PATTERN: usize = 64;
 
 /// In a pattern given to [`intersects`] (not in policy text): any run of
 /// characters without `/` or `:`, as an ARN's account, region or bucket
-/// name is.
-pub const SEGMENT: char = '\u{1}';
+/// name is. The catalog's precomputed formats use it
+/// ([`crate::catalog::segment_arn`]).
+pub const SEGMENT: char = crate::catalog::SEGMENT;
 
 /// Whether some text matches both patterns, ignoring ASCII case: whether a
 /// policy's resource pattern can name any resource of a type, given the

@@ -7,7 +7,7 @@
 //!
 //! A resource pattern *could* name a resource of a type when some ARN
 //! matches both the pattern and the type's ARN format with its placeholders
-//! as wildcards ([`pattern::intersects`], [`format_pattern`]). Everything
+//! as wildcards ([`pattern::intersects`], [`catalog::segment_arn`]). Everything
 //! uncertain counts as a fit: case, the partition, policy variables
 //! (`${aws:username}`), values a template leaves open (`*`), and a wildcard
 //! action of which any one action fits (`s3:Get*` on objects is normal,
@@ -22,7 +22,7 @@
 //! leaves out but AWS documents elsewhere are added ([`UNLISTED`]).
 
 use std::borrow::Cow;
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use crate::catalog;
 use crate::diagnostic::Severity;
@@ -42,36 +42,6 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../../rules/resource-mismatch.md"),
 };
 
-/// An ARN format as a pattern for [`pattern::intersects`]: `${Partition}`
-/// as `aws` (policy ARNs are read in that partition, see [`item`]); the
-/// placeholders of [`SEGMENTS`] as a [`pattern::SEGMENT`] (so `bucket/*`
-/// names no bucket, and `alias/x` no key); any other placeholder as `*`
-/// (an object key, a role's path, a log group's or a repository's name may
-/// hold `/`).
-fn format_pattern(format: &str) -> String {
-    catalog::fill_placeholders(format, |name, out| match name {
-        "Partition" => out.push_str("aws"),
-        n if SEGMENTS.contains(&n) => out.push(pattern::SEGMENT),
-        _ => out.push('*'),
-    })
-}
-
-/// Placeholders whose values hold no `/` or `:` by the services' naming
-/// rules: an account ID, a region, an S3 bucket name, a KMS key ID (a
-/// UUID, or `mrk-` and hex), a DynamoDB table name (`[a-zA-Z0-9_.-]`), a
-/// Lambda function name (letters, digits, `-`, `_`), an SQS queue name and
-/// an SNS topic name (letters, digits, `-`, `_`, and `.fifo`).
-const SEGMENTS: &[&str] = &[
-    "Account",
-    "Region",
-    "BucketName",
-    "KeyId",
-    "TableName",
-    "FunctionName",
-    "QueueName",
-    "TopicName",
-];
-
 /// Resources that actions act on beyond the reference's resource types, as
 /// (action, ARN format), with where AWS says so.
 const UNLISTED: &[(&str, &str)] = &[
@@ -85,16 +55,31 @@ const UNLISTED: &[(&str, &str)] = &[
     ),
 ];
 
-/// The patterns ([`format_pattern`]) of the resource types of some
-/// actions, split for [`fits`].
+/// The patterns of [`UNLISTED`]'s formats for `action`.
+fn unlisted(action: &'static str) -> impl Iterator<Item = &'static str> {
+    static PATTERNS: LazyLock<Vec<(&str, String)>> = LazyLock::new(|| {
+        UNLISTED
+            .iter()
+            .map(|(action, format)| (*action, catalog::segment_arn(format)))
+            .collect()
+    });
+    let patterns: &'static [(&str, String)] = &PATTERNS;
+    patterns
+        .iter()
+        .filter(move |(name, _)| *name == action)
+        .map(|(_, pattern)| pattern.as_str())
+}
+
+/// The patterns ([`catalog::ResourceType::segment_arn`]) of the resource
+/// types of the actions a wildcard expands to, split for [`fits`].
 #[derive(Default)]
 struct Formats {
     /// Those whose service is written out (`arn:aws:s3:…`), sorted: the
     /// formats of one service are one run.
-    by_service: Vec<String>,
+    by_service: Vec<&'static str>,
     /// The rest (`arn:${Partition}:${Vendor}:…` for AWS Backup's recovery
     /// points, which live in other services), tried against every ARN.
-    any_service: Vec<String>,
+    any_service: Vec<&'static str>,
     /// Whether one of the actions lists no resource type at all.
     untyped: bool,
 }
@@ -111,24 +96,27 @@ fn service_prefix(text: &str) -> Option<&str> {
     plain.then(|| &text[.."arn:aws:".len() + arn.service.len() + 1])
 }
 
-/// The [`Formats`] of the actions `action_pattern` expands to: once per
-/// pattern per process, as `s3:GetObject` recurs in policy after policy.
+/// The patterns an action's resources have: its resource types' and
+/// [`UNLISTED`]'s.
+fn patterns(action: catalog::Action) -> impl Iterator<Item = &'static str> {
+    action
+        .resource_types()
+        .map(|t| t.segment_arn())
+        .chain(unlisted(action.full_name()))
+}
+
+/// The [`Formats`] of the actions a wildcard `action_pattern` expands to:
+/// once per pattern per process, as `s3:Get*` recurs in policy after
+/// policy. (A single action reads its few patterns straight from the
+/// catalog: see [`Rule::check_statement`].)
 fn formats(action_pattern: &str) -> Arc<Formats> {
     static FORMATS: crate::memo::Memo<String, Arc<Formats>> = crate::memo::Memo::new(16_384);
     FORMATS.get_or(action_pattern, || {
         let mut out = Formats::default();
         for a in catalog::expand(action_pattern) {
             out.untyped |= a.resource_types().len() == 0;
-            let unlisted = UNLISTED
-                .iter()
-                .filter(|(name, _)| *name == a.full_name())
-                .map(|(_, format)| format_pattern(format));
-            for f in a
-                .resource_types()
-                .map(|t| format_pattern(t.arn_format()))
-                .chain(unlisted)
-            {
-                match service_prefix(&f) {
+            for f in patterns(a) {
+                match service_prefix(f) {
                     Some(_) => out.by_service.push(f),
                     None => out.any_service.push(f),
                 }
@@ -147,10 +135,10 @@ fn formats(action_pattern: &str) -> Arc<Formats> {
 /// against the formats of that service: an export asks this for every
 /// statement, and `ssm:Describe*` alone has dozens of formats.
 fn fits(formats: &Formats, resource: &str) -> bool {
-    let same_service: &[String] = match service_prefix(resource) {
+    let same_service: &[&str] = match service_prefix(resource) {
         Some(service) => {
             let list = &formats.by_service;
-            let from = list.partition_point(|f| f.as_str() < service);
+            let from = list.partition_point(|f| *f < service);
             let to = from + list[from..].partition_point(|f| f.starts_with(service));
             &list[from..to]
         }
@@ -169,7 +157,7 @@ fn fits(formats: &Formats, resource: &str) -> bool {
 fn form_to_write(action: catalog::Action, resource: &str) -> Option<catalog::ResourceType> {
     let required = action.resource_types().any(|t| t.required());
     let common = |t: &catalog::ResourceType| {
-        format_pattern(t.arn_format())
+        t.segment_arn()
             .chars()
             .zip(resource.chars())
             .take_while(|(a, b)| a.eq_ignore_ascii_case(b))
@@ -262,13 +250,23 @@ impl Rule for ResourceMismatch {
             if value == "*" || value == "*:*" {
                 continue;
             }
-            let formats = formats(value);
             // An action without resource types may fit anything (see the
             // module's comment).
-            if formats.untyped || arns.iter().any(|r| fits(&formats, r)) {
+            let single = catalog::action(value);
+            let fit = match single {
+                Some(action) => {
+                    action.resource_types().len() == 0
+                        || patterns(action).any(|f| arns.iter().any(|r| pattern::intersects(r, f)))
+                }
+                None => {
+                    let formats = formats(value);
+                    formats.untyped || arns.iter().any(|r| fits(&formats, r))
+                }
+            };
+            if fit {
                 continue;
             }
-            let (message, label, help) = match catalog::action(value) {
+            let (message, label, help) = match single {
                 Some(action) => {
                     let name = action.full_name();
                     match form_to_write(action, &arns[0]) {
@@ -408,27 +406,6 @@ mod tests {
                 "aws/SageMakerStudioProjectProvisioningRolePolicy.json imagebuilder:GetContainerRecipe",
             ]
         "#]].assert_debug_eq(&found);
-    }
-
-    #[test]
-    fn formats_read_as_patterns() {
-        let seg = pattern::SEGMENT;
-        assert_eq!(
-            format_pattern("arn:${Partition}:s3:::${BucketName}/${ObjectName}"),
-            format!("arn:aws:s3:::{seg}/*")
-        );
-        assert_eq!(
-            format_pattern("arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}"),
-            format!("arn:aws:iam::{seg}:role/*")
-        );
-        assert_eq!(
-            format_pattern("arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}"),
-            format!("arn:aws:kms:{seg}:{seg}:key/{seg}")
-        );
-        assert_eq!(
-            format_pattern("arn:${Partition}:x:::${Open"),
-            "arn:aws:x:::*"
-        );
     }
 
     #[test]
