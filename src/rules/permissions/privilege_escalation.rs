@@ -482,6 +482,10 @@ struct Held<'a> {
 #[derive(Clone)]
 struct Contribution {
     span: Span,
+    /// What grants it: "attached `IAMFullAccess`", "statement 1".
+    who: String,
+    /// The name of the attached managed policy that grants it, if one does.
+    attached: Option<String>,
     message: String,
 }
 
@@ -569,9 +573,12 @@ fn contribution(
     };
     if let Some(att) = held.attachment {
         let name = att.arn.rsplit('/').next().unwrap_or(&att.arn);
+        let who = format!("attached `{name}`");
         return Contribution {
             span: att.span,
-            message: format!("attached `{name}` allows {action}{on}"),
+            message: format!("{who} allows {action}{on}"),
+            who,
+            attached: Some(name.to_string()),
         };
     }
     let span = match &statement.action {
@@ -583,9 +590,12 @@ fn contribution(
             .map_or(e.key, |i| i.span),
         None => statement.span,
     };
+    let who = statement.label();
     Contribution {
         span,
-        message: format!("{} allows {action}{on}", statement.label()),
+        message: format!("{who} allows {action}{on}"),
+        who,
+        attached: None,
     }
 }
 
@@ -1045,9 +1055,128 @@ fn check_held(held: &[Held<'_>], cx: &mut Context<'_>) {
         }
         return;
     }
-    for (method, steps) in METHODS.iter().zip(method_steps()) {
-        report_method(held, &index, method, steps, cx);
+    let found: Vec<Found> = METHODS
+        .iter()
+        .zip(method_steps())
+        .filter_map(|(method, steps)| found_method(held, &index, method, steps))
+        .collect();
+    // One finding per place to fix: the methods whose first step is
+    // granted at the same place (an attached `IAMFullAccess` enables
+    // thirteen, one `iam:*` item as many) are one finding naming them all.
+    let mut places: Vec<Vec<Found>> = Vec::new();
+    for f in found {
+        match places.iter_mut().find(|p| {
+            p.first()
+                .is_some_and(|g| key(g.primary.span) == key(f.primary.span))
+        }) {
+            Some(place) => place.push(f),
+            None => places.push(vec![f]),
+        }
     }
+    for place in &places {
+        report_place(place, cx);
+    }
+}
+
+/// A method the principal's policies allow, before it is reported.
+struct Found {
+    /// Where its first step is granted (the finding's primary span).
+    primary: Contribution,
+    /// Its steps' actions, in order.
+    names: Vec<&'static str>,
+    /// ` on `arn…`` when the first step is granted on some resources only.
+    scope: String,
+    /// Every step granted for certain (not only under undecidable conditions).
+    certain: bool,
+    method: &'static Method,
+    /// The statements behind every step, for the related locations.
+    by: Vec<Vec<Contribution>>,
+}
+
+/// Report the methods found at one place: as before for one method, as
+/// one finding naming each for several.
+fn report_place(place: &[Found], cx: &mut Context<'_>) {
+    let Some(first) = place.first() else {
+        return;
+    };
+    let verb = if place.iter().all(|f| f.certain) {
+        "allow"
+    } else {
+        "may allow (depending on conditions)"
+    };
+    let way = |f: &Found| format!("{}{}", f.names.join(" + "), f.scope);
+    // An attached managed policy is what to detach: the message names it.
+    let through = match &first.primary.attached {
+        Some(name) => format!(" through attached `{name}`"),
+        None => String::new(),
+    };
+    let message = match place {
+        [one] => format!(
+            "this principal's policies together {verb} privilege escalation{through} by {} ({}){}",
+            one.method.does,
+            one.names.join(" + "),
+            one.scope
+        ),
+        many => format!(
+            "this principal's policies together {verb} privilege escalation{through} in {} ways: {}",
+            many.len(),
+            many.iter().map(way).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    // The first steps, each once (several methods begin with iam:PassRole).
+    let mut firsts: Vec<&str> = Vec::new();
+    for f in place {
+        if let Some(&n) = f.names.first()
+            && !firsts.contains(&n)
+        {
+            firsts.push(n);
+        }
+    }
+    let label = match (place, firsts.as_slice()) {
+        ([one], _) => one.primary.message.clone(),
+        (_, [action]) => format!("{} allows {action}", first.primary.who),
+        _ if place.iter().all(|f| f.names.len() == 1) => {
+            format!("{} allows each of them", first.primary.who)
+        }
+        _ => format!("{} allows the first action of each", first.primary.who),
+    };
+    let mut seen: BTreeSet<(u32, u32, u32)> = BTreeSet::new();
+    seen.insert(key(first.primary.span));
+    let finding: &mut Finding = cx.report(first.primary.span, message).label(label);
+    for f in place {
+        for step in &f.by {
+            for c in step {
+                if seen.insert(key(c.span)) {
+                    finding.related(c.span, c.message.clone());
+                }
+            }
+        }
+    }
+    let help = if let Some(name) = &first.primary.attached {
+        // An AWS managed policy cannot be edited, only detached.
+        format!("detach `{name}`, or attach a policy that grants only what this principal needs")
+    } else if place.iter().all(|f| f.method.passed_to.is_some()) {
+        // The second steps: what the passed role is handed to.
+        let mut then: Vec<&str> = Vec::new();
+        for f in place {
+            if let Some(&n) = f.names.get(1).or(f.names.first())
+                && !then.contains(&n)
+            {
+                then.push(n);
+            }
+        }
+        let then = then.join("`, `");
+        format!(
+            "scope `iam:PassRole` to the roles this principal must pass, with an `iam:PassedToService` condition, or remove `{then}`"
+        )
+    } else if let [one] = firsts.as_slice() {
+        format!(
+            "remove `{one}`, or scope it to resources that grant no more than this principal already has"
+        )
+    } else {
+        "remove these actions, or scope them to resources that grant no more than this principal already has".to_string()
+    };
+    finding.help(help);
 }
 
 /// A granted step of a method: the action, the statements that can apply
@@ -1058,13 +1187,12 @@ struct Step<'i, 'a> {
     grant: Grant,
 }
 
-fn report_method(
+fn found_method(
     held: &[Held<'_>],
     index: &[(Action, Relevant<'_>)],
-    method: &Method,
+    method: &'static Method,
     method_steps: &Steps,
-    cx: &mut Context<'_>,
-) {
+) -> Option<Found> {
     let mut steps: Vec<Step<'_, '_>> = Vec::new();
     for step in method_steps {
         let found = step.iter().find_map(|&(action, k)| {
@@ -1076,20 +1204,14 @@ fn report_method(
                 grant,
             })
         });
-        match found {
-            Some(s) => steps.push(s),
-            None => return,
-        }
+        steps.push(found?);
     }
     let certain = steps.iter().all(|s| s.grant.certain);
-    let Some(Step {
+    let Step {
         action: first,
         grant: first_grant,
         ..
-    }) = steps.first()
-    else {
-        return;
-    };
+    } = steps.first()?;
     if method.resource_policy {
         let on = if first_grant.only_on.is_empty() {
             vec![
@@ -1101,7 +1223,7 @@ fn report_method(
             first_grant.only_on.clone()
         };
         if holds_whole_service(held, first.service(), &on) {
-            return;
+            return None;
         }
     }
     // The statements behind each step, now that the method is reported.
@@ -1109,15 +1231,7 @@ fn report_method(
         .iter()
         .map(|s| contributions(held, s.statements, s.action, method, &s.grant))
         .collect();
-    let Some(primary) = by.first().and_then(|b| b.first()).cloned() else {
-        return;
-    };
-    let names: Vec<&str> = steps.iter().map(|s| s.action.full_name()).collect();
-    let verb = if certain {
-        "allow"
-    } else {
-        "may allow (depending on conditions)"
-    };
+    let primary = by.first().and_then(|b| b.first()).cloned()?;
     let scope = if first_grant.only_on.is_empty() {
         String::new()
     } else {
@@ -1131,35 +1245,14 @@ fn report_method(
                 .join(", ")
         )
     };
-    let message = format!(
-        "this principal's policies together {verb} privilege escalation by {} ({}){scope}",
-        method.does,
-        names.join(" + ")
-    );
-    let mut seen: BTreeSet<(u32, u32, u32)> = BTreeSet::new();
-    seen.insert(key(primary.span));
-    let finding: &mut Finding = cx
-        .report(primary.span, message)
-        .label(primary.message.clone());
-    for step in &by {
-        for c in step {
-            if seen.insert(key(c.span)) {
-                finding.related(c.span, c.message.clone());
-            }
-        }
-    }
-    let help = if method.passed_to.is_some() {
-        format!(
-            "scope `iam:PassRole` to the roles this principal must pass, with an `iam:PassedToService` condition, or remove `{}`",
-            names.get(1).copied().unwrap_or(first.full_name())
-        )
-    } else {
-        format!(
-            "remove `{}`, or scope it to resources that grant no more than this principal already has",
-            first.full_name()
-        )
-    };
-    finding.help(help);
+    Some(Found {
+        primary,
+        names: steps.iter().map(|s| s.action.full_name()).collect(),
+        scope,
+        certain,
+        method,
+        by,
+    })
 }
 
 fn key(span: Span) -> (u32, u32, u32) {
