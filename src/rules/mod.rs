@@ -381,6 +381,7 @@ pub static ALL: &[&dyn Rule] = &[
     // permissions
     &permissions::admin_access::AdminAccess,
     &permissions::assume_role_any_resource::AssumeRoleAnyResource,
+    &permissions::credentials_exposure::CredentialsExposure,
     &permissions::not_action_allow::NotActionAllow,
     &permissions::not_resource_allow::NotResourceAllow,
     &permissions::pass_role_any_resource::PassRoleAnyResource,

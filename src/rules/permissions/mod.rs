@@ -5,6 +5,7 @@
 
 pub mod admin_access;
 pub mod assume_role_any_resource;
+pub mod credentials_exposure;
 pub mod not_action_allow;
 pub mod not_resource_allow;
 pub mod pass_role_any_resource;
@@ -14,7 +15,20 @@ pub mod wildcard_action;
 pub mod wildcard_resource;
 
 use crate::load::PolicyDoc;
-use crate::policy::Statement;
+use crate::policy::condition::Condition;
+use crate::policy::{Statement, scope};
+
+/// Whether a condition scopes the resources by tag, account or
+/// organization (the attribute-based pattern, where `*` is intended).
+pub(crate) fn scopes_resources(c: &Condition) -> bool {
+    let k = c.key.value.to_ascii_lowercase();
+    let resource_key = k.starts_with("aws:resourcetag/")
+        || k.contains(":resourcetag/")
+        || k == "aws:resourceaccount"
+        || k == "aws:resourceorgid"
+        || k == "aws:resourceorgpaths";
+    resource_key && scope::is_restrictive(c)
+}
 
 /// Whether `statement` is an Allow that grants something where it is used.
 pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {

@@ -14,11 +14,10 @@
 use crate::catalog::Action;
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::condition::Condition;
 use crate::policy::pattern;
-use crate::policy::{PolicyKind, Statement, scope};
+use crate::policy::{PolicyKind, Statement};
 use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
-use crate::rules::permissions::grants;
+use crate::rules::permissions::{grants, scopes_resources};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct WildcardResource;
@@ -30,18 +29,6 @@ static META: RuleMeta = RuleMeta {
     summary: "write actions that could be scoped are allowed on every resource",
     docs: include_str!("../../../rules/wildcard-resource.md"),
 };
-
-/// Whether a condition scopes the resources by tag, account or
-/// organization (the attribute-based pattern, where `*` is intended).
-fn scopes_resources(c: &Condition) -> bool {
-    let k = c.key.value.to_ascii_lowercase();
-    let resource_key = k.starts_with("aws:resourcetag/")
-        || k.contains(":resourcetag/")
-        || k == "aws:resourceaccount"
-        || k == "aws:resourceorgid"
-        || k == "aws:resourceorgpaths";
-    resource_key && scope::is_restrictive(c)
-}
 
 /// The every-resource ARNs (`ResourceType::any_arn`) of the resource types
 /// of the actions `action_pattern` expands to, without repeats: once per
