@@ -224,6 +224,13 @@ impl Rule for CredentialsExposure {
                     .to_string(),
             ),
         };
+        // A resource a template leaves open (a parameter without a value)
+        // is read as `*`: the message says what was assumed, as it would
+        // were the finding on the resource itself.
+        let message = match cx.assumption_at(resource) {
+            Some(a) if !message.contains(&a.text) => format!("{message}, assuming {}", a.text),
+            _ => message,
+        };
         cx.report(span, message)
             .label("returns credentials")
             .related(resource, "every resource")
