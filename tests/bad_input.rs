@@ -107,6 +107,7 @@ fn generated_hostile_inputs_are_reported_without_hiding_the_rest() {
     // The bad statement is on the second-to-last line.
     let big_line = big.lines().count() - 1;
     let expected = [
+        format!("big.json:{big_line}:33: warning[data-read-any-resource] 2 actions on every resource read stored data: s3:GetObject (the objects of every bucket), s3:GetObjectVersion (every version of the objects of every bucket)"),
         format!("big.json:{big_line}:33: error[permissions-management-wildcard] `s3:*` allows 27 permissions-management actions, including s3:PutBucketPolicy, s3:PutBucketAcl, s3:PutObjectAcl, s3:DeleteBucketPolicy, s3:PutBucketPublicAccessBlock…"),
         format!("big.json:{big_line}:33: warning[wildcard-action] `s3:*` allows every action of `s3`, including ones added later"),
         format!("big.json:{big_line}:53: warning[wildcard-resource] `*` lets 91 write actions that could be scoped act on every resource: s3:PutBucketPolicy, s3:PutBucketAcl, s3:PutObjectAcl, s3:DeleteBucketPolicy…"),

@@ -382,6 +382,7 @@ pub static ALL: &[&dyn Rule] = &[
     &permissions::admin_access::AdminAccess,
     &permissions::assume_role_any_resource::AssumeRoleAnyResource,
     &permissions::credentials_exposure::CredentialsExposure,
+    &permissions::data_read_any_resource::DataReadAnyResource,
     &permissions::not_action_allow::NotActionAllow,
     &permissions::not_resource_allow::NotResourceAllow,
     &permissions::pass_role_any_resource::PassRoleAnyResource,

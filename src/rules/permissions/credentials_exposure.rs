@@ -18,14 +18,11 @@
 //! that return no credential (`iam:UpdateAccessKey` changes a key's status,
 //! `cognito-idp:GetSigningCertificate` returns a public certificate).
 
-use crate::catalog::{self, Action};
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::{PolicyKind, Statement, pattern};
-use crate::rules::expansion::plural;
-use crate::rules::permissions::{grants, is_every_action, scopes_resources};
+use crate::policy::Statement;
+use crate::rules::permissions::every_resource::{Listed, Wording, check};
 use crate::rules::{Category, Context, Rule, RuleMeta};
-use crate::source::Span;
 
 pub(crate) struct CredentialsExposure;
 
@@ -39,7 +36,7 @@ static META: RuleMeta = RuleMeta {
 
 /// The actions, as the catalog spells them, with what their response
 /// carries.
-const ACTIONS: &[(&str, &str)] = &[
+static ACTIONS: Listed = Listed::new(&[
     (
         "airflow:CreateCliToken",
         "Airflow CLI tokens of MWAA environments",
@@ -137,34 +134,14 @@ const ACTIONS: &[(&str, &str)] = &[
         "redshift:GetClusterCredentials",
         "temporary passwords of any Redshift database user",
     ),
-];
+]);
 
-/// [`ACTIONS`] looked up in the catalog, once per process.
-fn actions() -> &'static [(Action, &'static str)] {
-    static RESOLVED: std::sync::OnceLock<Vec<(Action, &'static str)>> = std::sync::OnceLock::new();
-    RESOLVED.get_or_init(|| {
-        ACTIONS
-            .iter()
-            .filter_map(|&(name, what)| catalog::action(name).map(|a| (a, what)))
-            .collect()
-    })
-}
-
-/// The resource of `statement` that is every resource `action` acts on:
-/// `*`, or a pattern that matches every resource of one of its types in
-/// every account (`arn:aws:redshift:*:*:dbuser:*/*`).
-fn every_resource(statement: &Statement, action: Action) -> Option<Span> {
-    statement
-        .resources()
-        .iter()
-        .find(|r| {
-            pattern::matches(&r.value, "*")
-                || action
-                    .resource_types()
-                    .any(|t| pattern::matches(&r.value, t.any_arn()))
-        })
-        .map(|r| r.span)
-}
+static WORDING: Wording = Wording {
+    one: "returns",
+    many: "return other identities' or resources' credentials",
+    help: "name the resources whose credentials this principal needs",
+    label: "returns credentials",
+};
 
 impl Rule for CredentialsExposure {
     fn meta(&self) -> &'static RuleMeta {
@@ -172,69 +149,7 @@ impl Rule for CredentialsExposure {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        // Identity policies only: SCPs, RCPs and boundaries set a ceiling,
-        // and a resource policy grants on its own resource. `NotAction`
-        // and `NotResource` are their own rules'; a condition that scopes
-        // the resources by tag or account is the intended pattern.
-        if !grants(statement, policy)
-            || policy.policy.kind != PolicyKind::Identity
-            || statement.conditions.iter().any(scopes_resources)
-        {
-            return;
-        }
-        let mut found: Vec<(Action, &'static str)> = Vec::new();
-        // The first action item that grants one, and the resource that is
-        // every resource for it.
-        let mut first: Option<(Span, Span)> = None;
-        for item in statement.actions() {
-            // `*` is admin-access's (or wildcard-action's) finding.
-            if is_every_action(&item.value) {
-                continue;
-            }
-            for &(action, what) in actions() {
-                if !action.matches(&item.value) || found.iter().any(|(a, _)| *a == action) {
-                    continue;
-                }
-                if let Some(resource) = every_resource(statement, action) {
-                    found.push((action, what));
-                    first.get_or_insert((item.span, resource));
-                }
-            }
-        }
-        let Some((span, resource)) = first else {
-            return;
-        };
-        let (message, help) = match found.as_slice() {
-            [(action, what)] => (
-                format!("`{action}` on every resource returns {what}"),
-                format!(
-                    "name the resources whose credentials this principal needs, or remove `{action}`"
-                ),
-            ),
-            many => (
-                format!(
-                    "{} on every resource return other identities' or resources' credentials: {}",
-                    plural(many.len(), "action", "actions"),
-                    many.iter()
-                        .map(|(a, what)| format!("{a} ({what})"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                "name the resources whose credentials this principal needs, or remove these actions"
-                    .to_string(),
-            ),
-        };
-        // A resource a template leaves open (a parameter without a value)
-        // is read as `*`: the message says what was assumed, as it would
-        // were the finding on the resource itself.
-        let message = match cx.assumption_at(resource) {
-            Some(a) if !message.contains(&a.text) => format!("{message}, assuming {}", a.text),
-            _ => message,
-        };
-        cx.report(span, message)
-            .label("returns credentials")
-            .related(resource, "every resource")
-            .help(help);
+        check(statement, policy, &ACTIONS, &WORDING, cx);
     }
 }
 
@@ -244,10 +159,6 @@ mod tests {
 
     #[test]
     fn every_action_is_in_the_catalog_as_spelled() {
-        for (name, _) in ACTIONS {
-            let a = catalog::action(name).unwrap_or_else(|| panic!("{name} not in catalog"));
-            assert_eq!(a.full_name(), *name, "canonical spelling");
-        }
-        assert_eq!(actions().len(), ACTIONS.len());
+        crate::rules::permissions::every_resource::assert_in_catalog(&ACTIONS);
     }
 }

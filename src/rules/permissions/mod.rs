@@ -6,6 +6,8 @@
 pub mod admin_access;
 pub mod assume_role_any_resource;
 pub mod credentials_exposure;
+pub mod data_read_any_resource;
+mod every_resource;
 pub mod not_action_allow;
 pub mod not_resource_allow;
 pub mod pass_role_any_resource;

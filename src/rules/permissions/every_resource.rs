@@ -1,0 +1,177 @@
+//! What `credentials-exposure` and `data-read-any-resource` share: which
+//! actions of a fixed list an identity policy's statement allows on every
+//! resource they act on.
+
+use crate::catalog::{self, Action};
+use crate::load::PolicyDoc;
+use crate::policy::{PolicyKind, Statement, pattern};
+use crate::rules::Context;
+use crate::rules::expansion::plural;
+use crate::rules::permissions::{grants, is_every_action, scopes_resources};
+use crate::source::Span;
+
+/// A list of actions, as the catalog spells them, each with what it hands
+/// out, resolved in the catalog once per process.
+pub(crate) struct Listed {
+    names: &'static [(&'static str, &'static str)],
+    resolved: std::sync::OnceLock<Vec<(Action, &'static str)>>,
+}
+
+impl Listed {
+    pub(crate) const fn new(names: &'static [(&'static str, &'static str)]) -> Self {
+        Listed {
+            names,
+            resolved: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The listed actions found in the catalog, with their descriptions.
+    pub(crate) fn actions(&self) -> &[(Action, &'static str)] {
+        self.resolved.get_or_init(|| {
+            self.names
+                .iter()
+                .filter_map(|&(name, what)| catalog::action(name).map(|a| (a, what)))
+                .collect()
+        })
+    }
+}
+
+/// What a statement allows of a [`Listed`] on every resource.
+struct Found {
+    /// The listed actions, each once, with their descriptions.
+    actions: Vec<(Action, &'static str)>,
+    /// The first action item that allows one.
+    item: Span,
+    /// The resource that is every resource for it.
+    resource: Span,
+}
+
+/// The actions of `listed` that `statement` allows on every resource they
+/// act on. Identity policies only: SCPs, RCPs and boundaries set a
+/// ceiling, and a resource policy grants on its own resource. `*` is
+/// `admin-access`'s, `NotAction` and `NotResource` are their own rules',
+/// and a condition that scopes the resources by tag or account is the
+/// intended pattern.
+fn allowed_on_every_resource(
+    statement: &Statement,
+    policy: &PolicyDoc,
+    listed: &Listed,
+) -> Option<Found> {
+    if !grants(statement, policy)
+        || policy.policy.kind != PolicyKind::Identity
+        || statement.conditions.iter().any(scopes_resources)
+    {
+        return None;
+    }
+    let mut actions: Vec<(Action, &'static str)> = Vec::new();
+    let mut first: Option<(Span, Span)> = None;
+    for item in statement.actions() {
+        if is_every_action(&item.value) {
+            continue;
+        }
+        for &(action, what) in listed.actions() {
+            if !action.matches(&item.value) || actions.iter().any(|(a, _)| *a == action) {
+                continue;
+            }
+            if let Some(resource) = every_resource(statement, action) {
+                actions.push((action, what));
+                first.get_or_insert((item.span, resource));
+            }
+        }
+    }
+    let (item, resource) = first?;
+    Some(Found {
+        actions,
+        item,
+        resource,
+    })
+}
+
+/// The resource of `statement` that is every resource `action` acts on:
+/// `*`, or a pattern that matches every resource of one of its types in
+/// every account (`arn:aws:redshift:*:*:dbuser:*/*`).
+fn every_resource(statement: &Statement, action: Action) -> Option<Span> {
+    statement
+        .resources()
+        .iter()
+        .find(|r| {
+            pattern::matches(&r.value, "*")
+                || action
+                    .resource_types()
+                    .any(|t| pattern::matches(&r.value, t.any_arn()))
+        })
+        .map(|r| r.span)
+}
+
+/// How a rule words its finding.
+pub(crate) struct Wording {
+    /// After "`action` on every resource": `returns`, `reads`.
+    pub(crate) one: &'static str,
+    /// After "N actions on every resource", before the list: `read stored
+    /// data`.
+    pub(crate) many: &'static str,
+    /// The help's start, before ", or remove …": `name the resources …`.
+    pub(crate) help: &'static str,
+    /// Under the action item: `reads data`.
+    pub(crate) label: &'static str,
+}
+
+/// Report what `statement` allows of `listed` on every resource, if
+/// anything: one finding at the first action item that allows one, with
+/// the resource that is every resource as its related location. A
+/// resource a template leaves open (a parameter without a value) was read
+/// as `*`: the message says what was assumed, as it would were the
+/// finding on the resource itself.
+pub(crate) fn check(
+    statement: &Statement,
+    policy: &PolicyDoc,
+    listed: &Listed,
+    wording: &Wording,
+    cx: &mut Context<'_>,
+) {
+    let Some(Found {
+        actions,
+        item,
+        resource,
+    }) = allowed_on_every_resource(statement, policy, listed)
+    else {
+        return;
+    };
+    let (message, help) = match actions.as_slice() {
+        [(action, what)] => (
+            format!("`{action}` on every resource {} {what}", wording.one),
+            format!("{}, or remove `{action}`", wording.help),
+        ),
+        many => (
+            format!(
+                "{} on every resource {}: {}",
+                plural(many.len(), "action", "actions"),
+                wording.many,
+                many.iter()
+                    .map(|(a, what)| format!("{a} ({what})"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            format!("{}, or remove these actions", wording.help),
+        ),
+    };
+    let message = match cx.assumption_at(resource) {
+        Some(a) if !message.contains(&a.text) => format!("{message}, assuming {}", a.text),
+        _ => message,
+    };
+    cx.report(item, message)
+        .label(wording.label)
+        .related(resource, "every resource")
+        .help(help);
+}
+
+/// Every name of `listed` is an action of the catalog, spelled as the
+/// catalog spells it.
+#[cfg(test)]
+pub(crate) fn assert_in_catalog(listed: &Listed) {
+    for (name, _) in listed.names {
+        let a = catalog::action(name).unwrap_or_else(|| panic!("{name} not in catalog"));
+        assert_eq!(a.full_name(), *name, "canonical spelling");
+    }
+    assert_eq!(listed.actions().len(), listed.names.len());
+}
