@@ -11,11 +11,14 @@ use crate::rules::permissions::{grants, is_every_action, scopes_resources};
 use crate::source::Span;
 
 /// A list of actions, as the catalog spells them, each with what it hands
-/// out, resolved in the catalog once per process.
+/// out, resolved in the catalog once per process and grouped by service.
 pub(crate) struct Listed {
     names: &'static [(&'static str, &'static str)],
-    resolved: std::sync::OnceLock<Vec<(Action, &'static str)>>,
+    resolved: std::sync::OnceLock<Vec<Service>>,
 }
+
+/// The listed actions of one service.
+type Service = (&'static str, Vec<(Action, &'static str)>);
 
 impl Listed {
     pub(crate) const fn new(names: &'static [(&'static str, &'static str)]) -> Self {
@@ -25,14 +28,34 @@ impl Listed {
         }
     }
 
-    /// The listed actions found in the catalog, with their descriptions.
-    pub(crate) fn actions(&self) -> &[(Action, &'static str)] {
+    /// The listed actions found in the catalog, with their descriptions,
+    /// grouped by service: an action item is compared with a dozen
+    /// service names, not with every listed action (every statement of an
+    /// export passes here).
+    fn services(&self) -> &[Service] {
         self.resolved.get_or_init(|| {
-            self.names
-                .iter()
-                .filter_map(|&(name, what)| catalog::action(name).map(|a| (a, what)))
-                .collect()
+            let mut out: Vec<Service> = Vec::new();
+            for &(name, what) in self.names {
+                let Some(a) = catalog::action(name) else {
+                    continue;
+                };
+                match out.iter_mut().find(|(s, _)| *s == a.service()) {
+                    Some((_, list)) => list.push((a, what)),
+                    None => out.push((a.service(), vec![(a, what)])),
+                }
+            }
+            out
         })
+    }
+
+    /// The listed actions of the services an action item may name.
+    fn for_item<'l>(&'l self, item: &'l str) -> impl Iterator<Item = &'l (Action, &'static str)> {
+        let service = item.split_once(':').map_or("*", |(s, _)| s);
+        let any_service = catalog::is_wildcard(service);
+        self.services()
+            .iter()
+            .filter(move |(s, _)| any_service || s.eq_ignore_ascii_case(service))
+            .flat_map(|(_, list)| list)
     }
 }
 
@@ -69,7 +92,7 @@ fn allowed_on_every_resource(
         if is_every_action(&item.value) {
             continue;
         }
-        for &(action, what) in listed.actions() {
+        for &(action, what) in listed.for_item(&item.value) {
             if !action.matches(&item.value) || actions.iter().any(|(a, _)| *a == action) {
                 continue;
             }
@@ -173,5 +196,6 @@ pub(crate) fn assert_in_catalog(listed: &Listed) {
         let a = catalog::action(name).unwrap_or_else(|| panic!("{name} not in catalog"));
         assert_eq!(a.full_name(), *name, "canonical spelling");
     }
-    assert_eq!(listed.actions().len(), listed.names.len());
+    let resolved: usize = listed.services().iter().map(|(_, l)| l.len()).sum();
+    assert_eq!(resolved, listed.names.len());
 }
