@@ -3,7 +3,9 @@
 //!
 //! Std only, and nothing from the crate: `build.rs` includes this file to
 //! precompute, for every resource type, the ARN pattern covering all of its
-//! resources, which the library then reads from the catalog's tables.
+//! resources ([`any_arn`]) and the pattern `resource-mismatch` intersects
+//! with ([`segment_arn`]), which the library then reads from the catalog's
+//! tables.
 
 /// `format` with `${Partition}` as `aws` and every other placeholder as
 /// `*`: the pattern for every resource of the type in every account and
