@@ -381,8 +381,8 @@ pub static ALL: &[&dyn Rule] = &[
     // permissions
     &permissions::admin_access::AdminAccess,
     &permissions::assume_role_any_resource::AssumeRoleAnyResource,
-    &permissions::credentials_exposure::CredentialsExposure,
-    &permissions::data_read_any_resource::DataReadAnyResource,
+    &permissions::credentials_exposure::CREDENTIALS_EXPOSURE,
+    &permissions::data_read_any_resource::DATA_READ_ANY_RESOURCE,
     &permissions::not_action_allow::NotActionAllow,
     &permissions::not_resource_allow::NotResourceAllow,
     &permissions::pass_role_any_resource::PassRoleAnyResource,

@@ -19,12 +19,8 @@
 //! `cognito-idp:GetSigningCertificate` returns a public certificate).
 
 use crate::diagnostic::Severity;
-use crate::load::PolicyDoc;
-use crate::policy::Statement;
-use crate::rules::permissions::every_resource::{Listed, Wording, check};
-use crate::rules::{Category, Context, Rule, RuleMeta};
-
-pub(crate) struct CredentialsExposure;
+use crate::rules::permissions::every_resource::{Listed, ListedRule, Wording};
+use crate::rules::{Category, RuleMeta};
 
 static META: RuleMeta = RuleMeta {
     name: "credentials-exposure",
@@ -36,7 +32,7 @@ static META: RuleMeta = RuleMeta {
 
 /// The actions, as the catalog spells them, with what their response
 /// carries.
-static ACTIONS: Listed = Listed::new(&[
+const ACTIONS: &[(&str, &str)] = &[
     (
         "airflow:CreateCliToken",
         "Airflow CLI tokens of MWAA environments",
@@ -134,24 +130,19 @@ static ACTIONS: Listed = Listed::new(&[
         "redshift:GetClusterCredentials",
         "temporary passwords of any Redshift database user",
     ),
-]);
+];
 
-static WORDING: Wording = Wording {
-    one: "returns",
-    many: "return other identities' or resources' credentials",
-    help: "name the resources whose credentials this principal needs",
-    label: "returns credentials",
+/// The rule: [`ACTIONS`] allowed on every resource, worded as below.
+pub(crate) static CREDENTIALS_EXPOSURE: ListedRule = ListedRule {
+    meta: &META,
+    listed: Listed::new(ACTIONS),
+    wording: Wording {
+        one: "returns",
+        many: "return other identities' or resources' credentials",
+        help: "name the resources whose credentials this principal needs",
+        label: "returns credentials",
+    },
 };
-
-impl Rule for CredentialsExposure {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        check(statement, policy, &ACTIONS, &WORDING, cx);
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -159,6 +150,6 @@ mod tests {
 
     #[test]
     fn every_action_is_in_the_catalog_as_spelled() {
-        crate::rules::permissions::every_resource::assert_in_catalog(&ACTIONS);
+        crate::rules::permissions::every_resource::assert_in_catalog(&CREDENTIALS_EXPOSURE.listed);
     }
 }

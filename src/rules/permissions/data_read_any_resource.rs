@@ -9,12 +9,8 @@
 //! on it: it returns only the secrets `GetSecretValue` is allowed on.
 
 use crate::diagnostic::Severity;
-use crate::load::PolicyDoc;
-use crate::policy::Statement;
-use crate::rules::permissions::every_resource::{Listed, Wording, check};
-use crate::rules::{Category, Context, Rule, RuleMeta};
-
-pub(crate) struct DataReadAnyResource;
+use crate::rules::permissions::every_resource::{Listed, ListedRule, Wording};
+use crate::rules::{Category, RuleMeta};
 
 static META: RuleMeta = RuleMeta {
     name: "data-read-any-resource",
@@ -25,7 +21,7 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// The actions, as the catalog spells them, with what they read.
-static ACTIONS: Listed = Listed::new(&[
+const ACTIONS: &[(&str, &str)] = &[
     ("s3:GetObject", "the objects of every bucket"),
     (
         "s3:GetObjectVersion",
@@ -39,24 +35,19 @@ static ACTIONS: Listed = Listed::new(&[
         "ssm:GetParametersByPath",
         "every Parameter Store parameter, by path",
     ),
-]);
+];
 
-static WORDING: Wording = Wording {
-    one: "reads",
-    many: "read stored data",
-    help: "name the secrets, parameters or buckets this principal reads",
-    label: "reads data",
+/// The rule: [`ACTIONS`] allowed on every resource, worded as below.
+pub(crate) static DATA_READ_ANY_RESOURCE: ListedRule = ListedRule {
+    meta: &META,
+    listed: Listed::new(ACTIONS),
+    wording: Wording {
+        one: "reads",
+        many: "read stored data",
+        help: "name the secrets, parameters or buckets this principal reads",
+        label: "reads data",
+    },
 };
-
-impl Rule for DataReadAnyResource {
-    fn meta(&self) -> &'static RuleMeta {
-        &META
-    }
-
-    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        check(statement, policy, &ACTIONS, &WORDING, cx);
-    }
-}
 
 #[cfg(test)]
 mod tests {
@@ -64,6 +55,8 @@ mod tests {
 
     #[test]
     fn every_action_is_in_the_catalog_as_spelled() {
-        crate::rules::permissions::every_resource::assert_in_catalog(&ACTIONS);
+        crate::rules::permissions::every_resource::assert_in_catalog(
+            &DATA_READ_ANY_RESOURCE.listed,
+        );
     }
 }

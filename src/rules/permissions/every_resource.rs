@@ -5,9 +5,9 @@
 use crate::catalog::{self, Action};
 use crate::load::PolicyDoc;
 use crate::policy::{PolicyKind, Statement, pattern};
-use crate::rules::Context;
 use crate::rules::expansion::plural;
 use crate::rules::permissions::{grants, is_every_action, scopes_resources};
+use crate::rules::{Context, Rule, RuleMeta};
 use crate::source::Span;
 
 /// A list of actions, as the catalog spells them, each with what it hands
@@ -126,6 +126,25 @@ fn every_resource(statement: &Statement, action: Action) -> Option<Span> {
         .map(|r| r.span)
 }
 
+/// A rule that reports the actions of a [`Listed`] an identity policy
+/// allows on every resource: each such rule is its metadata, its list and
+/// its wording ([`check`] does the rest).
+pub(crate) struct ListedRule {
+    pub(crate) meta: &'static RuleMeta,
+    pub(crate) listed: Listed,
+    pub(crate) wording: Wording,
+}
+
+impl Rule for ListedRule {
+    fn meta(&self) -> &'static RuleMeta {
+        self.meta
+    }
+
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        check(statement, policy, &self.listed, &self.wording, cx);
+    }
+}
+
 /// How a rule words its finding.
 pub(crate) struct Wording {
     /// After "`action` on every resource": `returns`, `reads`.
@@ -145,7 +164,7 @@ pub(crate) struct Wording {
 /// resource a template leaves open (a parameter without a value) was read
 /// as `*`: the message says what was assumed, as it would were the
 /// finding on the resource itself.
-pub(crate) fn check(
+fn check(
     statement: &Statement,
     policy: &PolicyDoc,
     listed: &Listed,
