@@ -28,6 +28,10 @@ const POLICY_RUN: usize = 64;
 /// (see `analyse`): below it they take less memory than the rest of a run.
 const DROP_TREES_FROM: usize = 64 << 20;
 
+/// Files up to this size have their trees dropped once modelled in a run
+/// of more files than threads, whatever the run's size (see `analyse`).
+const SMALL_TREE: usize = 256 << 10;
+
 /// [`DROP_TREES_FROM`], or the number of bytes in `IAMCHAIN_DROP_TREES_FROM`
 /// (the tests' way to take the path on small inputs).
 fn drop_trees_from() -> usize {
@@ -193,13 +197,20 @@ fn analyse(
     // it: of a hundred exports, only the ones in hand hold a tree (4.0 →
     // 2.6 GB for a 100-account organization). With fewer, or with less
     // input than `DROP_TREES_FROM`, freeing them would only cost time (a
-    // tenth of a run over a few exports of a megabyte). Ignores that
-    // select findings by JSON pointer resolve it in the trees: they keep
-    // them.
+    // tenth of a run over a few exports of a megabyte).
+    // A small file's tree (up to `SMALL_TREE`) is dropped too, whatever
+    // its kind: the next file's parse on the same thread reuses its memory,
+    // where every tree kept made each parse touch fresh pages, a page fault
+    // each (265 policy files: 635 → 538 faults, 8 % less CPU time, 4 % less
+    // wall time by alternating runs).
+    // Only the tree-reading rules and `stackset::link` read trees after
+    // this: templates (`Document::cfn`) keep theirs. So do all documents
+    // when ignores select findings by JSON pointer, which resolve it in
+    // the trees.
     let input: usize = ids.iter().map(|(id, ..)| sources.get(*id).text.len()).sum();
-    let drop_trees = ids.len() > rayon::current_num_threads()
-        && input >= drop_trees_from()
+    let many = ids.len() > rayon::current_num_threads()
         && !config.ignores.iter().any(|i| i.pointer.is_some());
+    let drop_exports = many && input >= drop_trees_from();
     let tree_rules: Vec<Enabled> = enabled_rules(config)
         .into_iter()
         .filter(|(r, _)| r.reads_trees())
@@ -220,7 +231,10 @@ fn analyse(
             };
             FILES_LOADED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let mut early = Vec::new();
-            if doc.export && drop_trees {
+            let drop = many
+                && doc.cfn.is_none()
+                && ((doc.export && drop_exports) || file.text.len() <= SMALL_TREE);
+            if drop {
                 for e in &tree_rules {
                     early.extend(run_rule(sources_ref, config, id, e, &|rule, cx| {
                         rule.check_document(&doc, cx)
@@ -228,6 +242,8 @@ fn analyse(
                 }
                 doc.roots = Vec::new();
                 doc.embedded = Vec::new();
+                // Reported: the later pass of every rule finds none again.
+                doc.duplicate_keys = Vec::new();
             }
             (doc, early)
         })

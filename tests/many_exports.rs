@@ -1,9 +1,10 @@
-//! Many account exports in one run: with more files than threads (and,
-//! outside these tests, tens of megabytes of input), an export's trees are
-//! dropped once it is modelled and its tree-reading rules have run.
+//! Many files in one run: with more files than threads, an account
+//! export's trees (outside these tests, from tens of megabytes of input
+//! on) and any small file's trees, templates' excepted, are dropped once
+//! the file is modelled and its tree-reading rules have run.
 //! Nothing about the findings may change: duplicate keys are still found,
-//! a broken embedded document still says the rest of the file was read,
-//! and an ignore that selects by JSON pointer still works.
+//! once each, a broken embedded document still says the rest of the file
+//! was read, and an ignore that selects by JSON pointer still works.
 
 use std::path::Path;
 
@@ -112,6 +113,41 @@ fn dropping_trees_changes_no_finding() {
             .all(|f| f.ends_with("the rest of the file was analysed")),
         "{broken:#?}"
     );
+}
+
+#[test]
+fn small_files_drop_their_trees_and_change_no_finding() {
+    // `duplicate-key`'s own cases: policy files, `get-role` output with a
+    // duplicate inside its embedded trust policy, and a YAML template
+    // (which keeps its trees) — as many findings as its expected files say.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cases = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/rules/duplicate-key");
+    let mut expected = 0;
+    for side in ["bad", "good"] {
+        for entry in std::fs::read_dir(cases.join(side)).expect("cases") {
+            let path = entry.expect("entry").path();
+            let name = path
+                .file_name()
+                .expect("name")
+                .to_string_lossy()
+                .to_string();
+            if name.ends_with(".expected") {
+                let text = std::fs::read_to_string(&path).expect("expected");
+                expected += text.matches("error[duplicate-key]").count();
+            } else {
+                std::fs::copy(&path, dir.path().join(format!("{side}-{name}"))).expect("copy");
+            }
+        }
+    }
+    assert!(expected >= 6, "{expected}");
+    let dropped = lint(dir.path(), "1", None);
+    let kept = lint(dir.path(), "32", None);
+    assert_eq!(dropped, kept);
+    let duplicates = dropped
+        .iter()
+        .filter(|f| f.contains(" duplicate-key "))
+        .count();
+    assert_eq!(duplicates, expected, "{dropped:#?}");
 }
 
 #[test]

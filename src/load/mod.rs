@@ -166,12 +166,14 @@ pub struct Document {
     /// The keys the objects of `roots` repeat, found by the parser (the
     /// trees of `embedded` are parsed apart and walked by the rule).
     pub duplicate_keys: Vec<tree::Duplicate>,
-    /// Whether it parsed: `roots` is emptied once an export is modelled
-    /// (see [`Document::export`]), so this is what says it.
+    /// Whether it parsed: `roots` is emptied once the file is modelled
+    /// when it is not a template and is small or an export in a large run
+    /// (see `engine::analyse`), so this is what says it.
     pub parsed: bool,
     /// An account export (`get-account-authorization-details`): once it is
     /// modelled and its tree-reading rules have run, the engine drops its
-    /// trees, which are as large as the model and needed by nothing else.
+    /// trees in a large run, where they are as large as the model and
+    /// needed by nothing else.
     pub export: bool,
     /// Problems reading it.
     pub errors: Vec<LoadError>,
