@@ -22,11 +22,17 @@ use crate::policy::{Statement, scope};
 
 /// Whether a condition scopes the resources by tag, account or
 /// organization (the attribute-based pattern, where `*` is intended).
+/// S3 has keys of its own for two of them, older than the global ones and
+/// still what data-perimeter policies use: `s3:ResourceAccount` (the
+/// bucket owner's account) and `s3:ExistingObjectTag/<key>` (an object's
+/// tag, which S3 object reads check instead of `aws:ResourceTag`).
 pub(crate) fn scopes_resources(c: &Condition) -> bool {
     let k = c.key.value.to_ascii_lowercase();
     let resource_key = k.starts_with("aws:resourcetag/")
         || k.contains(":resourcetag/")
+        || k.starts_with("s3:existingobjecttag/")
         || k == "aws:resourceaccount"
+        || k == "s3:resourceaccount"
         || k == "aws:resourceorgid"
         || k == "aws:resourceorgpaths";
     resource_key && scope::is_restrictive(c)
