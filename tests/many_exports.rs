@@ -1,7 +1,9 @@
 //! Many files in one run: with more files than threads, an account
 //! export's trees (outside these tests, from tens of megabytes of input
-//! on) and any small file's trees, templates' excepted, are dropped once
-//! the file is modelled and its tree-reading rules have run.
+//! on) and any small file's trees are dropped once the file is modelled
+//! and its tree-reading rules have run (a template keeps its embedded
+//! documents' trees, and is parsed again if a parameter file beside it
+//! means instantiating it again).
 //! Nothing about the findings may change: duplicate keys are still found,
 //! once each, a broken embedded document still says the rest of the file
 //! was read, and an ignore that selects by JSON pointer still works.
@@ -148,6 +150,39 @@ fn small_files_drop_their_trees_and_change_no_finding() {
         .filter(|f| f.contains(" duplicate-key "))
         .count();
     assert_eq!(duplicates, expected, "{dropped:#?}");
+}
+
+#[test]
+fn a_template_instantiated_again_with_its_parameter_file_is_parsed_again() {
+    // The template's tree is dropped once it is modelled with its default
+    // (an account); the parameter file beside it, read after, gives `*`,
+    // and only the template's tree instantiated again says so.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("launcher.yaml"),
+        "Parameters:\n  Target:\n    Type: String\n    Default: '333333333333'\nResources:\n  Launcher:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument:\n        Version: '2012-10-17'\n        Statement:\n          - Effect: Allow\n            Principal: {Service: ec2.amazonaws.com}\n            Action: sts:AssumeRole\n      Policies:\n        - PolicyName: assume-deploy\n          PolicyDocument:\n            Version: '2012-10-17'\n            Statement:\n              - Effect: Allow\n                Action: sts:AssumeRole\n                Resource: !Sub arn:aws:iam::${Target}:role/Deploy\n",
+    )
+    .expect("template");
+    std::fs::write(
+        dir.path().join("launcher.parameters.json"),
+        r#"[{"ParameterKey": "Target", "ParameterValue": "*"}]"#,
+    )
+    .expect("parameters");
+    // A second IAM file: more files than the one thread.
+    std::fs::write(
+        dir.path().join("other.json"),
+        r#"{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::b"}]}"#,
+    )
+    .expect("policy");
+    let dropped = lint(dir.path(), "1", None);
+    let kept = lint(dir.path(), "32", None);
+    assert_eq!(dropped, kept);
+    assert!(
+        dropped
+            .iter()
+            .any(|f| f.contains(" assume-role-any-resource ")),
+        "{dropped:#?}"
+    );
 }
 
 #[test]

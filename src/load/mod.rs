@@ -244,6 +244,34 @@ pub fn load_document(path: &Path, hint: &Path, text: &str, source: SourceId) -> 
     load_document_with(path, hint, text, source, None)
 }
 
+/// How `text`, read from `path`, is parsed: by its extension, else JSON if
+/// it begins like JSON.
+fn format_of(path: &Path, text: &str) -> Format {
+    Format::from_path(path).unwrap_or_else(|| {
+        if text
+            .trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with(['{', '['])
+        {
+            Format::Json
+        } else {
+            Format::Yaml
+        }
+    })
+}
+
+/// The trees of a file that parsed when it was loaded, parsed again: for a
+/// template whose trees the engine dropped and that `stackset::link`
+/// instantiates again (see `engine::analyse`). Empty if it does not parse.
+pub(crate) fn parse_again(path: &Path, text: &str, source: SourceId) -> Vec<tree::Node> {
+    match format_of(path, text) {
+        Format::Json => json::parse(text, source)
+            .map(|r| vec![r])
+            .unwrap_or_default(),
+        Format::Yaml => yaml::parse(text, source).unwrap_or_default(),
+    }
+}
+
 /// [`load_document`] with the run's configuration, which names the
 /// accounts of StackSet instances ("stack instance 333333333333 (prod)").
 pub fn load_document_with(
@@ -257,17 +285,7 @@ pub fn load_document_with(
         source,
         ..Document::default()
     };
-    let format = Format::from_path(path).unwrap_or_else(|| {
-        if text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with(['{', '['])
-        {
-            Format::Json
-        } else {
-            Format::Yaml
-        }
-    });
+    let format = format_of(path, text);
     match format {
         Format::Json => match json::parse_with_duplicates(text, source) {
             Ok((root, duplicates)) => {

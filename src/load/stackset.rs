@@ -440,7 +440,12 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
         {
             let given = read_parameter_file(id, sources);
             reset(doc);
-            let text = sources.get(doc.source).text.clone();
+            let file = sources.get(doc.source);
+            let text = file.text.clone();
+            if doc.roots.is_empty() && doc.parsed {
+                // Dropped once modelled (see `engine::analyse`).
+                doc.roots = super::parse_again(&file.path, &text, doc.source);
+            }
             cloudformation::load_with(&text, doc.source, doc, Some(config), given);
         }
         if cli_stack_set_output {

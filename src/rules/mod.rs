@@ -98,8 +98,10 @@ pub trait Rule: Sync {
 
     /// Whether [`Rule::check_document`] reads the parsed trees
     /// (`Document::roots`, `Document::embedded`) rather than the model. Such
-    /// a rule runs on an account export as soon as it is loaded, before its
-    /// trees are dropped.
+    /// a rule runs on a file as soon as it is loaded, before its trees are
+    /// dropped (see `engine::analyse`) — except on a template, which keeps
+    /// `embedded` and runs it after `stackset::link`, but may have lost
+    /// `roots` by then (the parser's `Document::duplicate_keys` stay).
     fn reads_trees(&self) -> bool {
         false
     }
