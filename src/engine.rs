@@ -204,7 +204,8 @@ fn analyse(
     // each (265 policy files: 635 → 538 faults, 8 % less CPU time, 4 % less
     // wall time by alternating runs; 1,000 templates: 4,163 → 2,624).
     // After this, the file's tree (`roots`) is read only by
-    // `stackset::link` for `describe-stack-set` output, which keeps it;
+    // `stackset::link`: `describe-stack-set` output keeps it, and a
+    // template instantiated again with a parameter file is parsed again;
     // the embedded documents' trees (`embedded`) only by the tree-reading
     // rules, which run here first — except on templates, which `link` may
     // instantiate again with other values (different embedded documents):

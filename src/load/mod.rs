@@ -167,8 +167,8 @@ pub struct Document {
     /// trees of `embedded` are parsed apart and walked by the rule).
     pub duplicate_keys: Vec<tree::Duplicate>,
     /// Whether it parsed: `roots` is emptied once the file is modelled
-    /// when it is not a template and is small or an export in a large run
-    /// (see `engine::analyse`), so this is what says it.
+    /// when it is small, or an export in a large run, in a run of more
+    /// files than threads (see `engine::analyse`), so this is what says it.
     pub parsed: bool,
     /// An account export (`get-account-authorization-details`): once it is
     /// modelled and its tree-reading rules have run, the engine drops its
