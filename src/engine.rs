@@ -220,8 +220,12 @@ fn analyse(
         .into_iter()
         .filter(|(r, _)| r.reads_trees())
         .collect();
-    let (mut documents, early): (Vec<Document>, Vec<Vec<Finding>>) = ids
-        .into_par_iter()
+    // Written in place into vectors of the right length: `unzip` gathers
+    // pieces and copies them, through fresh memory, into a vector grown
+    // by doubling.
+    let mut documents: Vec<Document> = Vec::new();
+    let mut early: Vec<Vec<Finding>> = Vec::new();
+    ids.into_par_iter()
         .map(|(id, hint, error)| {
             let file = sources_ref.get(id);
             let mut doc = match error {
@@ -254,7 +258,7 @@ fn analyse(
             }
             (doc, early)
         })
-        .unzip();
+        .unzip_into_vecs(&mut documents, &mut early);
     let mut early: Vec<Finding> = early.into_iter().flatten().collect();
     phases.mark("load");
     documents.append(&mut extra);
