@@ -231,6 +231,22 @@ impl SourceFile {
             .unwrap_or("")
     }
 
+    /// The first character of `span` (all of it when it is empty or out of
+    /// range): where to point when a finding is about a whole node that
+    /// has no better place — a JSON object's `{`, but in YAML a key's first
+    /// letter, which may take several bytes.
+    pub fn first_char(&self, span: Span) -> Span {
+        let len = self
+            .text
+            .get(span.start as usize..span.end as usize)
+            .and_then(|s| s.chars().next())
+            .map_or(span.len(), char::len_utf8);
+        Span {
+            end: span.start.saturating_add(clamp_u32(len)),
+            ..span
+        }
+    }
+
     /// Line and column of a byte offset. An offset inside a multi-byte
     /// character counts as that character.
     pub fn position(&self, offset: u32) -> Position {

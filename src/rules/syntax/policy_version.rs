@@ -28,12 +28,13 @@ impl Rule for PolicyVersion {
         let help = "add \"Version\": \"2012-10-17\" as the first element";
         match &policy.policy.version {
             None => {
-                // Point at the opening brace: there is no value to point at.
+                // Point at the opening brace (in YAML, the first key's first
+                // character): there is no value to point at.
                 let s = policy.policy.span;
-                let at = Span {
-                    end: s.start.saturating_add(1).min(s.end),
-                    ..s
-                };
+                let at = cx
+                    .sources
+                    .try_get(s.source)
+                    .map_or(Span { end: s.start, ..s }, |f| f.first_char(s));
                 cx.report(
                     at,
                     "policy has no `Version`, so policy variables are treated as literal text",

@@ -1,0 +1,39 @@
+//! Inputs the fuzz targets found (`scripts/fuzz`), each kept as a test of
+//! what the target asserts: every finding points at a valid range of its
+//! file, on character boundaries.
+
+use std::path::PathBuf;
+
+use iamchain::config::Config;
+use iamchain::engine::run_texts;
+
+/// The CloudFormation target: a template whose policy document's first key
+/// begins with a two-byte character, as a StackSet's `TemplateBody` (a JSON
+/// string). The findings at that mapping pointed into the middle of the
+/// character in the JSON file.
+#[test]
+fn a_template_body_whose_mapping_begins_with_a_multibyte_character() {
+    let body = "Resources:\n  PushImages:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n       \u{769}Statement:\n           Action: ecr:PutImage\n";
+    let escaped = serde_json::to_string(body).expect("json string");
+    let stackset =
+        format!("{{\"StackSet\": {{\"StackSetName\": \"s\", \"TemplateBody\": {escaped}}}}}");
+    let run = run_texts(
+        vec![
+            (PathBuf::from("stack/template.yaml"), body.to_string()),
+            (PathBuf::from("set/describe-stack-set.json"), stackset),
+        ],
+        &Config::default(),
+    );
+    assert!(!run.report.findings.is_empty());
+    for f in &run.report.findings {
+        let text = &run.sources.get(f.primary.span.source).text;
+        let (s, e) = (f.primary.span.start as usize, f.primary.span.end as usize);
+        assert!(
+            s <= e && e <= text.len() && text.is_char_boundary(s) && text.is_char_boundary(e),
+            "{}: {:?} in {:?}",
+            f.rule,
+            f.primary.span,
+            run.sources.get(f.primary.span.source).path
+        );
+    }
+}
