@@ -77,6 +77,12 @@ pub fn discover(
             .git_global(global_gitignore_may_exist())
             .follow_links(true)
             .filter_entry(|e| e.file_name() != ".git")
+            // Each directory's names sorted as they are read: the walk then
+            // yields the paths in the order sorted below (a directory's
+            // files follow its name, before a longer name it begins), and
+            // short names compare faster than whole paths (1,000
+            // templates: the sort of their paths was a tenth of the walk).
+            .sort_by_file_name(|a, b| a.cmp(b))
             .build();
         for entry in walker {
             match entry {
@@ -126,7 +132,8 @@ pub fn discover(
 /// of a run over a folder of small files.
 /// Only the first differing byte is mapped: paths share long prefixes
 /// (the directory asked for), which compare as plain bytes.
-fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+/// Exact for [`plain`] paths (both); equal only for equal bytes.
+pub(crate) fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     #[cfg(unix)]
     {
         use std::os::unix::ffi::OsStrExt;
@@ -150,6 +157,24 @@ fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
     {
         a.cmp(b)
     }
+}
+
+/// Whether [`path_order`] orders `path` as `Path`'s `Ord` does: no empty,
+/// `.` or `..` components, no trailing separator — where bytes and
+/// components part ways (`a//b` equals `a/b`; `./x` and `../x` sort before
+/// `-x` by component). What a walk yields and what the engine adds.
+pub(crate) fn plain(path: &Path) -> bool {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    !bytes.is_empty()
+        && bytes
+            .split(|&b| b == b'/')
+            .enumerate()
+            // Only a root's own empty first part (`/abs`) is allowed.
+            .all(|(k, part)| match part {
+                [] => k == 0 && bytes.len() > 1,
+                b"." | b".." => false,
+                _ => true,
+            })
 }
 
 /// Treat files named on the command line like files found by walking:
@@ -332,6 +357,28 @@ mod tests {
         // Not below the root at all.
         assert_eq!(below(Path::new("abc/x"), Path::new("ab")), PathBuf::new());
         assert_eq!(below(Path::new("x/y"), Path::new("a")), PathBuf::new());
+    }
+
+    #[test]
+    fn path_order_is_the_order_of_plain_paths() {
+        // Plain or not, against `Path`'s order.
+        let paths = [
+            "a", "a/b", "a-b", "-x", "./x", "../x", "a/../b", "a//b", "a/./b", "a/", "/", "/a",
+            "/a/b", ".", "..", "a/.", ".a", "a/.b", "b", "", "//a",
+        ];
+        for a in paths {
+            for b in paths {
+                let (a, b) = (Path::new(a), Path::new(b));
+                if plain(a) && plain(b) {
+                    assert_eq!(path_order(a, b), a.cmp(b), "{a:?} vs {b:?}");
+                }
+            }
+        }
+        let plain_ones: Vec<&str> = paths.into_iter().filter(|p| plain(Path::new(p))).collect();
+        assert_eq!(
+            plain_ones,
+            ["a", "a/b", "a-b", "-x", "/a", "/a/b", ".a", "a/.b", "b"]
+        );
     }
 
     #[test]

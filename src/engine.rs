@@ -274,8 +274,10 @@ fn analyse(
     phases.mark("stacksets");
     let discovered = with_exported_accounts(config, &documents);
     let config = discovered.as_ref().unwrap_or(config);
-    let managed = principals::resolve_managed(&documents, &mut sources);
+    let added = principals::managed_sources(&documents, &mut sources);
     phases.mark("managed");
+    // Filled by the graph's side of the rules below, which borrows it.
+    let managed = std::sync::OnceLock::new();
     let sources_ref = &sources;
 
     let enabled = enabled_rules(config);
@@ -337,8 +339,12 @@ fn analyse(
         // run as soon as it is built, beside the document rules (one large
         // principal — a folder of policy files — no longer waits for them).
         || {
+            // Parsed here, beside the document rules (which do not read
+            // them), not before everything.
+            let managed = managed
+                .get_or_init(|| principals::resolve_managed(&documents, &added, sources_ref));
             let graph = crate::graph::build(
-                principals::group(&documents, &managed, sources_ref),
+                principals::group(&documents, managed, sources_ref),
                 &documents,
                 config,
             );

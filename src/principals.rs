@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use crate::load::{Document, PolicyDoc};
 use crate::policy::PolicyKind;
-use crate::source::{SourceMap, Span};
+use crate::source::{SourceId, SourceMap, Span, Spanned};
 
 /// An attached managed policy that was found in the embedded catalog.
 #[derive(Clone, Debug)]
@@ -66,36 +66,82 @@ fn defined_by_arn(documents: &[Document]) -> BTreeMap<&str, &PolicyDoc> {
         .collect()
 }
 
-/// Load the AWS managed policies attached in `documents` (by attachment
+/// The AWS managed policies attached in `documents` (by attachment
 /// listings and by the principals they define) that the inputs do not
-/// define themselves into `sources`, once each, and return them per document.
-pub fn resolve_managed(
-    documents: &[Document],
-    sources: &mut SourceMap,
-) -> Vec<Vec<ManagedAttachment>> {
+/// define themselves and the catalog holds, each added to `sources` once,
+/// in the order first attached: what [`resolve_managed`] parses.
+///
+/// Two steps, so that the parsing — a millisecond for `ReadOnlyAccess`
+/// alone, on one thread — runs beside the document rules, which only read
+/// `sources`, instead of before them.
+pub fn managed_sources(documents: &[Document], sources: &mut SourceMap) -> ManagedSources {
     // Hashed, not ordered: an export attaches 100,000 policies whose ARNs
     // share a long prefix, and nothing here is iterated.
     let defined: std::collections::HashSet<&str> =
         defined_by_arn(documents).keys().copied().collect();
-    let mut loaded: std::collections::HashMap<&str, Option<std::sync::Arc<PolicyDoc>>> =
+    let mut added: std::collections::HashMap<String, Option<SourceId>> =
         std::collections::HashMap::new();
+    let mut last = None;
+    for a in documents.iter().flat_map(attached) {
+        let arn = a.value.as_str();
+        // Templates attach the same policy one after another: one hash.
+        if last == Some(arn) || defined.contains(arn) || added.contains_key(arn) {
+            last = Some(arn);
+            continue;
+        }
+        last = Some(arn);
+        let id = crate::catalog::managed_policy(&a.value).map(|managed| {
+            let path = PathBuf::from(format!(
+                "aws-managed{}{}.json",
+                managed.path(),
+                managed.name
+            ));
+            sources.add(path, managed.document.to_string())
+        });
+        added.insert(a.value.clone(), id);
+    }
+    ManagedSources { added }
+}
+
+/// The AWS managed policies [`managed_sources`] added, by ARN (`None`: not
+/// in the catalog). An attached ARN it does not hold is defined by the
+/// inputs.
+pub struct ManagedSources {
+    added: std::collections::HashMap<String, Option<SourceId>>,
+}
+
+/// Managed policy ARNs a document attaches: its attachment listings and
+/// those of the principals it defines.
+fn attached(doc: &Document) -> impl Iterator<Item = &Spanned<String>> {
+    doc.attachments
+        .iter()
+        .chain(doc.principals.iter().flat_map(|p| &p.managed))
+}
+
+/// Parse the AWS managed policies [`managed_sources`] added, once each, and
+/// return them per document.
+pub fn resolve_managed(
+    documents: &[Document],
+    added: &ManagedSources,
+    sources: &SourceMap,
+) -> Vec<Vec<ManagedAttachment>> {
+    let mut loaded: std::collections::HashMap<SourceId, Option<std::sync::Arc<PolicyDoc>>> =
+        std::collections::HashMap::new();
+    let mut last: Option<(&str, Option<SourceId>)> = None;
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
         let mut resolved = Vec::new();
-        let arns = doc
-            .attachments
-            .iter()
-            .chain(doc.principals.iter().flat_map(|p| &p.managed))
-            .filter(|a| !defined.contains(a.value.as_str()));
-        for a in arns {
-            let entry = loaded.entry(a.value.as_str()).or_insert_with(|| {
+        for a in attached(doc) {
+            let arn = a.value.as_str();
+            let id = match last {
+                Some((l, id)) if l == arn => id,
+                // Not added: the inputs define it.
+                _ => added.added.get(arn).copied().flatten(),
+            };
+            last = Some((arn, id));
+            let Some(id) = id else { continue };
+            let entry = loaded.entry(id).or_insert_with(|| {
                 let managed = crate::catalog::managed_policy(&a.value)?;
-                let path = PathBuf::from(format!(
-                    "aws-managed{}{}.json",
-                    managed.path(),
-                    managed.name
-                ));
-                let id = sources.add(path, managed.document.to_string());
                 let node = crate::load::json::parse(&sources.get(id).text, id).ok()?;
                 let mut policy = crate::load::policy_file::build(&node, PolicyKind::Identity);
                 policy.arn = Some(a.value.clone());
@@ -249,7 +295,8 @@ mod tests {
                 load_document(Path::new(path), Path::new(path), text, id)
             })
             .collect();
-        let managed = resolve_managed(&docs, &mut sources);
+        let added = managed_sources(&docs, &mut sources);
+        let managed = resolve_managed(&docs, &added, &sources);
         let principals = group(&docs, &managed, &sources);
         let app = principals
             .iter()

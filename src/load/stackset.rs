@@ -264,10 +264,14 @@ fn parse_file(id: SourceId, sources: &SourceMap) -> Option<Node> {
 
 /// A parameter file beside `template`: `<stem>.parameters.json` or
 /// `<stem>.parameters`.
-fn parameter_file(template: &Path, listings: &Listings) -> Option<PathBuf> {
+/// `listed`: the names [`listings`] found in the template's directory
+/// `dir` (`None`: not listed; the names are tried).
+fn parameter_file(template: &Path, dir: &Path, listed: Option<&Names>) -> Option<PathBuf> {
+    // Most directories of templates hold no parameter file at all.
+    if listed.is_some_and(|names| names.is_empty()) {
+        return None;
+    }
     let stem = template.file_stem()?.to_str()?;
-    let dir = template.parent().unwrap_or(Path::new(""));
-    let listed = listings.get(dir);
     [
         format!("{stem}.parameters.json"),
         format!("{stem}.parameters"),
@@ -278,12 +282,20 @@ fn parameter_file(template: &Path, listings: &Listings) -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
-/// The names in each directory that holds a template, read once: looking
-/// for a template's parameter files by name was two `stat`s per template.
-type Listings = std::collections::HashMap<PathBuf, std::collections::HashSet<std::ffi::OsString>>;
+/// The names that may be parameter files (`*.parameters.json`,
+/// `*.parameters`) in each directory that holds a template, read once:
+/// looking for a template's parameter files by name was two `stat`s per
+/// template. Only those names: a folder of a thousand templates is a
+/// thousand names to keep and hash otherwise.
+type Listings = std::collections::HashMap<PathBuf, Names>;
+
+/// The names kept of one directory.
+type Names = std::collections::HashSet<std::ffi::OsString>;
 
 fn listings<'p>(dirs: impl Iterator<Item = &'p Path>) -> Listings {
     let mut dirs: Vec<&Path> = dirs.collect();
+    // The templates of one directory come one after another: fewer to sort.
+    dirs.dedup();
     dirs.sort();
     dirs.dedup();
     dirs.into_iter()
@@ -299,6 +311,10 @@ fn listings<'p>(dirs: impl Iterator<Item = &'p Path>) -> Listings {
                 .ok()?
                 .flatten()
                 .map(|e| e.file_name())
+                .filter(|n| {
+                    let n = n.as_encoded_bytes();
+                    n.ends_with(b".parameters.json") || n.ends_with(b".parameters")
+                })
                 .collect();
             Some((dir.to_path_buf(), names))
         })
@@ -350,7 +366,12 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
     let mut known = Known::default();
     let count = documents.len();
     for i in 0..count {
-        let Some(external) = documents[i].cfn.as_ref().map(|p| p.external.clone()) else {
+        let Some(external) = documents[i]
+            .cfn
+            .as_ref()
+            .filter(|p| !p.external.is_empty())
+            .map(|p| p.external.clone())
+        else {
             continue;
         };
         let from = documents[i].source;
@@ -411,24 +432,34 @@ pub fn link(documents: &mut Vec<Document>, sources: &mut SourceMap, config: &Con
     // their directories.
     let parameter_files: Vec<Option<PathBuf>> = {
         let sources: &SourceMap = sources;
-        let templates: Vec<Option<&Path>> = documents
+        // Each template with its directory, worked out once.
+        let templates: Vec<Option<(&Path, &Path)>> = documents
             .iter()
             .map(|doc| {
                 doc.cfn
                     .as_ref()
                     .filter(|p| p.template && !expanded.contains(&doc.source))
-                    .map(|_| sources.path(doc.source))
+                    .map(|_| {
+                        let t = sources.path(doc.source);
+                        (t, t.parent().unwrap_or(Path::new("")))
+                    })
             })
             .collect();
-        let listed = listings(
-            templates
-                .iter()
-                .flatten()
-                .map(|t| t.parent().unwrap_or(Path::new(""))),
-        );
+        let listed = listings(templates.iter().flatten().map(|&(_, dir)| dir));
+        // The templates of one directory come one after another: its
+        // listing is looked up (a path hashed) once for them.
+        let mut last: Option<(&Path, Option<&Names>)> = None;
         templates
             .into_iter()
-            .map(|t| t.and_then(|t| parameter_file(t, &listed)))
+            .map(|t| {
+                let (t, dir) = t?;
+                let names = match last {
+                    Some((d, names)) if d.as_os_str() == dir.as_os_str() => names,
+                    _ => listed.get(dir),
+                };
+                last = Some((dir, names));
+                parameter_file(t, dir, names)
+            })
             .collect()
     };
     for (doc, parameters) in documents.iter_mut().zip(parameter_files) {
@@ -618,16 +649,43 @@ mod tests {
         std::fs::write(d.join("dir.yaml"), "x").expect("write");
         let listed = listings([d].into_iter());
         assert_eq!(
-            parameter_file(&d.join("app.yaml"), &listed),
+            parameter_file(&d.join("app.yaml"), d, listed.get(d)),
             Some(d.join("app.parameters.json"))
         );
-        assert_eq!(parameter_file(&d.join("other.yaml"), &listed), None);
+        assert_eq!(
+            parameter_file(&d.join("other.yaml"), d, listed.get(d)),
+            None
+        );
         // A directory of that name is no parameter file.
-        assert_eq!(parameter_file(&d.join("dir.yaml"), &listed), None);
+        assert_eq!(parameter_file(&d.join("dir.yaml"), d, listed.get(d)), None);
         // Without a listing (an unreadable directory), names are tried.
         assert_eq!(
-            parameter_file(&d.join("app.yaml"), &Listings::new()),
+            parameter_file(&d.join("app.yaml"), d, None),
             Some(d.join("app.parameters.json"))
+        );
+        // The listing keeps only the names a parameter file can have.
+        let mut kept: Vec<_> = listed[d].iter().cloned().collect();
+        kept.sort();
+        assert_eq!(kept, ["app.parameters.json", "dir.parameters"]);
+    }
+
+    #[test]
+    fn a_directory_without_parameter_files_gives_none() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        let sub = d.join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        std::fs::write(d.join("app.yaml"), "x").expect("write");
+        std::fs::write(d.join("app.json"), "{}").expect("write");
+        // A parameter file in another directory is not this one's.
+        std::fs::write(sub.join("app.parameters.json"), "[]").expect("write");
+        let listed = listings([d, d, sub.as_path(), d].into_iter());
+        assert!(listed[d].is_empty());
+        assert_eq!(listed.len(), 2);
+        assert_eq!(parameter_file(&d.join("app.yaml"), d, listed.get(d)), None);
+        assert_eq!(
+            parameter_file(&sub.join("app.yaml"), &sub, listed.get(sub.as_path())),
+            Some(sub.join("app.parameters.json"))
         );
     }
 }
