@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use crate::diagnostic::{Finding, Report};
 use crate::engine::slash_path;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
+#[cfg(test)]
+use crate::source::Span;
 
 /// The document, printed by [`write`] a part at a time (the tests print it
 /// whole to check that the parts add up to it).
@@ -42,6 +44,7 @@ struct JsonFinding<'a> {
     related: Vec<Related<'a>>,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct Location {
     path: String,
@@ -70,6 +73,7 @@ struct Summary {
     notes: usize,
 }
 
+#[cfg(test)]
 fn location(sources: &SourceMap, span: Span) -> Location {
     let (start, end) = sources.range(span);
     Location {
@@ -109,9 +113,10 @@ pub fn write(report: &Report, sources: &SourceMap, out: &mut dyn Write) -> io::R
 /// memory to fault in.
 fn print_in_turn(findings: &[Finding], sources: &SourceMap, out: &mut dyn Write) -> io::Result<()> {
     let mut text = Vec::with_capacity(FLUSH_AT + 2048);
+    let mut path = PrintedPath::default();
     for (i, f) in findings.iter().enumerate() {
         text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-        print_finding(&mut text, f, sources)?;
+        print_finding(&mut text, f, sources, &mut path)?;
         if text.len() >= FLUSH_AT {
             out.write_all(&text)?;
             text.clear();
@@ -135,13 +140,14 @@ fn print_in_parallel(
             .enumerate()
             .map(|(k, part)| {
                 let mut text = Vec::with_capacity(part.len() * 1024);
+                let mut path = PrintedPath::default();
                 for (i, f) in part.iter().enumerate() {
                     text.extend_from_slice(if n == 0 && k == 0 && i == 0 {
                         b"\n    "
                     } else {
                         b",\n    "
                     });
-                    print_finding(&mut text, f, sources)?;
+                    print_finding(&mut text, f, sources, &mut path)?;
                 }
                 Ok(text)
             })
@@ -218,6 +224,7 @@ fn print_finding(
     out: &mut Vec<u8>,
     f: &crate::diagnostic::Finding,
     sources: &SourceMap,
+    path: &mut PrintedPath,
 ) -> io::Result<()> {
     out.extend_from_slice(b"{\n      \"rule\": ");
     value(out, &f.rule)?;
@@ -227,14 +234,14 @@ fn print_finding(
     value(out, &f.message.as_str())?;
     out.extend_from_slice(b",\n      \"help\": ");
     value(out, &f.help.as_deref())?;
-    let primary = location(sources, f.primary.span);
+    let (start, end) = sources.range(f.primary.span);
     out.extend_from_slice(b",\n      \"location\": {\n        \"path\": ");
-    value(out, &primary.path.as_str())?;
+    out.extend_from_slice(path.of(f.primary.span.source, sources)?);
     for (name, n) in [
-        (&b"line"[..], primary.line),
-        (b"column", primary.column),
-        (b"end_line", primary.end_line),
-        (b"end_column", primary.end_column),
+        (&b"line"[..], start.line),
+        (b"column", start.column),
+        (b"end_line", end.line),
+        (b"end_column", end.column),
     ] {
         out.extend_from_slice(b",\n        \"");
         out.extend_from_slice(name);
@@ -251,7 +258,7 @@ fn print_finding(
         let (start, _) = sources.range(r.span);
         out.extend_from_slice(b"\n          \"path\": ");
         if r.span.source == f.primary.span.source {
-            value(out, &primary.path.as_str())?;
+            out.extend_from_slice(path.of(r.span.source, sources)?);
         } else {
             value(out, &slash_path(sources.path(r.span.source)).as_str())?;
         }
@@ -268,6 +275,26 @@ fn print_finding(
     }
     out.extend_from_slice(b"]\n    }");
     Ok(())
+}
+
+/// The path of the file the last finding printed is in, as a JSON string:
+/// findings come sorted by file, and a file's hundreds of findings shared
+/// one path made into text and escaped for each.
+#[derive(Default)]
+struct PrintedPath {
+    source: Option<crate::source::SourceId>,
+    json: Vec<u8>,
+}
+
+impl PrintedPath {
+    fn of(&mut self, source: crate::source::SourceId, sources: &SourceMap) -> io::Result<&[u8]> {
+        if self.source != Some(source) {
+            self.json.clear();
+            value(&mut self.json, &slash_path(sources.path(source)).as_str())?;
+            self.source = Some(source);
+        }
+        Ok(&self.json)
+    }
 }
 
 /// A string, number or `null`, as `serde_json` prints it.
