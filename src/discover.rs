@@ -358,7 +358,7 @@ mod tests {
 
     #[test]
     fn path_order_is_the_order_of_plain_paths() {
-        // Plain or not, against `Path`'s order.
+        // Every pair of plain paths in `Path`'s order; which are plain.
         let paths = [
             "a", "a/b", "a-b", "-x", "./x", "../x", "a/../b", "a//b", "a/./b", "a/", "/", "/a",
             "/a/b", ".", "..", "a/.", ".a", "a/.b", "b", "", "//a",
