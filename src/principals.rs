@@ -79,35 +79,42 @@ pub fn managed_sources(documents: &[Document], sources: &mut SourceMap) -> Manag
     // share a long prefix, and nothing here is iterated.
     let defined: std::collections::HashSet<&str> =
         defined_by_arn(documents).keys().copied().collect();
-    let mut added: std::collections::HashMap<String, Option<SourceId>> =
-        std::collections::HashMap::new();
-    let mut last = None;
+    let mut added: std::collections::HashMap<&str, Slot> = std::collections::HashMap::new();
+    let mut slots = Vec::new();
+    let mut last: Option<(&str, Slot)> = None;
     for a in documents.iter().flat_map(attached) {
         let arn = a.value.as_str();
-        // Templates attach the same policy one after another: one hash.
-        if last == Some(arn) || defined.contains(arn) || added.contains_key(arn) {
-            last = Some(arn);
-            continue;
-        }
-        last = Some(arn);
-        let id = crate::catalog::managed_policy(&a.value).map(|managed| {
-            let path = PathBuf::from(format!(
-                "aws-managed{}{}.json",
-                managed.path(),
-                managed.name
-            ));
-            sources.add(path, managed.document.to_string())
-        });
-        added.insert(a.value.clone(), id);
+        let slot = match last {
+            // Templates attach the same policy one after another: one hash.
+            Some((l, slot)) if l == arn => slot,
+            _ if defined.contains(arn) => None,
+            _ => *added.entry(arn).or_insert_with(|| {
+                let managed = crate::catalog::managed_policy(arn)?;
+                let path = PathBuf::from(format!(
+                    "aws-managed{}{}.json",
+                    managed.path(),
+                    managed.name
+                ));
+                Some((
+                    sources.add(path, managed.document.to_string()),
+                    managed.name,
+                ))
+            }),
+        };
+        last = Some((arn, slot));
+        slots.push(slot);
     }
-    ManagedSources { added }
+    ManagedSources { slots }
 }
 
-/// The AWS managed policies [`managed_sources`] added, by ARN (`None`: not
-/// in the catalog). An attached ARN it does not hold is defined by the
-/// inputs.
+/// Where an attachment's policy is: its source and its name (`None`: the
+/// inputs define it, or the catalog does not hold it).
+type Slot = Option<(SourceId, &'static str)>;
+
+/// What [`managed_sources`] added: a [`Slot`] for every attachment, in the
+/// order [`attached`] yields them over the documents.
 pub struct ManagedSources {
-    added: std::collections::HashMap<String, Option<SourceId>>,
+    slots: Vec<Slot>,
 }
 
 /// Managed policy ARNs a document attaches: its attachment listings and
@@ -119,7 +126,7 @@ fn attached(doc: &Document) -> impl Iterator<Item = &Spanned<String>> {
 }
 
 /// Parse the AWS managed policies [`managed_sources`] added, once each, and
-/// return them per document.
+/// return them per document (the same `documents`).
 pub fn resolve_managed(
     documents: &[Document],
     added: &ManagedSources,
@@ -127,25 +134,19 @@ pub fn resolve_managed(
 ) -> Vec<Vec<ManagedAttachment>> {
     let mut loaded: std::collections::HashMap<SourceId, Option<std::sync::Arc<PolicyDoc>>> =
         std::collections::HashMap::new();
-    let mut last: Option<(&str, Option<SourceId>)> = None;
+    let mut slots = added.slots.iter();
     let mut out = Vec::with_capacity(documents.len());
     for doc in documents {
         let mut resolved = Vec::new();
         for a in attached(doc) {
-            let arn = a.value.as_str();
-            let id = match last {
-                Some((l, id)) if l == arn => id,
-                // Not added: the inputs define it.
-                _ => added.added.get(arn).copied().flatten(),
+            let Some(&Some((id, name))) = slots.next() else {
+                continue;
             };
-            last = Some((arn, id));
-            let Some(id) = id else { continue };
             let entry = loaded.entry(id).or_insert_with(|| {
-                let managed = crate::catalog::managed_policy(&a.value)?;
                 let node = crate::load::json::parse(&sources.get(id).text, id).ok()?;
                 let mut policy = crate::load::policy_file::build(&node, PolicyKind::Identity);
                 policy.arn = Some(a.value.clone());
-                policy.name = Some(managed.name.to_string());
+                policy.name = Some(name.to_string());
                 policy.managed = true;
                 Some(std::sync::Arc::new(policy))
             });
