@@ -231,6 +231,20 @@ impl fmt::Debug for ResourceType {
     }
 }
 
+/// Whether some ARN format of the reference writes `account` literally in
+/// the account field of `service`'s ARNs: `aws` in
+/// `arn:${Partition}:eks::aws:cluster-access-policy/…`, `offering` in
+/// MediaConnect's offerings. Such an account is valid though it is no
+/// 12-digit id. Asked only about accounts that are not (rare): a pass over
+/// the resource types, not a table.
+pub fn arn_account_is_literal(service: &str, account: &str) -> bool {
+    RESOURCES.iter().any(|r| {
+        // `arn`, partition, service, region, account, resource.
+        let mut fields = text(r.4, u32::from(r.5)).splitn(6, ':');
+        fields.nth(2) == Some(service) && fields.nth(1) == Some(account)
+    })
+}
+
 /// ASCII case-insensitive comparison, consistent with the catalog's
 /// lowercase sort order.
 pub fn cmp_ci(a: &[u8], b: &[u8]) -> Ordering {

@@ -586,21 +586,28 @@ pub fn ip_in_cidr(ip: &str, cidr: &str) -> bool {
     }
 }
 
+/// A condition without spans, for the tests of the modules that read
+/// conditions.
+#[cfg(test)]
+pub(crate) fn test_condition(op: &str, key: &str, values: &[&str]) -> Condition {
+    use crate::source::Span;
+    Condition {
+        operator: Spanned::new(Operator::parse(op).expect("operator"), Span::default()),
+        key: Spanned::new(key.into(), Span::default()),
+        values: values
+            .iter()
+            .map(|v| Spanned::new((*v).into(), Span::default()))
+            .collect(),
+        values_span: Span::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::source::Span;
 
     fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
-        Condition {
-            operator: Spanned::new(Operator::parse(op).expect("operator"), Span::default()),
-            key: Spanned::new(key.into(), Span::default()),
-            values: values
-                .iter()
-                .map(|v| Spanned::new((*v).into(), Span::default()))
-                .collect(),
-            values_span: Span::default(),
-        }
+        test_condition(op, key, values)
     }
 
     fn closed() -> RequestContext {

@@ -11,6 +11,7 @@
 use crate::diagnostic::Severity;
 use crate::policy::Statement;
 use crate::policy::condition::{Condition, OperatorKind};
+use crate::policy::eval::{Caller, action_applies, principal_applies};
 use crate::policy::pattern;
 use crate::policy::principal::PrincipalType;
 use crate::source::Spanned;
@@ -187,20 +188,84 @@ pub fn claim_conditions<'s>(
         .collect()
 }
 
-/// Whether a condition compares strings positively (the shape that pins a
-/// claim): `StringEquals`, `StringLike`, `StringEqualsIgnoreCase`, with or
-/// without a set qualifier or `IfExists` (OIDC tokens always carry `sub`
-/// and `aud`, so `IfExists` does not open them).
-pub fn pins_claim(c: &Condition) -> bool {
+/// Whether a pattern under a wildcard operator matches every claim value:
+/// one made only of `*` and `?` with at least one `*` (`*`, `**`, `?*`).
+/// `?` needs a character, but no token carries an empty `sub` or `aud`.
+pub fn matches_every_claim(pattern: &str) -> bool {
+    pattern.contains('*') && pattern.chars().all(|c| c == '*' || c == '?')
+}
+
+/// Whether a string condition names some values and not all of them: a
+/// string operator (either form) with at least one value, none of them a
+/// pattern that matches every claim. Under `StringEquals` a `*` is literal,
+/// so it names one (never-issued) value: a broken trust, which
+/// `literal-wildcard-in-condition` reports, not an open one.
+fn names_values(c: &Condition) -> bool {
     let op = &c.operator.value;
-    !op.negated
-        && matches!(
-            op.kind,
-            OperatorKind::StringEquals
-                | OperatorKind::StringLike
-                | OperatorKind::StringEqualsIgnoreCase
-        )
-        && c.values.iter().any(|v| v.value != "*")
+    matches!(
+        op.kind,
+        OperatorKind::StringEquals
+            | OperatorKind::StringLike
+            | OperatorKind::StringEqualsIgnoreCase
+    ) && !c.values.is_empty()
+        && !(op.has_wildcards() && c.values.iter().any(|v| matches_every_claim(&v.value)))
+}
+
+/// Whether a condition pins a claim to the values it names: a positive
+/// string operator — `StringEquals`, `StringLike`, `StringEqualsIgnoreCase`,
+/// with or without a set qualifier or `IfExists` (OIDC tokens always carry
+/// `sub` and `aud`, so `IfExists` does not open them) — none of whose
+/// values matches every claim (`StringLike` `*`: any one value matching is
+/// enough, so one such pattern admits everything). The negated forms
+/// (`StringNotEquals`, `ForAllValues:StringNotLike`, …) exclude the values
+/// they list and admit every other one: they pin nothing.
+pub fn pins_claim(c: &Condition) -> bool {
+    !c.operator.value.negated && names_values(c)
+}
+
+/// Whether `statement` has a positive condition on `claim` under a key
+/// prefix other than `issuer`. Tokens of `issuer` do not carry that key, so
+/// the condition never holds for them: either the prefix names no provider
+/// of the statement (`oidc-condition-wrong-issuer`'s finding: the trust is
+/// broken, not open) or it names another provider the statement trusts,
+/// whose condition then keeps this provider's tokens out.
+pub fn claim_under_other_issuer(statement: &Statement, issuer: &str, claim: &str) -> bool {
+    statement.conditions.iter().any(|c| {
+        !c.operator.value.negated
+            && claim_key(&c.key.value).is_some_and(|(p, k)| {
+                k.eq_ignore_ascii_case(claim) && !p.eq_ignore_ascii_case(issuer)
+            })
+    })
+}
+
+/// Whether a `Deny` statement among `statements` refuses every token of
+/// the provider `federated` (its `Federated` principal value) whose
+/// `issuer:claim` is not one of the values it names: `"Effect": "Deny"` for
+/// `sts:AssumeRoleWithWebIdentity` with only negated conditions on that
+/// claim (`StringNotEquals`, `StringNotLike`, …). An explicit Deny beats any
+/// Allow, so such a statement pins the claim for the whole trust as a
+/// positive condition in the Allow would. A Deny with any other condition
+/// applies only when that one holds too, so it pins nothing.
+pub fn denied_unless_claim(
+    statements: &[Statement],
+    federated: &str,
+    issuer: &str,
+    claim: &str,
+) -> bool {
+    let caller = Caller::Federated(federated);
+    statements.iter().any(|d| {
+        !d.is_allow()
+            && action_applies(d.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
+            && principal_applies(d.principal.as_ref(), Some(&caller))
+            && !d.conditions.is_empty()
+            && d.conditions.iter().all(|c| {
+                c.operator.value.negated
+                    && names_values(c)
+                    && claim_key(&c.key.value).is_some_and(|(p, k)| {
+                        p.eq_ignore_ascii_case(issuer) && k.eq_ignore_ascii_case(claim)
+                    })
+            })
+    })
 }
 
 /// How wide a `sub` pattern (under a wildcard operator) is for a provider:
@@ -398,6 +463,192 @@ pub fn subject_breadth(provider: Provider, value: &str) -> Option<(Severity, Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::json;
+    use crate::policy::Policy;
+    use crate::policy::document::{self, PolicyKind};
+    use crate::source::SourceId;
+
+    const GITHUB: &str = "token.actions.githubusercontent.com";
+    const GITHUB_ARN: &str =
+        "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com";
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        crate::policy::condition::test_condition(op, key, values)
+    }
+
+    fn trust(statements: &str) -> Policy {
+        let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statements}]}}"#);
+        let node = json::parse(&text, SourceId(0)).expect("valid JSON");
+        let built = document::build(&node, PolicyKind::Trust);
+        assert!(built.problems.is_empty(), "{:?}", built.problems);
+        built.policy
+    }
+
+    /// An Allow for GitHub's tokens with `conditions`.
+    fn allow(conditions: &str) -> String {
+        format!(
+            r#"{{"Effect": "Allow", "Principal": {{"Federated": "{GITHUB_ARN}"}},
+                "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {conditions}}}"#
+        )
+    }
+
+    #[test]
+    fn only_positive_operators_with_a_narrow_value_pin_a_claim() {
+        let sub = "token.actions.githubusercontent.com:sub";
+        let pins = |op: &str, values: &[&str]| pins_claim(&cond(op, sub, values));
+        let repo = "repo:acme/infra:ref:refs/heads/main";
+        for op in [
+            "StringEquals",
+            "StringLike",
+            "StringEqualsIgnoreCase",
+            "StringEqualsIfExists",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringEquals",
+        ] {
+            assert!(pins(op, &[repo]), "{op}");
+        }
+        assert!(pins("StringLike", &["repo:acme/*"]));
+        // The negated forms exclude what they list and admit the rest.
+        for op in [
+            "StringNotEquals",
+            "StringNotLike",
+            "StringNotEqualsIgnoreCase",
+            "StringNotLikeIfExists",
+            "ForAllValues:StringNotLike",
+            "ForAnyValue:StringNotEquals",
+        ] {
+            assert!(!pins(op, &["repo:evil/*"]), "{op}");
+        }
+        // A pattern that matches every value admits everything, even beside
+        // a narrow one (one value matching is enough).
+        for pattern in ["*", "**", "?*", "*?"] {
+            assert!(!pins("StringLike", &[pattern]), "{pattern}");
+            assert!(!pins("ForAnyValue:StringLike", &[pattern]), "{pattern}");
+        }
+        assert!(!pins("StringLike", &[repo, "*"]));
+        // `*` is literal under `StringEquals`: a broken trust, not an open one.
+        assert!(pins("StringEquals", &["*"]));
+        assert!(!pins("Null", &["false"]));
+        assert!(!pins("StringEquals", &[]));
+    }
+
+    #[test]
+    fn patterns_that_match_every_claim() {
+        for p in ["*", "***", "?*", "*?*"] {
+            assert!(matches_every_claim(p), "{p}");
+        }
+        for p in ["", "?", "??", "repo:*", "*:aud", "sts.amazonaws.com"] {
+            assert!(!matches_every_claim(p), "{p}");
+        }
+    }
+
+    #[test]
+    fn a_subject_that_matches_everything_is_a_wildcard_finding_for_every_provider() {
+        // `oidc-trust-without-subject` leaves `StringLike` `*` to
+        // `oidc-subject-wildcard`: that rule must report it for every family.
+        for provider in [
+            Provider::Eks,
+            Provider::GitHub,
+            Provider::GitLab,
+            Provider::TerraformCloud,
+            Provider::Bitbucket,
+            Provider::CircleCi,
+            Provider::Octopus,
+            Provider::WebIdentity,
+            Provider::Generic,
+        ] {
+            for p in ["*", "**", "?*"] {
+                assert!(subject_breadth(provider, p).is_some(), "{provider:?} {p}");
+            }
+        }
+    }
+
+    #[test]
+    fn claim_under_another_issuer_counts_only_when_positive() {
+        let p = trust(&allow(
+            r#"{"StringEquals": {"https://token.actions.githubusercontent.com:sub": "repo:a/b:ref:refs/heads/main"}}"#,
+        ));
+        assert!(claim_under_other_issuer(&p.statements[0], GITHUB, "sub"));
+        assert!(!claim_under_other_issuer(&p.statements[0], GITHUB, "aud"));
+        let p = trust(&allow(
+            r#"{"StringNotEquals": {"https://token.actions.githubusercontent.com:sub": "repo:a/b:ref:refs/heads/main"}}"#,
+        ));
+        assert!(!claim_under_other_issuer(&p.statements[0], GITHUB, "sub"));
+        // The issuer's own key is not another issuer's.
+        let p = trust(&allow(
+            r#"{"StringEquals": {"Token.Actions.GithubUserContent.com:SUB": "repo:a/b:ref:refs/heads/main"}}"#,
+        ));
+        assert!(!claim_under_other_issuer(&p.statements[0], GITHUB, "sub"));
+    }
+
+    #[test]
+    fn a_deny_on_every_other_subject_pins_it() {
+        let aud =
+            r#"{"StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#;
+        let pinned = |deny: &str| {
+            let p = trust(&format!("{}, {deny}", allow(aud)));
+            denied_unless_claim(&p.statements, GITHUB_ARN, GITHUB, "sub")
+        };
+        let deny = |principal: &str, action: &str, conditions: &str| {
+            format!(
+                r#"{{"Effect": "Deny", "Principal": {principal}, "Action": "{action}", "Condition": {conditions}}}"#
+            )
+        };
+        let not_main = r#"{"StringNotEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main"}}"#;
+        assert!(pinned(&deny(
+            r#""*""#,
+            "sts:AssumeRoleWithWebIdentity",
+            not_main
+        )));
+        assert!(pinned(&deny(
+            &format!(r#"{{"Federated": "{GITHUB_ARN}"}}"#),
+            "sts:*",
+            not_main
+        )));
+        assert!(pinned(&deny(
+            r#""*""#,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringNotLike": {"token.actions.githubusercontent.com:sub": "repo:acme/*"}}"#
+        )));
+        // Another provider's tokens, another action, another claim.
+        assert!(!pinned(&deny(
+            r#"{"Federated": "arn:aws:iam::111122223333:oidc-provider/gitlab.com"}"#,
+            "sts:AssumeRoleWithWebIdentity",
+            not_main
+        )));
+        assert!(!pinned(&deny(r#""*""#, "sts:AssumeRole", not_main)));
+        assert!(!pinned(&deny(
+            r#""*""#,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringNotEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#
+        )));
+        // Denying a few subjects, or every subject but `*`, pins nothing.
+        assert!(!pinned(&deny(
+            r#""*""#,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringEquals": {"token.actions.githubusercontent.com:sub": "repo:evil/x:ref:refs/heads/main"}}"#
+        )));
+        assert!(!pinned(&deny(
+            r#""*""#,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringNotLike": {"token.actions.githubusercontent.com:sub": "*"}}"#
+        )));
+        // A second condition narrows the Deny to the tokens that meet it.
+        assert!(!pinned(&deny(
+            r#""*""#,
+            "sts:AssumeRoleWithWebIdentity",
+            r#"{"StringNotEquals": {"token.actions.githubusercontent.com:sub": "repo:acme/infra:ref:refs/heads/main"},
+                "StringEquals": {"token.actions.githubusercontent.com:aud": "sts.amazonaws.com"}}"#
+        )));
+        // An Allow never pins by excluding.
+        let p = trust(&allow(not_main));
+        assert!(!denied_unless_claim(
+            &p.statements,
+            GITHUB_ARN,
+            GITHUB,
+            "sub"
+        ));
+    }
 
     #[test]
     fn providers_from_arns() {

@@ -6,8 +6,9 @@
 //! it must hold for the request to match: a positive operator (not a `Not…`
 //! form, not `…IfExists`, which is true when the key is absent, not
 //! `ForAllValues:`, which is true when the key is absent) on a key that
-//! identifies the caller or its origin, with at least one value that is not
-//! a bare wildcard.
+//! identifies the caller or its origin, with no value that admits anyone
+//! (the values are alternatives): not `*`, not an ARN whose account is a
+//! wildcard, not `0.0.0.0/0` ([`matches_anyone`]).
 //!
 //! `Bool` on `aws:PrincipalIsAWSService` narrows when it demands `true`: only
 //! AWS service principals (`cloudtrail.amazonaws.com` writing its logs) then
@@ -92,13 +93,151 @@ pub fn is_restrictive_given(cond: &Condition, always_present: &[&str]) -> bool {
                 .iter()
                 .all(|v| v.value.eq_ignore_ascii_case("true"));
     }
-    let all_wild = !cond.values.is_empty()
-        && cond.values.iter().all(|v| {
-            op.has_wildcards() && v.value.chars().all(|c| c == '*')
-                || op.kind == OperatorKind::IpAddress
-                    && (v.value == "0.0.0.0/0" || v.value == "::/0")
+    // A condition's values are alternatives: one that admits anyone
+    // leaves the condition admitting anyone.
+    let any_wild = cond.values.iter().any(|v| {
+        op.has_wildcards() && matches_anyone(cond, &v.value)
+            || op.kind == OperatorKind::IpAddress && (v.value == "0.0.0.0/0" || v.value == "::/0")
+    });
+    !cond.values.is_empty() && !any_wild
+}
+
+/// A Deny statement among `statements` that takes `allow` back from every
+/// caller outside a named group — the data-perimeter pattern: `"Principal":
+/// "*"`, the same actions and resources or more, and only conditions that
+/// hold for whoever fails a narrowing one (`StringNotEqualsIfExists` on
+/// `aws:PrincipalOrgID`, `NotIpAddress` on `aws:SourceIp`). A negated
+/// operator is true when the key is absent, so such a Deny also stops
+/// anonymous callers. `BoolIfExists` `aws:PrincipalIsAWSService: false`
+/// beside them only exempts AWS services, as AWS's perimeter examples do
+/// (anonymous callers lack the key, so it is true for them too). With
+/// such a Deny, an Allow for `*` admits only the group.
+pub fn fencing_deny<'s>(allow: &Statement, statements: &'s [Statement]) -> Option<&'s Statement> {
+    statements.iter().find(|deny| {
+        !deny.is_allow()
+            && deny.principals().iter().any(|p| p.value.is_wildcard())
+            && deny.conditions.iter().any(fences)
+            && deny
+                .conditions
+                .iter()
+                .all(|c| fences(c) || exempts_aws_services(c))
+            && covers_actions(deny, allow)
+            && covers_resources(deny, allow)
+    })
+}
+
+/// A negated operator on a caller or origin key, with values that each
+/// name someone: true for every caller outside them.
+fn fences(cond: &Condition) -> bool {
+    let op = &cond.operator.value;
+    op.negated
+        && op.set.is_none()
+        && (key_in(cond, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) || key_in(cond, ORIGIN_KEYS, &[]))
+        && !cond.key_is("aws:PrincipalIsAWSService")
+        && !cond.values.is_empty()
+        && !cond.values.iter().any(|v| {
+            op.has_wildcards() && matches_anyone(cond, &v.value)
+                || v.value == "0.0.0.0/0"
+                || v.value == "::/0"
+        })
+}
+
+/// `BoolIfExists` `aws:PrincipalIsAWSService: false`.
+fn exempts_aws_services(cond: &Condition) -> bool {
+    let op = &cond.operator.value;
+    op.kind == OperatorKind::Bool
+        && op.if_exists
+        && !op.negated
+        && cond.key_is("aws:PrincipalIsAWSService")
+        && !cond.values.is_empty()
+        && cond
+            .values
+            .iter()
+            .all(|v| v.value.eq_ignore_ascii_case("false"))
+}
+
+/// Whether every action `allow` allows is among `deny`'s.
+fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
+    let (Some(d), Some(a)) = (&deny.action, &allow.action) else {
+        return false;
+    };
+    if d.negated {
+        return false;
+    }
+    let lower = |s: &str| s.to_ascii_lowercase();
+    if a.negated {
+        return d.items.iter().any(|i| i.value.bytes().all(|b| b == b'*'));
+    }
+    a.items.iter().all(|ai| {
+        d.items
+            .iter()
+            .any(|di| crate::policy::pattern::covers(&lower(&di.value), &lower(&ai.value)))
+    })
+}
+
+/// Whether every resource `allow` names is among `deny`'s (trust policies
+/// name none).
+fn covers_resources(deny: &Statement, allow: &Statement) -> bool {
+    match (&deny.resource, &allow.resource) {
+        (None, None) => true,
+        (Some(d), _) if d.negated => false,
+        (Some(d), None) => d.items.iter().any(|i| i.value == "*"),
+        (Some(d), Some(a)) if a.negated => d.items.iter().any(|i| i.value == "*"),
+        (Some(d), Some(a)) => a.items.iter().all(|ai| {
+            d.items
+                .iter()
+                .any(|di| crate::policy::pattern::covers(&di.value, &ai.value))
+        }),
+        (None, Some(_)) => false,
+    }
+}
+
+/// Keys whose values are ARNs naming a caller or the resource it acts for.
+const ARN_KEYS: &[&str] = &["aws:PrincipalArn", "aws:SourceArn", "s3:DataAccessPointArn"];
+
+/// Keys whose values are 12-digit account ids.
+const ACCOUNT_KEYS: &[&str] = &[
+    "aws:PrincipalAccount",
+    "aws:SourceAccount",
+    "aws:SourceOwner",
+    "aws:ResourceAccount",
+    "kms:CallerAccount",
+    "s3:DataAccessPointAccount",
+];
+
+/// Whether a wildcard pattern on `cond`'s key admits whoever asks: `*`;
+/// an account pattern of only wildcards (`????????????` is every account);
+/// an ARN whose account is a wildcard (`arn:aws:iam::*:role/deploy`: anyone
+/// can name a role `deploy` in an account of their own), or, for ARNs
+/// without an account (S3 buckets), whose resource is only wildcards; and a
+/// service pattern that matches unrelated services (`*.amazonaws.com` for
+/// `iam:PassedToService`).
+fn matches_anyone(cond: &Condition, value: &str) -> bool {
+    let only_wildcards = |s: &str| s.bytes().all(|b| b == b'*' || b == b'?');
+    if !value.is_empty() && value.bytes().all(|b| b == b'*') {
+        return true;
+    }
+    if ACCOUNT_KEYS.iter().any(|k| cond.key_is(k)) {
+        return only_wildcards(value);
+    }
+    if ARN_KEYS.iter().any(|k| cond.key_is(k)) {
+        // A policy variable's own `:` would split the fields wrongly.
+        if value.contains("${") {
+            return false;
+        }
+        return crate::policy::arn::Arn::parse(value).is_some_and(|arn| {
+            if arn.account.is_empty() {
+                only_wildcards(arn.resource)
+            } else {
+                crate::policy::pattern::has_wildcard(arn.account)
+            }
         });
-    !cond.values.is_empty() && !all_wild
+    }
+    if cond.key_is("iam:PassedToService") {
+        use crate::policy::pattern::matches;
+        return matches(value, "lambda.amazonaws.com") && matches(value, "ec2.amazonaws.com");
+    }
+    false
 }
 
 /// Keys present in every request made with AWS credentials
@@ -150,4 +289,70 @@ pub fn has_restrictive(statement: &Statement, keys: &[&str], always_present: &[&
         .conditions
         .iter()
         .any(|c| key_in(c, keys, &[]) && is_restrictive_given(c, always_present))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cond(op: &str, key: &str, values: &[&str]) -> Condition {
+        crate::policy::condition::test_condition(op, key, values)
+    }
+
+    #[test]
+    fn a_principal_arn_pattern_narrows_only_to_a_named_account() {
+        let arn = |v: &str| is_restrictive(&cond("ArnLike", "aws:PrincipalArn", &[v]));
+        assert!(arn("arn:aws:iam::111122223333:role/*"));
+        assert!(arn("arn:aws:iam::111122223333:role/launcher"));
+        assert!(arn("arn:aws:iam::${aws:PrincipalAccount}:role/x"));
+        // Anyone can name a role `launcher` in an account of their own.
+        assert!(!arn("arn:aws:iam::*:role/launcher"));
+        assert!(!arn("arn:aws:iam::*:role/*"));
+        assert!(!arn("arn:aws:iam::????????????:*"));
+        assert!(!arn("*"));
+        // ArnEquals takes wildcards too; StringEquals compares them literally.
+        assert!(!is_restrictive(&cond(
+            "ArnEquals",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:root"]
+        )));
+        assert!(is_restrictive(&cond(
+            "StringEquals",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:root"]
+        )));
+        // Values are alternatives: one open value opens the condition.
+        assert!(!is_restrictive(&cond(
+            "ArnLike",
+            "aws:PrincipalArn",
+            &["arn:aws:iam::*:role/x", "arn:aws:iam::111122223333:role/x"]
+        )));
+    }
+
+    #[test]
+    fn source_arns_without_an_account_narrow_by_their_resource() {
+        let arn = |v: &str| is_restrictive(&cond("ArnLike", "aws:SourceArn", &[v]));
+        assert!(arn("arn:aws:s3:::audit-logs"));
+        assert!(!arn("arn:aws:s3:::*"));
+        assert!(!arn("arn:aws:sns:*:*:alerts"));
+        assert!(arn("arn:aws:sns:*:111122223333:alerts"));
+    }
+
+    #[test]
+    fn wildcard_only_accounts_and_every_service_narrow_nothing() {
+        let like = |key: &str, v: &str| is_restrictive(&cond("StringLike", key, &[v]));
+        assert!(!like("aws:PrincipalAccount", "????????????"));
+        assert!(!like("aws:SourceAccount", "*"));
+        assert!(like("aws:SourceAccount", "1111222233*"));
+        assert!(!like("iam:PassedToService", "*.amazonaws.com"));
+        assert!(!like("iam:PassedToService", "*"));
+        assert!(like("iam:PassedToService", "lambda.amazonaws.com"));
+        assert!(like("iam:PassedToService", "*lambda.amazonaws.com"));
+        // Under a literal operator `*` is a value like any other.
+        assert!(is_restrictive(&cond(
+            "StringEquals",
+            "iam:PassedToService",
+            &["*.amazonaws.com"]
+        )));
+    }
 }

@@ -367,6 +367,7 @@ pub static ALL: &[&dyn Rule] = &[
     &syntax::duplicate_key::DuplicateKey,
     &syntax::duplicate_sid::DuplicateSid,
     &syntax::incomplete_export::IncompleteExport,
+    &syntax::invalid_arn::InvalidArn,
     &syntax::invalid_json::InvalidJson,
     &syntax::invalid_policy::InvalidPolicy,
     &syntax::invalid_suppression::InvalidSuppression,

@@ -965,7 +965,7 @@ fn administrator<'h, 'a>(
         policy.policy.statements.iter().any(|s| {
             s.is_allow()
                 && s.conditions.is_empty()
-                && s.actions().iter().any(|a| a.value == "*")
+                && s.actions().iter().any(|a| super::is_every_action(&a.value))
                 && s.has_any_resource()
         })
     };

@@ -94,7 +94,7 @@ impl Rule for WildcardResource {
         }
         // `NotAction` is `not-action-allow`'s, `*` on `*` is `admin-access`'s.
         let actions = statement.actions();
-        if actions.is_empty() || actions.iter().any(|a| a.value == "*") {
+        if actions.is_empty() || actions.iter().any(|a| super::is_every_action(&a.value)) {
             return;
         }
         let resources = statement.resources();

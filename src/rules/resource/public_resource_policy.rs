@@ -26,7 +26,9 @@ impl Rule for PublicResourcePolicy {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Resource {
             return;
         }
-        if !scope::caller_narrowing(statement, &[]).is_empty() {
+        if !scope::caller_narrowing(statement, &[]).is_empty()
+            || scope::fencing_deny(statement, &policy.policy.statements).is_some()
+        {
             return;
         }
         if let Some(p) = statement

@@ -6,6 +6,7 @@ pub mod condition_type_mismatch;
 pub mod duplicate_key;
 pub mod duplicate_sid;
 pub mod incomplete_export;
+pub mod invalid_arn;
 pub mod invalid_json;
 pub mod invalid_policy;
 pub mod invalid_suppression;

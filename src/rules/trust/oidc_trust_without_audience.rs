@@ -1,7 +1,8 @@
 //! `oidc-trust-without-audience`: a trust lets an OIDC provider's tokens in
-//! with no condition on the `aud` claim. For providers registered in IAM
-//! with a client-ID list, STS checks the token's audience against that list,
-//! so the trust leans on the provider's configuration alone (a note). For
+//! with nothing that pins the `aud` claim (a negated condition or a `*`
+//! pattern admits every audience). For providers registered in IAM with a
+//! client-ID list, STS checks the token's audience against that list, so
+//! the trust leans on the provider's configuration alone (a note). For
 //! web identity providers (Cognito, Google, Facebook, Amazon) the audience
 //! is the only thing that says *which app's* users may assume the role (an
 //! error).
@@ -28,28 +29,29 @@ impl Rule for OidcTrustWithoutAudience {
         &META
     }
 
-    fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
         if !statement.is_allow()
             || !action_applies(statement.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
         {
             return;
         }
-        // An `aud` key under another issuer is `oidc-condition-wrong-issuer`'s
-        // finding: the trust is broken, not unpinned.
-        let misplaced_aud = statement.conditions.iter().any(|c| {
-            federation::claim_key(&c.key.value)
-                .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("aud"))
-        });
         for (principal, issuer, provider) in federation::oidc_principals(statement) {
-            if misplaced_aud {
-                continue;
-            }
-            let pinned = ["aud", "azp"].iter().any(|claim| {
-                federation::claim_conditions(statement, issuer, claim)
-                    .iter()
-                    .any(|c| federation::pins_claim(c))
-            });
-            if pinned {
+            let auds: Vec<_> = ["aud", "azp"]
+                .iter()
+                .flat_map(|claim| federation::claim_conditions(statement, issuer, claim))
+                .collect();
+            // Pinned here, or by a Deny on every other audience; a positive
+            // `aud` under another issuer keeps these tokens out (a broken
+            // trust, `oidc-condition-wrong-issuer`'s finding, not an open one).
+            if auds.iter().any(|c| federation::pins_claim(c))
+                || federation::claim_under_other_issuer(statement, issuer, "aud")
+                || federation::denied_unless_claim(
+                    &policy.policy.statements,
+                    &principal.value.value,
+                    issuer,
+                    "aud",
+                )
+            {
                 continue;
             }
             let expected = match provider {
@@ -59,23 +61,43 @@ impl Rule for OidcTrustWithoutAudience {
                     .map_or_else(|| "\"<audience>\"".to_string(), |a| format!("\"{a}\"")),
             };
             let help = format!("add `\"StringEquals\": {{\"{issuer}:aud\": {expected}}}`");
-            if provider == Provider::WebIdentity {
+            let finding = if provider == Provider::WebIdentity {
                 cx.report_as(
                     Severity::Error,
                     principal.span,
                     format!("this trust admits the users of every application that signs in with `{issuer}`: no condition pins `{issuer}:aud`"),
                 )
-                .label("no `aud` condition for this provider")
-                .help(help);
             } else {
                 cx.report_as(
                     Severity::Note,
                     principal.span,
                     format!("no condition pins `{issuer}:aud`: only the provider's client-ID list in IAM checks which audience the {} token was issued for", provider.name()),
                 )
-                .label("no `aud` condition for this provider")
-                .help(help);
+            };
+            if auds.is_empty() {
+                finding.label("no `aud` condition for this provider");
+            } else {
+                finding.label("no `aud` condition for this provider pins a value");
             }
+            // What is there admits every audience: say where.
+            for c in &auds {
+                let op = &c.operator.value;
+                if op.negated {
+                    finding.related(
+                        c.operator.span,
+                        format!("`{}` excludes only the audiences it lists", op.name),
+                    );
+                } else if op.has_wildcards() {
+                    for v in c
+                        .values
+                        .iter()
+                        .filter(|v| federation::matches_every_claim(&v.value))
+                    {
+                        finding.related(v.span, format!("`{}` matches every audience", v.value));
+                    }
+                }
+            }
+            finding.help(help);
         }
     }
 }

@@ -1,11 +1,14 @@
 //! `oidc-trust-without-subject`: a trust lets an OIDC provider's tokens in
-//! with no condition on the `sub` claim, so every identity that provider
+//! with nothing that pins the `sub` claim, so every identity that provider
 //! issues tokens for may assume the role: every service account of the
-//! cluster (EKS), every workflow of every repository on GitHub.
+//! cluster (EKS), every workflow of every repository on GitHub. A negated
+//! condition (`StringNotLike`) pins nothing: it turns a few subjects away
+//! and lets every other one in. A `Deny` on every other subject does.
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::Statement;
+use crate::policy::condition::OperatorKind;
 use crate::policy::eval::action_applies;
 use crate::policy::federation::{self, Provider};
 use crate::rules::{Category, Context, Rule, RuleMeta};
@@ -72,38 +75,66 @@ impl Rule for OidcTrustWithoutSubject {
         &META
     }
 
-    fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
+    fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
         if !statement.is_allow()
             || !action_applies(statement.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
         {
             return;
         }
-        // A `sub` key under another issuer is `oidc-condition-wrong-issuer`'s
-        // finding: the trust is broken, not open.
-        let misplaced_sub = statement.conditions.iter().any(|c| {
-            federation::claim_key(&c.key.value)
-                .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("sub"))
-        });
         for (principal, issuer, provider) in federation::oidc_principals(statement) {
-            let pinned = federation::claim_conditions(statement, issuer, "sub")
-                .iter()
-                .any(|c| !c.operator.value.negated);
-            if pinned {
+            let subs = federation::claim_conditions(statement, issuer, "sub");
+            if subs.iter().any(|c| federation::pins_claim(c)) {
                 continue;
             }
-            if misplaced_sub {
+            // A positive `StringLike` that pins nothing holds a pattern that
+            // matches every subject: `oidc-subject-wildcard` reports it at the
+            // pattern, saying what it spans. One finding for one defect.
+            let reported_as_wildcard = subs.iter().any(|c| {
+                let op = &c.operator.value;
+                !op.negated
+                    && op.kind == OperatorKind::StringLike
+                    && c.values
+                        .iter()
+                        .any(|v| federation::subject_breadth(provider, &v.value).is_some())
+            });
+            // A positive `sub` under another issuer keeps these tokens out
+            // (a broken trust, `oidc-condition-wrong-issuer`'s finding, not
+            // an open one); a Deny on every other subject pins it.
+            if reported_as_wildcard
+                || federation::claim_under_other_issuer(statement, issuer, "sub")
+                || federation::denied_unless_claim(
+                    &policy.policy.statements,
+                    &principal.value.value,
+                    issuer,
+                    "sub",
+                )
+            {
                 continue;
             }
             let Some((severity, who)) = admits(provider, issuer) else {
                 continue;
             };
-            cx.report_as(
+            let finding = cx.report_as(
                 severity,
                 principal.span,
                 format!("this trust admits {who}: no condition pins `{issuer}:sub`"),
-            )
-            .label("no `sub` condition for this provider")
-            .help(format!(
+            );
+            if subs.is_empty() {
+                finding.label("no `sub` condition for this provider");
+            } else {
+                finding.label("no `sub` condition for this provider pins a value");
+            }
+            // What is there excludes a few subjects and admits every other.
+            for c in subs.iter().filter(|c| c.operator.value.negated) {
+                finding.related(
+                    c.operator.span,
+                    format!(
+                        "`{}` excludes only the subjects it lists",
+                        c.operator.value.name
+                    ),
+                );
+            }
+            finding.help(format!(
                 "add `\"StringEquals\": {{\"{issuer}:sub\": \"{}\"}}` naming the one identity that may assume the role",
                 provider.subject_example()
             ));

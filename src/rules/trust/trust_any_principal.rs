@@ -26,7 +26,9 @@ impl Rule for TrustAnyPrincipal {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Trust {
             return;
         }
-        if !scope::caller_narrowing(statement, scope::SIGNED_REQUEST_KEYS).is_empty() {
+        if !scope::caller_narrowing(statement, scope::SIGNED_REQUEST_KEYS).is_empty()
+            || scope::fencing_deny(statement, &policy.policy.statements).is_some()
+        {
             return;
         }
         if let Some(p) = statement
