@@ -133,6 +133,10 @@ pub struct Operator {
     pub set: Option<SetQualifier>,
     /// `…IfExists` suffix.
     pub if_exists: bool,
+    /// How AWS spells the operator, when `name` spells it in other case
+    /// (`stringEquals`): read as that operator, but IAM rejects the
+    /// policy, for operator names are case-sensitive.
+    pub spelled: Option<String>,
 }
 
 const OPERATORS: &[(&str, OperatorKind, bool)] = &[
@@ -214,7 +218,20 @@ impl Operator {
             _ => (false, rest),
         };
         match OPERATORS.iter().find(|(n, _, _)| n.eq_ignore_ascii_case(base)) {
-            Some(&(_, kind, negated)) => Ok(Operator {
+            Some(&(canonical, kind, negated)) => Ok(Operator {
+                spelled: {
+                    let prefix = match set {
+                        Some(SetQualifier::ForAllValues) => "ForAllValues:",
+                        Some(SetQualifier::ForAnyValue) => "ForAnyValue:",
+                        None => "",
+                    };
+                    let suffix = if if_exists { "IfExists" } else { "" };
+                    let exact = name
+                        .strip_prefix(prefix)
+                        .and_then(|r| r.strip_suffix(suffix))
+                        .is_some_and(|base| base == canonical);
+                    (!exact).then(|| format!("{prefix}{canonical}{suffix}"))
+                },
                 name: name.to_string(),
                 kind,
                 negated,
@@ -614,6 +631,33 @@ mod tests {
         RequestContext {
             closed: true,
             ..RequestContext::default()
+        }
+    }
+
+    #[test]
+    fn operators_are_read_in_any_case_and_told_when_not_spelled_as_aws_does() {
+        let spelled = |name: &str| Operator::parse(name).expect("operator").spelled;
+        for exact in [
+            "StringEquals",
+            "ForAnyValue:StringLike",
+            "ForAllValues:StringNotEqualsIfExists",
+            "ArnLikeIfExists",
+            "Null",
+            "NotIpAddress",
+        ] {
+            assert_eq!(spelled(exact), None, "{exact}");
+        }
+        for (written, aws) in [
+            ("stringEquals", "StringEquals"),
+            ("stringequalsifexists", "StringEqualsIfExists"),
+            ("forAnyValue:StringLike", "ForAnyValue:StringLike"),
+            ("ArnLikeIFEXISTS", "ArnLikeIfExists"),
+            ("NULL", "Null"),
+        ] {
+            assert_eq!(spelled(written).as_deref(), Some(aws), "{written}");
+            // Read as the operator all the same.
+            let o = Operator::parse(written).expect("operator");
+            assert_eq!(o.kind, Operator::parse(aws).expect("operator").kind);
         }
     }
 

@@ -178,6 +178,23 @@ impl Statement {
     }
 }
 
+/// The statements a statement is compared with (a Deny of the same policy
+/// that takes an Allow back): all of them, or none beyond
+/// [`MAX_COMPARED_STATEMENTS`]. The comparisons are per statement, so a
+/// policy of N statements costs N²; AWS's size quotas (20 KB for the
+/// largest resource policies) keep real policies to a few hundred
+/// statements, and a generated one of 100,000 would otherwise take hours.
+pub fn compared(statements: &[Statement]) -> &[Statement] {
+    if statements.len() > MAX_COMPARED_STATEMENTS {
+        &[]
+    } else {
+        statements
+    }
+}
+
+/// See [`compared`].
+pub const MAX_COMPARED_STATEMENTS: usize = 1_000;
+
 /// A policy document.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Policy {
@@ -745,7 +762,21 @@ fn condition_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Condition> {
     );
     for op in ops {
         let operator = match Operator::parse(&op.key.value) {
-            Ok(o) => Spanned::new(o, op.key.span),
+            Ok(o) => {
+                if let Some(spelled) = &o.spelled {
+                    problems.push(
+                        Problem::new(
+                            op.key.span,
+                            format!(
+                                "`{}` is not a condition operator: operator names are case-sensitive",
+                                op.key.value
+                            ),
+                        )
+                        .help(format!("write `{spelled}`")),
+                    );
+                }
+                Spanned::new(o, op.key.span)
+            }
             Err(help) => {
                 problems.push(
                     Problem::new(

@@ -253,19 +253,21 @@ pub fn denied_unless_claim(
     claim: &str,
 ) -> bool {
     let caller = Caller::Federated(federated);
-    statements.iter().any(|d| {
-        !d.is_allow()
-            && action_applies(d.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
-            && principal_applies(d.principal.as_ref(), Some(&caller))
-            && !d.conditions.is_empty()
-            && d.conditions.iter().all(|c| {
-                c.operator.value.negated
-                    && names_values(c)
-                    && claim_key(&c.key.value).is_some_and(|(p, k)| {
-                        p.eq_ignore_ascii_case(issuer) && k.eq_ignore_ascii_case(claim)
-                    })
-            })
-    })
+    crate::policy::document::compared(statements)
+        .iter()
+        .any(|d| {
+            !d.is_allow()
+                && action_applies(d.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
+                && principal_applies(d.principal.as_ref(), Some(&caller))
+                && !d.conditions.is_empty()
+                && d.conditions.iter().all(|c| {
+                    c.operator.value.negated
+                        && names_values(c)
+                        && claim_key(&c.key.value).is_some_and(|(p, k)| {
+                            p.eq_ignore_ascii_case(issuer) && k.eq_ignore_ascii_case(claim)
+                        })
+                })
+        })
 }
 
 /// How wide a `sub` pattern (under a wildcard operator) is for a provider:

@@ -113,17 +113,19 @@ pub fn is_restrictive_given(cond: &Condition, always_present: &[&str]) -> bool {
 /// (anonymous callers lack the key, so it is true for them too). With
 /// such a Deny, an Allow for `*` admits only the group.
 pub fn fencing_deny<'s>(allow: &Statement, statements: &'s [Statement]) -> Option<&'s Statement> {
-    statements.iter().find(|deny| {
-        !deny.is_allow()
-            && deny.principals().iter().any(|p| p.value.is_wildcard())
-            && deny.conditions.iter().any(fences)
-            && deny
-                .conditions
-                .iter()
-                .all(|c| fences(c) || exempts_aws_services(c))
-            && covers_actions(deny, allow)
-            && covers_resources(deny, allow)
-    })
+    crate::policy::document::compared(statements)
+        .iter()
+        .find(|deny| {
+            !deny.is_allow()
+                && deny.principals().iter().any(|p| p.value.is_wildcard())
+                && deny.conditions.iter().any(fences)
+                && deny
+                    .conditions
+                    .iter()
+                    .all(|c| fences(c) || exempts_aws_services(c))
+                && covers_actions(deny, allow)
+                && covers_resources(deny, allow)
+        })
 }
 
 /// A negated operator on a caller or origin key, with values that each
@@ -157,7 +159,7 @@ fn exempts_aws_services(cond: &Condition) -> bool {
 }
 
 /// Whether every action `allow` allows is among `deny`'s.
-fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
+pub(crate) fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
     let (Some(d), Some(a)) = (&deny.action, &allow.action) else {
         return false;
     };
@@ -177,7 +179,7 @@ fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
 
 /// Whether every resource `allow` names is among `deny`'s (trust policies
 /// name none).
-fn covers_resources(deny: &Statement, allow: &Statement) -> bool {
+pub(crate) fn covers_resources(deny: &Statement, allow: &Statement) -> bool {
     match (&deny.resource, &allow.resource) {
         (None, None) => true,
         (Some(d), _) if d.negated => false,
@@ -256,14 +258,39 @@ pub fn principal_narrowing<'s>(
     statement: &'s Statement,
     always_present: &[&str],
 ) -> Vec<&'s Condition> {
+    let present = with_demanded(statement, always_present);
     statement
         .conditions
         .iter()
         .filter(|c| {
-            key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES)
-                && is_restrictive_given(c, always_present)
+            key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) && is_restrictive_given(c, &present)
         })
         .collect()
+}
+
+/// `always_present` and the keys `statement` itself demands with `Null:
+/// {key: "false"}`: the statement applies only to requests that carry
+/// them, so `…IfExists` on them is the plain operator
+/// (`StringEqualsIfExists` beside `Null: false` on `aws:PrincipalOrgID`
+/// admits only that organization).
+fn with_demanded<'a>(statement: &'a Statement, always_present: &[&'a str]) -> Vec<&'a str> {
+    let mut keys = always_present.to_vec();
+    keys.extend(
+        statement
+            .conditions
+            .iter()
+            .filter(|c| {
+                let op = &c.operator.value;
+                op.kind == OperatorKind::Null
+                    && op.set.is_none()
+                    && !c.values.is_empty()
+                    && c.values
+                        .iter()
+                        .all(|v| v.value.eq_ignore_ascii_case("false"))
+            })
+            .map(|c| c.key.value.as_str()),
+    );
+    keys
 }
 
 /// The conditions of `statement` that narrow the caller or its origin
@@ -272,12 +299,13 @@ pub fn caller_narrowing<'s>(
     statement: &'s Statement,
     always_present: &[&str],
 ) -> Vec<&'s Condition> {
+    let present = with_demanded(statement, always_present);
     statement
         .conditions
         .iter()
         .filter(|c| {
             (key_in(c, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) || key_in(c, ORIGIN_KEYS, &[]))
-                && is_restrictive_given(c, always_present)
+                && is_restrictive_given(c, &present)
         })
         .collect()
 }
@@ -354,5 +382,41 @@ mod tests {
             "iam:PassedToService",
             &["*.amazonaws.com"]
         )));
+    }
+
+    #[test]
+    fn null_false_on_a_key_makes_if_exists_on_it_plain() {
+        let statement = |conditions: &str| {
+            let text = format!(
+                r#"{{"Version": "2012-10-17", "Statement": [{{"Effect": "Allow", "Principal": "*",
+                    "Action": "sts:AssumeRole", "Condition": {conditions}}}]}}"#
+            );
+            let node = crate::load::json::parse(&text, crate::source::SourceId(0)).expect("JSON");
+            let built =
+                crate::policy::document::build(&node, crate::policy::document::PolicyKind::Trust);
+            built
+                .policy
+                .statements
+                .into_iter()
+                .next()
+                .expect("a statement")
+        };
+        let org = r#""StringEqualsIfExists": {"aws:PrincipalOrgID": "o-a1b2c3d4e5"}"#;
+        let alone = statement(&format!("{{{org}}}"));
+        assert!(caller_narrowing(&alone, &[]).is_empty());
+        let demanded = statement(&format!(
+            r#"{{{org}, "Null": {{"aws:PrincipalOrgID": "false"}}}}"#
+        ));
+        assert_eq!(caller_narrowing(&demanded, &[]).len(), 1);
+        // `Null: true` demands the key's absence: nothing narrows then.
+        let absent = statement(&format!(
+            r#"{{{org}, "Null": {{"aws:PrincipalOrgID": "true"}}}}"#
+        ));
+        assert!(caller_narrowing(&absent, &[]).is_empty());
+        // Demanding another key changes nothing for this one.
+        let other = statement(&format!(
+            r#"{{{org}, "Null": {{"aws:SourceVpce": "false"}}}}"#
+        ));
+        assert!(principal_narrowing(&other, &[]).is_empty());
     }
 }

@@ -22,7 +22,10 @@ impl Rule for AdminAccess {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        if !statement.is_allow() || policy.policy.kind != PolicyKind::Identity {
+        if !statement.is_allow()
+            || policy.policy.kind != PolicyKind::Identity
+            || super::denied_in_full(statement, &policy.policy.statements)
+        {
             return;
         }
         let Some(star) = statement

@@ -40,6 +40,7 @@ impl Rule for AssumeRoleAnyResource {
                     .starts_with("aws:resourcetag/")
                     && scope::is_restrictive(c)
             })
+            || super::action_denied("sts:AssumeRole", statement, &policy.policy.statements)
         {
             return;
         }

@@ -38,9 +38,54 @@ pub(crate) fn scopes_resources(c: &Condition) -> bool {
     resource_key && scope::is_restrictive(c)
 }
 
-/// Whether `statement` is an Allow that grants something where it is used.
+/// Whether `statement` is an Allow that grants something where it is used:
+/// not in an SCP, RCP or boundary, and not taken back whole by a Deny of
+/// the same policy ([`denied_in_full`]).
 pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
-    statement.is_allow() && policy.policy.kind.allow_grants()
+    statement.is_allow()
+        && policy.policy.kind.allow_grants()
+        && !denied_in_full(statement, &policy.policy.statements)
+}
+
+/// Whether a Deny among `statements` takes back everything `allow` grants,
+/// whoever asks: no condition, every principal (or none named, as in an
+/// identity policy), and all of its actions and resources or more. An
+/// explicit Deny beats every Allow, so the Allow grants nothing and a rule
+/// about what it grants would report what cannot happen. A Deny with a
+/// condition, or covering only part, leaves the Allow to the rules.
+pub(crate) fn denied_in_full(allow: &Statement, statements: &[Statement]) -> bool {
+    unconditional_denies(statements)
+        .any(|deny| scope::covers_actions(deny, allow) && scope::covers_resources(deny, allow))
+}
+
+/// Whether a Deny among `statements` takes `action` (an action name) back
+/// from everything `allow` grants it on, whoever asks: [`denied_in_full`]
+/// for one action of a statement that grants others too (a Deny of
+/// `iam:PassRole` beside an Allow of PassRole and Lambda actions).
+pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[Statement]) -> bool {
+    let action = action.to_ascii_lowercase();
+    unconditional_denies(statements).any(|deny| {
+        deny.actions()
+            .iter()
+            .any(|d| crate::policy::pattern::covers(&d.value.to_ascii_lowercase(), &action))
+            && scope::covers_resources(deny, allow)
+    })
+}
+
+/// The Deny statements that apply to every request their actions and
+/// resources match: no condition, every principal (or none named, as in
+/// an identity policy).
+fn unconditional_denies(statements: &[Statement]) -> impl Iterator<Item = &Statement> {
+    crate::policy::document::compared(statements)
+        .iter()
+        .filter(|deny| {
+            !deny.is_allow()
+                && deny.conditions.is_empty()
+                && deny
+                    .principal
+                    .as_ref()
+                    .is_none_or(|p| !p.negated && p.items.iter().any(|i| i.value.is_wildcard()))
+        })
 }
 
 /// The one service whose actions a resource policy's statement can grant:

@@ -30,6 +30,7 @@ impl Rule for PassRoleAnyResource {
                 &["iam:PassedToService"],
                 &["iam:PassedToService"],
             )
+            || super::action_denied("iam:PassRole", statement, &policy.policy.statements)
         {
             return;
         }
