@@ -238,10 +238,21 @@ impl fmt::Debug for ResourceType {
 /// 12-digit id. Asked only about accounts that are not (rare): a pass over
 /// the resource types, not a table.
 pub fn arn_account_is_literal(service: &str, account: &str) -> bool {
+    // The literal accounts are words: no digits-only id (of the wrong
+    // length) or `<placeholder>` is one, and asking costs a pass.
+    if account.is_empty() || !account.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        return false;
+    }
+    let field = format!(":{account}:");
     RESOURCES.iter().any(|r| {
-        // `arn`, partition, service, region, account, resource.
-        let mut fields = text(r.4, u32::from(r.5)).splitn(6, ':');
-        fields.nth(2) == Some(service) && fields.nth(1) == Some(account)
+        let format = text(r.4, u32::from(r.5));
+        // A search for `:account:` first: splitting every format into
+        // fields was a tenth of a millisecond per question.
+        format.contains(&field) && {
+            // `arn`, partition, service, region, account, resource.
+            let mut fields = format.splitn(6, ':');
+            fields.nth(2) == Some(service) && fields.nth(1) == Some(account)
+        }
     })
 }
 
