@@ -56,6 +56,11 @@ impl<'a> Arn<'a> {
         })
     }
 
+    /// Whether the partition is one AWS has, or a pattern that could be.
+    pub fn partition_could_be_known(&self) -> bool {
+        crate::policy::pattern::has_wildcard(self.partition) || PARTITIONS.contains(&self.partition)
+    }
+
     /// For IAM ARNs, the resource type (`role`, `user`, `root`, `oidc-provider`, …).
     pub fn resource_type(&self) -> &'a str {
         self.resource

@@ -671,16 +671,12 @@ fn check_resource_syntax(item: &Spanned<Str>, problems: &mut Vec<Problem>) {
             Problem::new(item.span, format!("`{r}` is not an ARN"))
                 .help("write a resource as `arn:partition:service:region:account:resource` or `*`"),
         ),
-        Some(a) if !pattern_could_be(a.partition, arn::PARTITIONS) => problems.push(Problem::new(
+        Some(a) if !a.partition_could_be_known() => problems.push(Problem::new(
             item.span,
             format!("`{}` is not an AWS partition", a.partition),
         )),
         Some(_) => {}
     }
-}
-
-fn pattern_could_be(value: &str, known: &[&str]) -> bool {
-    crate::policy::pattern::has_wildcard(value) || known.contains(&value)
 }
 
 fn principal_items(node: &Node, problems: &mut Vec<Problem>) -> Vec<Spanned<Principal>> {

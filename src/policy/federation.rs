@@ -238,6 +238,22 @@ pub fn claim_under_other_issuer(statement: &Statement, issuer: &str, claim: &str
     })
 }
 
+/// Whether something other than a condition of `statement` on the claim
+/// settles it for `issuer`'s tokens: a positive condition on the claim under
+/// another issuer, which keeps them out ([`claim_under_other_issuer`]: a
+/// broken trust, not an open one), or a Deny on every other value
+/// ([`denied_unless_claim`]). What both claim rules ask before reporting.
+pub fn claim_settled_elsewhere(
+    statement: &Statement,
+    statements: &[Statement],
+    federated: &str,
+    issuer: &str,
+    claim: &str,
+) -> bool {
+    claim_under_other_issuer(statement, issuer, claim)
+        || denied_unless_claim(statements, federated, issuer, claim)
+}
+
 /// Whether a `Deny` statement among `statements` refuses every token of
 /// the provider `federated` (its `Federated` principal value) whose
 /// `issuer:claim` is not one of the values it names: `"Effect": "Deny"` for

@@ -95,11 +95,27 @@ pub fn is_restrictive_given(cond: &Condition, always_present: &[&str]) -> bool {
     }
     // A condition's values are alternatives: one that admits anyone
     // leaves the condition admitting anyone.
-    let any_wild = cond.values.iter().any(|v| {
-        op.has_wildcards() && matches_anyone(cond, &v.value)
-            || op.kind == OperatorKind::IpAddress && (v.value == "0.0.0.0/0" || v.value == "::/0")
-    });
-    !cond.values.is_empty() && !any_wild
+    !cond.values.is_empty() && !cond.values.iter().any(|v| admits_anyone(cond, &v.value))
+}
+
+/// Whether one value of `cond` admits whoever asks: a wildcard pattern
+/// that does ([`matches_anyone`]), or every address.
+fn admits_anyone(cond: &Condition, value: &str) -> bool {
+    let op = &cond.operator.value;
+    op.has_wildcards() && matches_anyone(cond, value)
+        || op.kind == OperatorKind::IpAddress && (value == "0.0.0.0/0" || value == "::/0")
+}
+
+/// Whether a condition of `statement` narrows the caller or its origin
+/// ([`caller_narrowing`]), or a Deny among `statements` fences everyone
+/// else out ([`fencing_deny`]).
+pub fn caller_narrowed(
+    statement: &Statement,
+    statements: &[Statement],
+    always_present: &[&str],
+) -> bool {
+    !caller_narrowing(statement, always_present).is_empty()
+        || fencing_deny(statement, statements).is_some()
 }
 
 /// A Deny statement among `statements` that takes `allow` back from every
@@ -137,11 +153,7 @@ fn fences(cond: &Condition) -> bool {
         && (key_in(cond, PRINCIPAL_KEYS, PRINCIPAL_KEY_PREFIXES) || key_in(cond, ORIGIN_KEYS, &[]))
         && !cond.key_is("aws:PrincipalIsAWSService")
         && !cond.values.is_empty()
-        && !cond.values.iter().any(|v| {
-            op.has_wildcards() && matches_anyone(cond, &v.value)
-                || v.value == "0.0.0.0/0"
-                || v.value == "::/0"
-        })
+        && !cond.values.iter().any(|v| admits_anyone(cond, &v.value))
 }
 
 /// `BoolIfExists` `aws:PrincipalIsAWSService: false`.
@@ -166,15 +178,20 @@ pub(crate) fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
     if d.negated {
         return false;
     }
-    let lower = |s: &str| s.to_ascii_lowercase();
     if a.negated {
         return d.items.iter().any(|i| i.value.bytes().all(|b| b == b'*'));
     }
-    a.items.iter().all(|ai| {
-        d.items
-            .iter()
-            .any(|di| crate::policy::pattern::covers(&lower(&di.value), &lower(&ai.value)))
-    })
+    a.items
+        .iter()
+        .all(|ai| denies_action(deny, &ai.value.to_ascii_lowercase()))
+}
+
+/// Whether `deny`'s `Action` covers `action` (a name or pattern, in
+/// lowercase: action names are case-insensitive).
+pub(crate) fn denies_action(deny: &Statement, action: &str) -> bool {
+    deny.actions()
+        .iter()
+        .any(|d| crate::policy::pattern::covers(&d.value.to_ascii_lowercase(), action))
 }
 
 /// Whether every resource `allow` names is among `deny`'s (trust policies

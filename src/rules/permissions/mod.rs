@@ -64,12 +64,8 @@ pub(crate) fn denied_in_full(allow: &Statement, statements: &[Statement]) -> boo
 /// `iam:PassRole` beside an Allow of PassRole and Lambda actions).
 pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[Statement]) -> bool {
     let action = action.to_ascii_lowercase();
-    unconditional_denies(statements).any(|deny| {
-        deny.actions()
-            .iter()
-            .any(|d| crate::policy::pattern::covers(&d.value.to_ascii_lowercase(), &action))
-            && scope::covers_resources(deny, allow)
-    })
+    unconditional_denies(statements)
+        .any(|deny| scope::denies_action(deny, &action) && scope::covers_resources(deny, allow))
 }
 
 /// The Deny statements that apply to every request their actions and

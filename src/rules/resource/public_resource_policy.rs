@@ -26,9 +26,7 @@ impl Rule for PublicResourcePolicy {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Resource {
             return;
         }
-        if !scope::caller_narrowing(statement, &[]).is_empty()
-            || scope::fencing_deny(statement, &policy.policy.statements).is_some()
-        {
+        if scope::caller_narrowed(statement, &policy.policy.statements, &[]) {
             return;
         }
         if let Some(p) = statement

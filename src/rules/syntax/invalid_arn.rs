@@ -148,9 +148,7 @@ impl Rule for InvalidArn {
             let Some(arn) = Arn::parse(value) else {
                 continue;
             };
-            if !pattern::has_wildcard(arn.partition)
-                && !crate::policy::arn::PARTITIONS.contains(&arn.partition)
-            {
+            if !arn.partition_could_be_known() {
                 continue;
             }
             if let Some((what, help)) = defect(&arn) {

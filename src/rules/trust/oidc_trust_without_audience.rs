@@ -40,12 +40,11 @@ impl Rule for OidcTrustWithoutAudience {
                 .iter()
                 .flat_map(|claim| federation::claim_conditions(statement, issuer, claim))
                 .collect();
-            // Pinned here, or by a Deny on every other audience; a positive
-            // `aud` under another issuer keeps these tokens out (a broken
-            // trust, `oidc-condition-wrong-issuer`'s finding, not an open one).
+            // Pinned here, or by a Deny on every other audience, or kept
+            // out by an `aud` under another issuer.
             if auds.iter().any(|c| federation::pins_claim(c))
-                || federation::claim_under_other_issuer(statement, issuer, "aud")
-                || federation::denied_unless_claim(
+                || federation::claim_settled_elsewhere(
+                    statement,
                     &policy.policy.statements,
                     &principal.value.value,
                     issuer,

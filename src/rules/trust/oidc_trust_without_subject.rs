@@ -97,12 +97,11 @@ impl Rule for OidcTrustWithoutSubject {
                         .iter()
                         .any(|v| federation::subject_breadth(provider, &v.value).is_some())
             });
-            // A positive `sub` under another issuer keeps these tokens out
-            // (a broken trust, `oidc-condition-wrong-issuer`'s finding, not
-            // an open one); a Deny on every other subject pins it.
+            // A positive `sub` under another issuer keeps these tokens out;
+            // a Deny on every other subject pins it.
             if reported_as_wildcard
-                || federation::claim_under_other_issuer(statement, issuer, "sub")
-                || federation::denied_unless_claim(
+                || federation::claim_settled_elsewhere(
+                    statement,
                     &policy.policy.statements,
                     &principal.value.value,
                     issuer,

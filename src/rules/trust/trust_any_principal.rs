@@ -26,9 +26,11 @@ impl Rule for TrustAnyPrincipal {
         if !statement.is_allow() || policy.policy.kind != PolicyKind::Trust {
             return;
         }
-        if !scope::caller_narrowing(statement, scope::SIGNED_REQUEST_KEYS).is_empty()
-            || scope::fencing_deny(statement, &policy.policy.statements).is_some()
-        {
+        if scope::caller_narrowed(
+            statement,
+            &policy.policy.statements,
+            scope::SIGNED_REQUEST_KEYS,
+        ) {
             return;
         }
         if let Some(p) = statement
