@@ -94,6 +94,32 @@ pub fn is_account_id(text: &str) -> bool {
     text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Whether an account pattern of wildcards only matches every account:
+/// account ids are 12 digits, so `*`, `????????????` and `??*` match them
+/// all (where `???` matches none).
+pub fn is_every_account(pattern: &str) -> bool {
+    let marks = pattern.bytes().filter(|&b| b == b'?').count();
+    !pattern.is_empty()
+        && pattern.bytes().all(|b| b == b'*' || b == b'?')
+        && (marks == 12 || (marks < 12 && pattern.contains('*')))
+}
+
+/// `value` with an account field that matches every account
+/// ([`is_every_account`]) written `*`, so that a pattern test such as
+/// "covers `arn:aws:iam::*:role/*`" reads `????????????` as every account.
+pub fn with_any_account(value: &str) -> std::borrow::Cow<'_, str> {
+    let mut fields = value.splitn(6, ':');
+    let head: Vec<&str> = fields.by_ref().take(4).collect();
+    match (head.as_slice(), fields.next(), fields.next()) {
+        ([arn, _, _, _], Some(account), Some(rest))
+            if *arn == "arn" && account != "*" && is_every_account(account) =>
+        {
+            format!("{}:*:{rest}", head.join(":")).into()
+        }
+        _ => value.into(),
+    }
+}
+
 /// Whether `text` looks like an IAM unique id (`AROA…` role, `AIDA…` user,
 /// `AGPA…` group, `ANPA…` policy, …). A trust policy shows one in place of an
 /// ARN when the principal it named was deleted: AWS rewrites the ARN to the
@@ -112,6 +138,29 @@ pub fn is_unique_id(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_account_is_any_wildcard_pattern_that_matches_twelve_digits() {
+        for every in ["*", "????????????", "??*", "*?", "**"] {
+            assert!(is_every_account(every), "{every}");
+        }
+        for not in ["???", "?????????????", "1111????????", "", "1*"] {
+            assert!(!is_every_account(not), "{not}");
+        }
+        assert_eq!(
+            with_any_account("arn:aws:iam::????????????:role/*"),
+            "arn:aws:iam::*:role/*"
+        );
+        for unchanged in [
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::111122223333:role/*",
+            "arn:aws:iam::???:role/a",
+            "arn:aws:s3:::bucket/????????????:x",
+            "*",
+        ] {
+            assert_eq!(with_any_account(unchanged), unchanged);
+        }
+    }
 
     /// The fields are those of splitting at the first five colons.
     #[test]

@@ -366,6 +366,9 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext) -> Tri {
             KeyState::Values(_) => Tri::from_bool(want_absent.iter().any(|w| !*w)),
         };
     }
+    if never_holds(cond) {
+        return Tri::False;
+    }
     let values = match state {
         KeyState::Unknown => return Tri::Unknown,
         KeyState::Absent => Vec::new(),
@@ -404,6 +407,63 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext) -> Tri {
             if op.negated { !any } else { any }
         }
     }
+}
+
+/// Whether `cond` can never hold, whatever the request: a literal
+/// comparison (`StringEquals`, `StringEqualsIgnoreCase`) of a key whose
+/// values never contain `*` or `?` (an ARN, an account or organization id,
+/// a tag) with values that all do, outside policy variables. AWS compares
+/// them character by character, so no request matches
+/// (`literal-wildcard-in-condition` reports the mistake). Not with
+/// `IfExists` (an absent key makes it hold), a negated operator, or
+/// `ForAllValues` (which holds on an empty set).
+pub fn never_holds(cond: &Condition) -> bool {
+    !cond.operator.value.negated && is_constant(cond)
+}
+
+/// Whether `cond` compares literally, with values that are all patterns, a
+/// key that never holds a `*` or `?`: it never matches, so its outcome is
+/// the same for every request (never for the positive operators, always
+/// for the negated ones).
+pub fn is_constant(cond: &Condition) -> bool {
+    compares_patterns_literally(cond) && crate::policy::scope::never_wildcard(cond)
+}
+
+/// Whether `cond` compares literally (without `IfExists`, and not
+/// `ForAllValues`, which holds on an empty set) and every value is a
+/// pattern: it matches only values with these very characters.
+pub fn compares_patterns_literally(cond: &Condition) -> bool {
+    let op = &cond.operator.value;
+    op.compares_strings()
+        && !op.if_exists
+        && op.set != Some(SetQualifier::ForAllValues)
+        && !cond.values.is_empty()
+        && cond
+            .values
+            .iter()
+            .all(|v| crate::policy::pattern::has_wildcard(&without_variables(&v.value)))
+}
+
+/// `value` without its policy variables (`${aws:username}`, and `${*}`,
+/// which stands for a literal `*`): what is left is compared as written.
+/// Skipping every value that merely contains `${` missed
+/// `home/${aws:username}/*` under `StringEquals`, whose trailing `*` is
+/// still compared literally.
+pub fn without_variables(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut rest = value;
+    while let Some(open) = rest.find("${") {
+        out.push_str(&rest[..open]);
+        match rest[open..].find('}') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Evaluate every condition of a statement: all must hold.
@@ -631,6 +691,70 @@ mod tests {
         RequestContext {
             closed: true,
             ..RequestContext::default()
+        }
+    }
+
+    #[test]
+    fn policy_variables_are_not_wildcards() {
+        assert_eq!(without_variables("home/${aws:username}/*"), "home//*");
+        assert_eq!(without_variables("a${*}b"), "ab");
+        assert_eq!(without_variables("${unclosed*"), "${unclosed*");
+    }
+
+    #[test]
+    fn a_literal_pattern_on_a_key_without_wildcards_never_holds() {
+        let arn = "arn:aws:iam::111122223333:role/*";
+        let never = cond("StringEquals", "aws:PrincipalArn", &[arn]);
+        assert!(never_holds(&never));
+        // Whatever the request says, even when it says nothing.
+        assert_eq!(evaluate(&never, &RequestContext::default()), Tri::False);
+        assert_eq!(evaluate(&never, &closed()), Tri::False);
+        assert!(never_holds(&cond(
+            "StringEqualsIgnoreCase",
+            "aws:PrincipalTag/team",
+            &["ops*"]
+        )));
+        assert!(never_holds(&cond(
+            "StringEquals",
+            "aws:PrincipalAccount",
+            &["1111????????"]
+        )));
+        assert!(never_holds(&cond(
+            "ForAnyValue:StringEquals",
+            "aws:PrincipalOrgPaths",
+            &["o-a1/r-ab/*"]
+        )));
+        for holds in [
+            // One value without a wildcard can match.
+            cond(
+                "StringEquals",
+                "aws:PrincipalArn",
+                &[arn, "arn:aws:iam::111122223333:role/ci"],
+            ),
+            // Absent keys make IfExists hold; negation and set qualifiers
+            // hold on other values or on an empty set.
+            cond("StringEqualsIfExists", "aws:PrincipalArn", &[arn]),
+            cond("StringNotEquals", "aws:PrincipalArn", &[arn]),
+            cond(
+                "ForAllValues:StringEquals",
+                "aws:PrincipalOrgPaths",
+                &["o-a1/*"],
+            ),
+            // (`ForAnyValue` matches no value of any set.)
+            // Patterns are patterns under StringLike and ArnLike.
+            cond("StringLike", "aws:PrincipalArn", &[arn]),
+            cond("ArnEquals", "aws:PrincipalArn", &[arn]),
+            // Keys whose values may hold a `*`: an S3 prefix, an EC2 tag.
+            cond("StringEquals", "s3:prefix", &["*"]),
+            cond("StringEquals", "aws:ResourceTag/team", &["ops*"]),
+            // A policy variable is not a wildcard.
+            cond(
+                "StringEquals",
+                "aws:PrincipalArn",
+                &["arn:aws:iam::111122223333:user/${aws:username}"],
+            ),
+        ] {
+            assert!(!never_holds(&holds), "{holds:?}");
         }
     }
 

@@ -224,6 +224,48 @@ const ACCOUNT_KEYS: &[&str] = &[
     "s3:DataAccessPointAccount",
 ];
 
+/// Keys whose values never contain `*` or `?`, besides the ARN and account
+/// keys: organization ids and paths, VPC and region ids, principal types
+/// and service names.
+const PLAIN_KEYS: &[&str] = &[
+    "aws:PrincipalOrgID",
+    "aws:ResourceOrgID",
+    "aws:PrincipalOrgPaths",
+    "aws:ResourceOrgPaths",
+    "aws:SourceVpc",
+    "aws:SourceVpce",
+    "aws:RequestedRegion",
+    "aws:PrincipalType",
+    "iam:PassedToService",
+    "iam:PolicyARN",
+    "iam:PermissionsBoundary",
+];
+
+/// Whether no value of `key` in a request contains `*` or `?`, so that a
+/// literal comparison with a value that does can never match.
+pub(crate) fn never_wildcard(cond: &Condition) -> bool {
+    let k = cond.key.value.as_str();
+    let tag = |prefix: &str| {
+        k.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    };
+    ARN_KEYS
+        .iter()
+        .chain(ACCOUNT_KEYS)
+        .chain(PLAIN_KEYS)
+        .any(|known| cond.key_is(known))
+        // IAM's own tags (a principal's) allow letters, digits, spaces and
+        // `_ . : / = + - @`; a resource's or request's tags may be EC2's,
+        // which allow any character.
+        || tag("aws:PrincipalTag/")
+        // An EKS token's subject (`system:serviceaccount:NS:NAME`):
+        // Kubernetes names have no `*` or `?`. Other issuers' subjects
+        // are theirs to shape.
+        || crate::policy::federation::claim_key(k).is_some_and(|(issuer, claim)| {
+            claim.eq_ignore_ascii_case("sub") && issuer.starts_with("oidc.eks.")
+        })
+}
+
 /// Whether a wildcard pattern on `cond`'s key admits whoever asks: `*`;
 /// an account pattern of only wildcards (`????????????` is every account);
 /// an ARN whose account is a wildcard (`arn:aws:iam::*:role/deploy`: anyone
@@ -237,7 +279,7 @@ fn matches_anyone(cond: &Condition, value: &str) -> bool {
         return true;
     }
     if ACCOUNT_KEYS.iter().any(|k| cond.key_is(k)) {
-        return only_wildcards(value);
+        return crate::policy::arn::is_every_account(value);
     }
     if ARN_KEYS.iter().any(|k| cond.key_is(k)) {
         // A policy variable's own `:` would split the fields wrongly.

@@ -110,7 +110,6 @@ fn in_any_account(resource: &str) -> bool {
     parts.len() == 6
         && parts[0] == "arn"
         && parts[2] == "iam"
-        && !parts[4].is_empty()
-        && parts[4].bytes().all(|b| b == b'*')
+        && crate::policy::arn::is_every_account(parts[4])
         && parts[5].starts_with("role/")
 }

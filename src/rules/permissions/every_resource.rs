@@ -118,10 +118,11 @@ fn every_resource(statement: &Statement, action: Action) -> Option<Span> {
         .resources()
         .iter()
         .find(|r| {
-            pattern::matches(&r.value, "*")
+            let value = crate::policy::arn::with_any_account(&r.value);
+            pattern::matches(&value, "*")
                 || action
                     .resource_types()
-                    .any(|t| pattern::matches(&r.value, t.any_arn()))
+                    .any(|t| pattern::matches(&value, t.any_arn()))
         })
         .map(|r| r.span)
 }

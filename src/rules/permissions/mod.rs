@@ -17,7 +17,7 @@ pub mod wildcard_action;
 pub mod wildcard_resource;
 
 use crate::load::PolicyDoc;
-use crate::policy::condition::Condition;
+use crate::policy::condition::{self, Condition};
 use crate::policy::{Statement, scope};
 
 /// Whether a condition scopes the resources by tag, account or
@@ -39,11 +39,13 @@ pub(crate) fn scopes_resources(c: &Condition) -> bool {
 }
 
 /// Whether `statement` is an Allow that grants something where it is used:
-/// not in an SCP, RCP or boundary, and not taken back whole by a Deny of
+/// not in an SCP, RCP or boundary, not under a condition that can never
+/// hold ([`condition::never_holds`]), and not taken back whole by a Deny of
 /// the same policy ([`denied_in_full`]).
 pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
     statement.is_allow()
         && policy.policy.kind.allow_grants()
+        && !statement.conditions.iter().any(condition::never_holds)
         && !denied_in_full(statement, &policy.policy.statements)
 }
 
@@ -71,7 +73,7 @@ pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[State
 /// The Deny statements that apply to every request their actions and
 /// resources match: no condition, every principal (or none named, as in
 /// an identity policy).
-fn unconditional_denies(statements: &[Statement]) -> impl Iterator<Item = &Statement> {
+pub(super) fn unconditional_denies(statements: &[Statement]) -> impl Iterator<Item = &Statement> {
     crate::policy::document::compared(statements)
         .iter()
         .filter(|deny| {
@@ -131,7 +133,11 @@ pub(crate) fn any_role_resource(statement: &Statement) -> Option<crate::source::
             .items
             .iter()
             .find(|i| {
-                i.value == "*" || crate::policy::pattern::covers(&i.value, "arn:aws:iam::*:role/*")
+                i.value == "*"
+                    || crate::policy::pattern::covers(
+                        &crate::policy::arn::with_any_account(&i.value),
+                        "arn:aws:iam::*:role/*",
+                    )
             })
             .map(|i| i.span),
         None => None,

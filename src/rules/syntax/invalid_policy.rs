@@ -11,7 +11,10 @@
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::PolicyKind;
+use crate::policy::condition::without_variables;
+use crate::policy::pattern::has_wildcard;
+use crate::policy::principal::PrincipalType;
+use crate::policy::{PolicyKind, Statement};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct InvalidPolicy;
@@ -24,6 +27,41 @@ static META: RuleMeta = RuleMeta {
     docs: include_str!("../../../rules/invalid-policy.md"),
 };
 
+/// Reports an `AWS` principal that is a pattern (`arn:aws:iam::*:root`,
+/// `arn:aws:iam::111122223333:role/*`): a principal is `*` or names one
+/// account or principal, and AWS rejects the policy ("Invalid principal in
+/// policy"). A template's value is judged by what the template writes: a
+/// `${Param}` it leaves open is read as `*`, which is not the author's.
+fn wildcard_principals(statement: &Statement, cx: &mut Context<'_>) {
+    let Some(element) = &statement.principal else {
+        return;
+    };
+    for item in &element.items {
+        let p = &item.value;
+        if p.ty != PrincipalType::Aws || p.value == "*" || !has_wildcard(&p.value) {
+            continue;
+        }
+        if cx.assumption_at(item.span).is_some() {
+            let written = cx
+                .sources
+                .try_get(item.span.source)
+                .and_then(|f| f.text.get(item.span.start as usize..item.span.end as usize));
+            if !written.is_some_and(|w| has_wildcard(&without_variables(w))) {
+                continue;
+            }
+        }
+        cx.report(
+            item.span,
+            format!(
+                "`{}` is a pattern, and a principal cannot be one: AWS rejects this policy (\"Invalid principal in policy\")",
+                p.value
+            ),
+        )
+        .label("wildcard in a principal")
+        .help("name each principal, or use `\"AWS\": \"*\"` with an `aws:PrincipalArn` or `aws:PrincipalAccount` condition (`ArnLike`/`StringLike` accept patterns)");
+    }
+}
+
 impl Rule for InvalidPolicy {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -35,6 +73,9 @@ impl Rule for InvalidPolicy {
             if let Some(help) = &p.help {
                 f.help(help.clone());
             }
+        }
+        for statement in &policy.policy.statements {
+            wildcard_principals(statement, cx);
         }
         let kind = policy.policy.kind;
         if !matches!(

@@ -5,8 +5,9 @@
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::Statement;
+use crate::policy::condition::{self, without_variables};
 use crate::policy::pattern::has_wildcard;
+use crate::policy::{Statement, scope};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct LiteralWildcardInCondition;
@@ -41,7 +42,17 @@ impl Rule for LiteralWildcardInCondition {
                 let oidc_subject = crate::policy::federation::claim_key(&c.key.value)
                     .is_some_and(|(_, claim)| claim.eq_ignore_ascii_case("sub"))
                     && !crate::policy::federation::oidc_principals(statement).is_empty();
+                // The condition is decided by the mistake alone when its
+                // key never holds a `*` (an ARN, an account id; a token's
+                // subject, by what issuers put there) and every value is a
+                // pattern. Other keys (an S3 prefix) may hold a literal
+                // `*`, and another value may still match.
+                let constant = condition::compares_patterns_literally(c)
+                    && (oidc_subject || scope::never_wildcard(c));
                 let outcome = match (op.negated, statement.is_allow()) {
+                    _ if !constant => {
+                        "it matches only a value with these very characters, not as a pattern"
+                    }
                     (false, true) if oidc_subject => {
                         "no token has this literal subject, so this trust never matches"
                     }
@@ -73,38 +84,5 @@ impl Rule for LiteralWildcardInCondition {
                 ));
             }
         }
-    }
-}
-
-/// `value` without its policy variables (`${aws:username}`, and `${*}`,
-/// the escaped literal star). Skipping every value that merely contains
-/// `${` missed `home/${aws:username}/*` under `StringEquals`, whose
-/// trailing `*` is still compared literally.
-fn without_variables(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut rest = value;
-    while let Some(open) = rest.find("${") {
-        out.push_str(&rest[..open]);
-        match rest[open..].find('}') {
-            Some(close) => rest = &rest[open + close + 1..],
-            None => {
-                rest = &rest[open..];
-                break;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::without_variables;
-
-    #[test]
-    fn policy_variables_are_not_wildcards() {
-        assert_eq!(without_variables("home/${aws:username}/*"), "home//*");
-        assert_eq!(without_variables("a${*}b"), "ab");
-        assert_eq!(without_variables("${unclosed*"), "${unclosed*");
     }
 }

@@ -47,6 +47,15 @@ impl Rule for TrustAccountRoot {
         }
         for p in statement.principals() {
             if let Some(AwsTarget::Account(account)) = p.value.aws_target() {
+                // `arn:aws:iam::*:root` as written is no account but a
+                // pattern, which AWS rejects (`invalid-policy` says so); as
+                // a template's open parameter, it is whatever account is
+                // given.
+                if crate::policy::pattern::has_wildcard(account)
+                    && cx.assumption_at(p.span).is_none()
+                {
+                    continue;
+                }
                 cx.report(
                     p.span,
                     format!("every principal of account {account} whose IAM policies allow `sts:AssumeRole` may assume this role"),
