@@ -41,6 +41,7 @@ impl Rule for AssumeRoleAnyResource {
                     && scope::is_restrictive(c)
             })
             || super::action_denied("sts:AssumeRole", statement, &policy.policy.statements)
+            || super::action_confined("sts:AssumeRole", &policy.policy.statements)
         {
             return;
         }

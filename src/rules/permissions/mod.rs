@@ -70,6 +70,31 @@ pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[State
         .any(|deny| scope::denies_action(deny, &action) && scope::covers_resources(deny, allow))
 }
 
+/// Whether a Deny among `statements` leaves `action` (an action name) only
+/// on the resources it names: an unconditional Deny of the action with
+/// `NotResource` ("deny it everywhere but here") none of whose items covers
+/// every role. An Allow of the action on `*` then reaches those roles
+/// only, not any role.
+pub(crate) fn action_confined(action: &str, statements: &[Statement]) -> bool {
+    let action = action.to_ascii_lowercase();
+    unconditional_denies(statements).any(|deny| {
+        deny.resource
+            .as_ref()
+            .is_some_and(|r| r.negated && !r.items.iter().any(|i| covers_every_role(&i.value)))
+            && scope::denies_action(deny, &action)
+    })
+}
+
+/// Whether a resource pattern covers every role: `*`, or an ARN pattern
+/// such as `arn:aws:iam::*:role/*` (the account may be `????????????`).
+fn covers_every_role(resource: &str) -> bool {
+    resource == "*"
+        || crate::policy::pattern::covers(
+            &crate::policy::arn::with_any_account(resource),
+            "arn:aws:iam::*:role/*",
+        )
+}
+
 /// The Deny statements that apply to every request their actions and
 /// resources match: no condition, every principal (or none named, as in
 /// an identity policy).
@@ -132,13 +157,7 @@ pub(crate) fn any_role_resource(statement: &Statement) -> Option<crate::source::
         Some(r) => r
             .items
             .iter()
-            .find(|i| {
-                i.value == "*"
-                    || crate::policy::pattern::covers(
-                        &crate::policy::arn::with_any_account(&i.value),
-                        "arn:aws:iam::*:role/*",
-                    )
-            })
+            .find(|i| covers_every_role(&i.value))
             .map(|i| i.span),
         None => None,
     }

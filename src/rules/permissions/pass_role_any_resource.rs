@@ -31,6 +31,7 @@ impl Rule for PassRoleAnyResource {
                 &["iam:PassedToService"],
             )
             || super::action_denied("iam:PassRole", statement, &policy.policy.statements)
+            || super::action_confined("iam:PassRole", &policy.policy.statements)
         {
             return;
         }

@@ -110,15 +110,15 @@ pub(crate) static METHODS: &[Method] = &[
         &[&["iam:SetDefaultPolicyVersion"]],
     ),
     m(
-        "attaching any managed policy (AdministratorAccess) to a user",
+        "attaching AdministratorAccess or IAMFullAccess to a user",
         &[&["iam:AttachUserPolicy"]],
     ),
     m(
-        "attaching any managed policy (AdministratorAccess) to a group",
+        "attaching AdministratorAccess or IAMFullAccess to a group",
         &[&["iam:AttachGroupPolicy"]],
     ),
     m(
-        "attaching any managed policy (AdministratorAccess) to a role",
+        "attaching AdministratorAccess or IAMFullAccess to a role",
         &[&["iam:AttachRolePolicy"]],
     ),
     m(
@@ -524,6 +524,77 @@ fn request_context(method: &Method, action: Action) -> RequestContext {
     }
 }
 
+/// AWS managed policies whose attachment is an escalation, asked about one
+/// by one for the attach methods: an `iam:PolicyARN` condition that lets
+/// through only other policies (`ReadOnlyAccess`) defuses the method,
+/// where a deny-list of `AdministratorAccess` alone does not (attaching
+/// `IAMFullAccess` lets the principal attach the rest).
+const ESCALATING_POLICIES: &[&str] = &[
+    "arn:aws:iam::aws:policy/AdministratorAccess",
+    "arn:aws:iam::aws:policy/IAMFullAccess",
+];
+
+/// The request contexts `action` is asked in: one, or for the attach
+/// methods one per [`ESCALATING_POLICIES`] entry, plus one where the
+/// policy is not known when a condition of `statements` on `iam:PolicyARN`
+/// could let a customer managed policy through (its content, which may be
+/// anything, is not in the input: "may").
+fn request_contexts(
+    method: &Method,
+    action: Action,
+    statements: &[(usize, &Statement)],
+) -> Vec<RequestContext> {
+    let base = request_context(method, action);
+    if !matches!(
+        action.full_name(),
+        "iam:AttachUserPolicy" | "iam:AttachGroupPolicy" | "iam:AttachRolePolicy"
+    ) {
+        return vec![base];
+    }
+    let mut contexts: Vec<RequestContext> = ESCALATING_POLICIES
+        .iter()
+        .map(|arn| base.clone().with("iam:PolicyARN", arn))
+        .collect();
+    let customer = |c: &crate::policy::condition::Condition| {
+        c.key_is("iam:PolicyARN")
+            && (c.operator.value.negated
+                || c.values.iter().any(|v| {
+                    crate::policy::arn::Arn::parse(&v.value).is_none_or(|a| a.account != "aws")
+                }))
+    };
+    if statements
+        .iter()
+        .any(|(_, s)| s.conditions.iter().any(customer))
+    {
+        contexts.push(base);
+    }
+    contexts
+}
+
+/// The decision on `request` in the most permissive of `contexts`.
+fn decide(
+    statements: &[(usize, &Statement)],
+    action: Action,
+    resource: &str,
+    contexts: &[RequestContext],
+) -> Decision {
+    let mut best = Decision::ImplicitDeny;
+    for context in contexts {
+        let request = Request {
+            action: action.full_name(),
+            resource,
+            caller: None,
+            context,
+        };
+        match eval::evaluate_statements(statements.iter().map(|&(_, s)| s), &request) {
+            Decision::Allowed => return Decision::Allowed,
+            Decision::Conditional => best = Decision::Conditional,
+            _ => {}
+        }
+    }
+    best
+}
+
 /// The Allow statements that grant `action` as `grant` found it, as
 /// labels: on every resource of its type, or on each resource it is
 /// granted on.
@@ -535,7 +606,7 @@ fn contributions(
     grant: &Grant,
 ) -> Vec<Contribution> {
     let generic = generic_resource(action);
-    let context = request_context(method, action);
+    let contexts = request_contexts(method, action, statements);
     let on: Vec<&str> = if grant.only_on.is_empty() {
         vec![generic.as_str()]
     } else {
@@ -543,17 +614,22 @@ fn contributions(
     };
     let mut by = Vec::new();
     for resource in on {
-        let request = Request {
-            action: action.full_name(),
-            resource,
-            caller: None,
-            context: &context,
+        let applies = |s: &Statement| {
+            contexts.iter().any(|context| {
+                let request = Request {
+                    action: action.full_name(),
+                    resource,
+                    caller: None,
+                    context,
+                };
+                statement_applies(s, &request) != Tri::False
+            })
         };
         let shown = if resource == generic { "*" } else { resource };
         by.extend(
             statements
                 .iter()
-                .filter(|(_, s)| s.is_allow() && statement_applies(s, &request) != Tri::False)
+                .filter(|(_, s)| s.is_allow() && applies(s))
                 .filter_map(|&(i, s)| held.get(i).map(|h| contribution(h, s, action, shown))),
         );
     }
@@ -881,33 +957,30 @@ fn grant(statements: &[(usize, &Statement)], action: Action, method: &Method) ->
     let generic = generic_resource(action);
     // Ask about every resource of the type, and about each narrower
     // resource an Allow names: a statement scoped to some roles still
-    // enables the escalation on those.
+    // enables the escalation on those. So does an Allow on `*` beside a
+    // Deny with `NotResource`, which leaves the resources it lists.
     let mut candidates = vec![generic.clone()];
     if generic != "*" {
-        for (_, s) in statements.iter().filter(|(_, s)| s.is_allow()) {
-            for r in s.resources() {
-                let self_only = r.value.contains("${aws:username}");
-                if (method.others_only && self_only)
-                    || pattern::matches(&r.value, &generic)
-                    || !arn_overlaps(&r.value, &generic)
-                    || candidates.iter().any(|c| *c == r.value)
-                {
-                    continue;
-                }
-                candidates.push(r.value.to_string());
+        let named = statements.iter().flat_map(|(_, s)| match &s.resource {
+            Some(r) if s.is_allow() != r.negated => r.items.as_slice(),
+            _ => &[],
+        });
+        for r in named {
+            let self_only = r.value.contains("${aws:username}");
+            if (method.others_only && self_only)
+                || pattern::matches(&r.value, &generic)
+                || !arn_overlaps(&r.value, &generic)
+                || candidates.iter().any(|c| *c == r.value)
+            {
+                continue;
             }
+            candidates.push(r.value.to_string());
         }
     }
-    let context = request_context(method, action);
+    let contexts = request_contexts(method, action, statements);
     let mut result: Option<Grant> = None;
     for resource in &candidates {
-        let request = Request {
-            action: action.full_name(),
-            resource,
-            caller: None,
-            context: &context,
-        };
-        let decision = eval::evaluate_statements(statements.iter().map(|&(_, s)| s), &request);
+        let decision = decide(statements, action, resource, &contexts);
         if !matches!(decision, Decision::Allowed | Decision::Conditional) {
             continue;
         }
