@@ -459,3 +459,140 @@ fn a_trust_open_to_anyone_gets_edges_from_anyone_and_from_callers_that_name_it()
         "{v:#}"
     );
 }
+
+/// One account: `launcher` (a role, or a user) and `deploy`, whose trust
+/// names the launcher's ARN, so the trust alone grants the hop (no
+/// identity policy of the launcher needs to allow it). `inline` is the
+/// launcher's inline policy, `boundary` its permissions boundary.
+fn same_account_export(user: bool, inline: Option<Value>, boundary: Option<Value>) -> Value {
+    let kind = if user { "user" } else { "role" };
+    let launcher_arn = format!("arn:aws:iam::111111111111:{kind}/launcher");
+    let mut launcher = serde_json::json!({
+        "Path": "/",
+        "Arn": launcher_arn,
+        "Tags": [],
+        "AttachedManagedPolicies": [],
+    });
+    let policies_key = if user {
+        "UserPolicyList"
+    } else {
+        "RolePolicyList"
+    };
+    launcher[policies_key] = Value::Array(
+        inline
+            .into_iter()
+            .map(|d| serde_json::json!({"PolicyName": "inline", "PolicyDocument": d}))
+            .collect(),
+    );
+    let mut managed = Vec::new();
+    if let Some(b) = boundary {
+        let arn = "arn:aws:iam::111111111111:policy/boundary";
+        launcher["PermissionsBoundary"] = serde_json::json!({
+            "PermissionsBoundaryType": "Policy",
+            "PermissionsBoundaryArn": arn,
+        });
+        managed.push(serde_json::json!({
+            "PolicyName": "boundary",
+            "Arn": arn,
+            "Path": "/",
+            "DefaultVersionId": "v1",
+            "AttachmentCount": 0,
+            "PermissionsBoundaryUsageCount": 1,
+            "IsAttachable": true,
+            "PolicyVersionList": [{"Document": b, "VersionId": "v1", "IsDefaultVersion": true}],
+        }));
+    }
+    if user {
+        launcher["UserName"] = "launcher".into();
+        launcher["UserId"] = "AIDAAAAAAAAAAAAAAAAA1".into();
+        launcher["GroupList"] = Value::Array(Vec::new());
+    } else {
+        launcher["RoleName"] = "launcher".into();
+        launcher["RoleId"] = "AROAAAAAAAAAAAAAAAAA1".into();
+        launcher["AssumeRolePolicyDocument"] = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"Service": "ec2.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+        });
+    }
+    let deploy = serde_json::json!({
+        "Path": "/",
+        "RoleName": "deploy",
+        "RoleId": "AROAAAAAAAAAAAAAAAAA2",
+        "Arn": "arn:aws:iam::111111111111:role/deploy",
+        "AssumeRolePolicyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Principal": {"AWS": launcher_arn}, "Action": "sts:AssumeRole"}],
+        },
+        "RolePolicyList": [],
+        "AttachedManagedPolicies": [],
+        "Tags": [],
+    });
+    let (users, roles) = if user {
+        (vec![launcher], vec![deploy])
+    } else {
+        (Vec::new(), vec![launcher, deploy])
+    };
+    serde_json::json!({
+        "UserDetailList": users,
+        "GroupDetailList": [],
+        "RoleDetailList": roles,
+        "Policies": managed,
+    })
+}
+
+/// Whether `graph --format json` draws the launcher → deploy hop, and the
+/// broken-chain findings of the same input.
+fn same_account_hop(export: &Value) -> (bool, Vec<String>) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_json(&dir.path().join("gaad.json"), export);
+    let out = iamchain(
+        dir.path(),
+        &["graph", ".", "--no-config", "--format", "json"],
+    );
+    let graph: Value = serde_json::from_slice(&out.stdout).expect("graph json");
+    let hop = graph["edges"].as_array().expect("edges").iter().any(|e| {
+        e["from"].as_str().is_some_and(|f| f.ends_with("/launcher"))
+            && e["to"] == "arn:aws:iam::111111111111:role/deploy"
+    });
+    let (_, findings) = lint(dir.path());
+    let broken = of_rule(&findings, "broken-chain")
+        .into_iter()
+        .map(|f| message(f).to_string())
+        .collect();
+    (hop, broken)
+}
+
+#[test]
+fn a_same_account_trust_naming_the_caller_is_enough_but_an_explicit_deny_and_a_roles_boundary_still_count()
+ {
+    let deny = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Deny", "Action": "sts:AssumeRole", "Resource": "arn:aws:iam::111111111111:role/deploy"}],
+    });
+    let s3_only = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
+    });
+    for user in [false, true] {
+        // No identity policy allows the call: the trust alone grants it.
+        assert_eq!(
+            same_account_hop(&same_account_export(user, None, None)),
+            (true, Vec::new()),
+            "user: {user}"
+        );
+        // An explicit Deny in the caller's own policy beats every Allow.
+        let (hop, broken) = same_account_hop(&same_account_export(user, Some(deny.clone()), None));
+        assert!(!hop, "user: {user}");
+        assert_eq!(broken.len(), 1, "{broken:?}");
+        assert!(broken[0].contains("denies `sts:AssumeRole`"), "{broken:?}");
+    }
+    // A boundary that does not allow the call caps a role (a trust naming
+    // a role's ARN cannot lift it), not a user.
+    let (hop, broken) = same_account_hop(&same_account_export(false, None, Some(s3_only.clone())));
+    assert!(!hop);
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert_eq!(
+        same_account_hop(&same_account_export(true, None, Some(s3_only))),
+        (true, Vec::new())
+    );
+}

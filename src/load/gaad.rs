@@ -251,7 +251,22 @@ fn load_managed_policy(p: &Node, text: &str, doc: &mut Document) {
     let Some(d) = chosen.and_then(|v| v.get("Document")) else {
         return;
     };
-    if let Some(i) = document(d, text, PolicyKind::Identity, doc) {
+    // A policy used only as a permissions boundary grants nothing: its
+    // Allow of `*` is a ceiling, as in a boundary file, and the rules about
+    // what a policy grants leave it alone. One attachment anywhere makes
+    // it an identity policy too.
+    let count = |key: &str| match p.get(key).map(|n| &n.value) {
+        Some(crate::load::tree::Value::Number(n)) => n.parse::<u64>().ok(),
+        _ => None,
+    };
+    let kind = match (
+        count("AttachmentCount"),
+        count("PermissionsBoundaryUsageCount"),
+    ) {
+        (Some(0), Some(b)) if b > 0 => PolicyKind::Boundary,
+        _ => PolicyKind::Identity,
+    };
+    if let Some(i) = document(d, text, kind, doc) {
         let account = Arn::parse(&arn.value)
             .filter(|a| a.account != "aws")
             .map(|a| a.account.to_string());

@@ -458,8 +458,15 @@ fn add_aws_edge(
         .account
         .as_deref()
         .is_some_and(|a| Some(a) == role_account);
-    // Same account and named by ARN: the trust policy alone grants it.
+    // Same account and named by ARN: the trust policy alone grants it, and
+    // the caller's policies matter only by an explicit Deny, which beats
+    // every Allow wherever it is.
     let identity_needed = !(same_account && names_arn);
+    // A role's permissions boundary caps it even then: a resource policy
+    // that names a role's ARN (not a session's) cannot lift the boundary's
+    // implicit deny; only a user's can
+    // (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic_policy-eval-denyallow.html>).
+    let boundary_applies = identity_needed || g.at(caller).kind == NodeKind::Role;
     let trust_label = evidence(trust, &trust_request, "trusted here");
     let identity_request = Request {
         action: ASSUME_ROLE,
@@ -469,7 +476,7 @@ fn add_aws_edge(
     };
     let mut conditions = undecided([&trust.policy], &trust_request);
     let mut identity = None;
-    if identity_needed && let Some(h) = g.holdings(caller) {
+    if let Some(h) = g.holdings(caller) {
         // Only the policies with a statement about the action can decide
         // it (an attached `ReadOnlyAccess` lists thousands of others).
         let policies: Vec<&Policy> = h
@@ -479,6 +486,9 @@ fn add_aws_edge(
             .collect();
         let decision = eval::evaluate(policies.iter().copied(), &identity_request);
         match decision {
+            // Not needed: only an explicit Deny stops the hop.
+            Decision::ImplicitDeny | Decision::Allowed | Decision::Conditional
+                if !identity_needed => {}
             Decision::ExplicitDeny | Decision::ImplicitDeny => {
                 // The trust names this caller explicitly, but its own
                 // policies do not let it make the call: a broken hop.
@@ -512,7 +522,7 @@ fn add_aws_edge(
     // A permissions boundary caps what the caller's policies grant: the
     // call must fall inside it too
     // (<https://docs.aws.amazon.com/IAM/latest/UserGuide/access_policies_boundaries.html>).
-    if identity_needed
+    if boundary_applies
         && let Some(boundary) = g.boundary(caller)
         && matches!(
             eval::evaluate([&boundary.policy], &identity_request),

@@ -64,7 +64,7 @@ impl Rule for BrokenChain {
                     ),
                 ),
                 (Side::Boundary, _) => (
-                    format!("`{target}` trusts `{caller}` and its policies allow the call, but its permissions boundary does not"),
+                    format!("`{target}` trusts `{caller}`, but the permissions boundary of `{caller}` does not allow the call"),
                     format!("allow `sts:AssumeRole` on `{}` in `{caller}`'s permissions boundary", g.at(hop.target).id),
                 ),
                 (Side::Scp, _) => (
