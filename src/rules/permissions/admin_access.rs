@@ -72,6 +72,11 @@ impl Rule for AdminAccess {
         let Some(denied) = deny.action.as_ref() else {
             return;
         };
+        // `Deny` with a `NotAction` that exempts no AWS action denies
+        // everything: the Allow grants nothing.
+        if denied.negated && denied.items.iter().all(|i| names_nothing(&i.value)) {
+            return;
+        }
         let listed = quoted(&denied.items);
         let (severity, label, message) = if denied.negated {
             (

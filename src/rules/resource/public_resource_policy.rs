@@ -19,13 +19,13 @@ static META: RuleMeta = RuleMeta {
 };
 
 /// Keys that only a signed request has: an anonymous caller has no ARN,
-/// account or organization.
+/// account or organization. (`aws:userid` is no such key: it is
+/// `anonymous` then.)
 const SIGNED_ONLY_KEYS: &[&str] = &[
     "aws:PrincipalArn",
     "aws:PrincipalAccount",
     "aws:PrincipalOrgID",
     "aws:PrincipalOrgPaths",
-    "aws:userid",
 ];
 
 /// A condition of `statement` that demands one of [`SIGNED_ONLY_KEYS`]
