@@ -596,3 +596,36 @@ fn a_same_account_trust_naming_the_caller_is_enough_but_an_explicit_deny_and_a_r
         (true, Vec::new())
     );
 }
+
+#[test]
+fn a_trust_condition_on_the_callers_arn_is_decided_at_each_hop() {
+    let allow = serde_json::json!({
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": "*"}],
+    });
+    let hop = |operator: &str, arn: &str| {
+        let mut export = same_account_export(false, Some(allow.clone()), None);
+        let roles = export["RoleDetailList"].as_array_mut().expect("roles");
+        let deploy = roles
+            .iter_mut()
+            .find(|r| r["RoleName"] == "deploy")
+            .expect("deploy");
+        deploy["AssumeRolePolicyDocument"] = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"AWS": "arn:aws:iam::111111111111:root"},
+                "Action": "sts:AssumeRole",
+                "Condition": {operator: {"aws:PrincipalArn": arn}},
+            }],
+        });
+        same_account_hop(&export).0
+    };
+    // The launcher is `arn:aws:iam::111111111111:role/launcher`.
+    assert!(!hop("ArnEquals", "arn:aws:iam::111111111111:role/other"));
+    assert!(hop("ArnLike", "arn:aws:iam::111111111111:role/launch*"));
+    assert!(!hop(
+        "ArnNotEquals",
+        "arn:aws:iam::111111111111:role/launcher"
+    ));
+}

@@ -434,6 +434,21 @@ fn add_aws_edge(
     ctx: &RequestContext,
 ) {
     let caller_id = g.at(caller).id.clone();
+    // At this hop the caller is known: a role or user is its own
+    // `aws:PrincipalArn` (a role's, not its session's) and its account's
+    // `aws:PrincipalAccount`, so a trust or identity condition on them is
+    // decided, not left as a condition of the edge.
+    let known;
+    let ctx = match (&g.at(caller).kind, &g.at(caller).account) {
+        (NodeKind::Role | NodeKind::User, Some(account)) => {
+            known = ctx
+                .clone()
+                .with("aws:PrincipalArn", &caller_id)
+                .with("aws:PrincipalAccount", account);
+            &known
+        }
+        _ => ctx,
+    };
     let trust_request = Request {
         action: ASSUME_ROLE,
         resource: role_arn,
