@@ -628,4 +628,27 @@ fn a_trust_condition_on_the_callers_arn_is_decided_at_each_hop() {
         "ArnNotEquals",
         "arn:aws:iam::111111111111:role/launcher"
     ));
+
+    // The caller's own policy may say which accounts' roles it assumes:
+    // `aws:ResourceAccount` is the role's.
+    for (account, reaches) in [("111111111111", true), ("222222222222", false)] {
+        let only = serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "sts:AssumeRole",
+                "Resource": "*",
+                "Condition": {"StringEquals": {"aws:ResourceAccount": account}},
+            }],
+        });
+        let mut export = same_account_export(false, Some(only), None);
+        let roles = export["RoleDetailList"].as_array_mut().expect("roles");
+        let deploy = roles
+            .iter_mut()
+            .find(|r| r["RoleName"] == "deploy")
+            .expect("deploy");
+        deploy["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]["AWS"] =
+            "arn:aws:iam::111111111111:root".into();
+        assert_eq!(same_account_hop(&export).0, reaches, "{account}");
+    }
 }

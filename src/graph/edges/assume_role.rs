@@ -434,21 +434,23 @@ fn add_aws_edge(
     ctx: &RequestContext,
 ) {
     let caller_id = g.at(caller).id.clone();
-    // At this hop the caller is known: a role or user is its own
-    // `aws:PrincipalArn` (a role's, not its session's) and its account's
-    // `aws:PrincipalAccount`, so a trust or identity condition on them is
+    // At this hop the caller and the role are known: a role or user is
+    // its own `aws:PrincipalArn` (a role's, not its session's) and its
+    // account's `aws:PrincipalAccount`, and the role's account is
+    // `aws:ResourceAccount`, so a trust or identity condition on them is
     // decided, not left as a condition of the edge.
-    let known;
-    let ctx = match (&g.at(caller).kind, &g.at(caller).account) {
-        (NodeKind::Role | NodeKind::User, Some(account)) => {
-            known = ctx
-                .clone()
-                .with("aws:PrincipalArn", &caller_id)
-                .with("aws:PrincipalAccount", account);
-            &known
-        }
-        _ => ctx,
-    };
+    let mut known = ctx.clone();
+    if let (NodeKind::Role | NodeKind::User, Some(account)) =
+        (&g.at(caller).kind, &g.at(caller).account)
+    {
+        known = known
+            .with("aws:PrincipalArn", &caller_id)
+            .with("aws:PrincipalAccount", account);
+    }
+    if let Some(account) = role_account {
+        known = known.with("aws:ResourceAccount", account);
+    }
+    let ctx = &known;
     let trust_request = Request {
         action: ASSUME_ROLE,
         resource: role_arn,
@@ -564,9 +566,12 @@ fn add_aws_edge(
     // An SCP on the caller's account applies to the call, with the
     // caller as `aws:PrincipalArn` at this hop.
     if let Some(account) = g.at(caller).account.clone() {
-        let scp_ctx = RequestContext::new()
+        let mut scp_ctx = RequestContext::new()
             .with("aws:PrincipalArn", &caller_id)
             .with("aws:PrincipalAccount", &account);
+        if let Some(resource_account) = role_account {
+            scp_ctx = scp_ctx.with("aws:ResourceAccount", resource_account);
+        }
         let scp_request = Request {
             context: &scp_ctx,
             ..identity_request.clone()
