@@ -652,3 +652,117 @@ fn a_trust_condition_on_the_callers_arn_is_decided_at_each_hop() {
         assert_eq!(same_account_hop(&export).0, reaches, "{account}");
     }
 }
+
+/// The organization scenario with its SCP replaced by an RCP whose Deny
+/// statement is `deny`, attached to the root.
+fn organization_with_rcp(deny: &Value) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let from = root().join("testdata/scenarios/organization");
+    for entry in std::fs::read_dir(&from).expect("scenario") {
+        let p = entry.expect("entry").path();
+        let name = p.file_name().expect("name").to_string_lossy().to_string();
+        if !name.contains("p-guardprod") {
+            std::fs::copy(&p, dir.path().join(&name)).expect("copy");
+        }
+    }
+    let content = serde_json::json!({"Version": "2012-10-17", "Statement": [deny]});
+    write_json(
+        &dir.path().join("describe-policy-p-rcpguard.json"),
+        &serde_json::json!({"Policy": {
+            "PolicySummary": {
+                "Id": "p-rcpguard",
+                "Arn": "arn:aws:organizations::999999999999:policy/o-exampleorgid/resource_control_policy/p-rcpguard",
+                "Name": "RcpGuard",
+                "Type": "RESOURCE_CONTROL_POLICY",
+                "AwsManaged": false,
+            },
+            "Content": content.to_string(),
+        }}),
+    );
+    write_json(
+        &dir.path().join("targets-for-p-rcpguard.json"),
+        &serde_json::json!({"Targets": [{
+            "TargetId": "r-ex12",
+            "Arn": "arn:aws:organizations::999999999999:root/o-exampleorgid/r-ex12",
+            "Name": "Root",
+            "Type": "ROOT",
+        }]}),
+    );
+    dir
+}
+
+/// The conditions of the one graph edge into the Prod deploy role.
+fn conditions_into_prod(dir: &Path) -> Value {
+    let out = iamchain(dir, &["graph", ".", "--format", "json"]);
+    let graph: Value = serde_json::from_slice(&out.stdout).expect("graph json");
+    let to_prod: Vec<&Value> = graph["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .filter(|e| e["to"] == PROD_ROLE)
+        .collect();
+    assert_eq!(to_prod.len(), 1, "{graph:#}");
+    to_prod[0]["conditions"].clone()
+}
+
+#[test]
+fn an_rcp_on_the_roles_account_can_break_a_hop_both_sides_allow() {
+    let guard = |exempt: &str| {
+        serde_json::json!({
+            "Effect": "Deny",
+            "Principal": "*",
+            "Action": "sts:AssumeRole",
+            "Resource": "arn:aws:iam::*:role/ProdDeployRole",
+            "Condition": {"ArnNotLike": {"aws:PrincipalArn": exempt}},
+        })
+    };
+    // The RCP lets only the launcher into ProdDeployRole: the intended hop
+    // from ToolsRole breaks, at the role's account.
+    let dir = organization_with_rcp(&guard("arn:aws:iam::111111111111:role/OctoLauncherRole"));
+    let (_, findings) = lint(dir.path());
+    let broken = of_rule(&findings, "broken-chain");
+    assert_eq!(broken.len(), 1, "{findings:#?}");
+    assert!(
+        message(broken[0]).contains("an RCP on account 333333333333 denies `sts:AssumeRole`"),
+        "{}",
+        message(broken[0])
+    );
+    // Exempting ToolsRole mends it.
+    let dir = organization_with_rcp(&guard("arn:aws:iam::444444444444:role/ToolsRole"));
+    let (_, findings) = lint(dir.path());
+    assert!(
+        of_rule(&findings, "broken-chain").is_empty(),
+        "{findings:#?}"
+    );
+    // A data perimeter: callers of the organization pass it, decided (the
+    // exports say which accounts are in it).
+    let dir = organization_with_rcp(&serde_json::json!({
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "sts:*",
+        "Resource": "*",
+        "Condition": {
+            "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-exampleorgid"},
+            "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+        },
+    }));
+    let (_, findings) = lint(dir.path());
+    assert!(
+        of_rule(&findings, "broken-chain").is_empty(),
+        "{findings:#?}"
+    );
+    assert_eq!(conditions_into_prod(dir.path()), serde_json::json!([]));
+    // A caller whose account the exports do not place in the organization:
+    // the hop depends on its organization.
+    let accounts_file = dir.path().join("accounts-for-r-ex12.json");
+    let mut accounts = read_json(&accounts_file);
+    accounts["Accounts"]
+        .as_array_mut()
+        .expect("accounts")
+        .retain(|a| a["Id"] != "444444444444");
+    write_json(&accounts_file, &accounts);
+    assert_eq!(
+        conditions_into_prod(dir.path()),
+        serde_json::json!(["aws:PrincipalOrgID"])
+    );
+}

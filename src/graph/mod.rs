@@ -156,6 +156,8 @@ pub enum Side {
     Identity,
     /// An SCP on the caller's account denies the call.
     Scp,
+    /// An RCP on the role's account denies the call.
+    Rcp,
     /// The caller's permissions boundary does not allow the call.
     Boundary,
 }

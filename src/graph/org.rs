@@ -33,6 +33,10 @@ pub struct Org<'a> {
     attached: BTreeMap<String, Vec<(String, Span)>>,
     /// SCP documents by policy id.
     policies: BTreeMap<String, &'a PolicyDoc>,
+    /// RCP documents by policy id.
+    rcps: BTreeMap<String, &'a PolicyDoc>,
+    /// The organization's id (`o-…`), when an export says.
+    pub id: Option<String>,
     /// Targets whose full list of attached policies is known.
     complete: std::collections::BTreeSet<String>,
 }
@@ -42,10 +46,13 @@ impl<'a> Org<'a> {
     pub fn collect(documents: &'a [Document]) -> Self {
         let mut org = Org::default();
         for d in documents {
-            if let Some(o) = &d.organization
-                && let Some(m) = &o.management_account
-            {
-                org.management = Some((m.value.clone(), m.span));
+            if let Some(o) = &d.organization {
+                if let Some(m) = &o.management_account {
+                    org.management = Some((m.value.clone(), m.span));
+                }
+                if let Some(id) = &o.id {
+                    org.id = Some(id.value.clone());
+                }
             }
             for n in &d.org_nodes {
                 if let Some(p) = &n.parent {
@@ -67,10 +74,15 @@ impl<'a> Org<'a> {
                     .push((t.policy.clone(), t.target.span));
             }
             for p in &d.policies {
-                if p.policy.kind == PolicyKind::ServiceControl
-                    && let Some(id) = &p.id
-                {
-                    org.policies.insert(id.clone(), p);
+                let Some(id) = &p.id else { continue };
+                match p.policy.kind {
+                    PolicyKind::ServiceControl => {
+                        org.policies.insert(id.clone(), p);
+                    }
+                    PolicyKind::ResourceControl => {
+                        org.rcps.insert(id.clone(), p);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -114,6 +126,11 @@ impl<'a> Org<'a> {
             .flat_map(|(t, v)| v.iter().map(move |(p, s)| (p.as_str(), t.as_str(), *s)))
     }
 
+    /// The RCP document with this id, if loaded.
+    pub fn rcp(&self, id: &str) -> Option<&'a PolicyDoc> {
+        self.rcps.get(id).copied()
+    }
+
     /// The SCP document with this id, if loaded.
     pub fn policy(&self, id: &str) -> Option<&'a PolicyDoc> {
         self.policies.get(id).copied()
@@ -145,6 +162,68 @@ impl<'a> Org<'a> {
         })
     }
 
+    /// The organization's id when `account` is one of its accounts (an
+    /// export lists it), for `aws:PrincipalOrgID`; `None` when unknown.
+    pub fn org_id_of(&self, account: &str) -> Option<&str> {
+        self.account_names
+            .contains_key(account)
+            .then_some(self.id.as_deref())
+            .flatten()
+    }
+
+    /// Whether any RCP document is loaded.
+    pub fn has_rcps(&self) -> bool {
+        !self.rcps.is_empty()
+    }
+
+    /// The RCPs attached where they reach the resources of `account`.
+    pub fn rcps_for(&self, account: &str) -> Vec<&'a PolicyDoc> {
+        self.levels(account)
+            .iter()
+            .flat_map(|level| self.attached.get(level).into_iter().flatten())
+            .filter_map(|(id, _)| self.rcps.get(id).copied())
+            .collect()
+    }
+
+    /// What the RCPs say about `request` on a resource of `account`: an
+    /// explicit Deny with the statement that makes it, a Deny that depends
+    /// on conditions, or nothing (`None`: no RCP known there, or the
+    /// management account, whose resources RCPs never govern
+    /// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>)).
+    /// Only Denies count: `RCPFullAWSAccess`, which allows everything, is
+    /// attached at every level and cannot be detached.
+    pub fn decide_rcps(
+        &self,
+        account: &str,
+        request: &Request<'_>,
+    ) -> Option<(Decision, Option<(Span, String)>)> {
+        if self.management.as_ref().is_some_and(|(m, _)| m == account) {
+            return None;
+        }
+        let rcps = self.rcps_for(account);
+        if rcps.is_empty() {
+            return None;
+        }
+        let mut decision = Decision::Allowed;
+        for p in rcps {
+            for s in p.policy.statements.iter().filter(|s| !s.is_allow()) {
+                match eval::statement_applies(s, request) {
+                    crate::policy::condition::Tri::True => {
+                        let at = s.action.as_ref().map_or(s.span, |a| a.key);
+                        let name = p.name.as_deref().or(p.id.as_deref()).unwrap_or("?");
+                        return Some((
+                            Decision::ExplicitDeny,
+                            Some((at, format!("RCP `{name}` denies it here"))),
+                        ));
+                    }
+                    crate::policy::condition::Tri::Unknown => decision = Decision::Conditional,
+                    crate::policy::condition::Tri::False => {}
+                }
+            }
+        }
+        Some((decision, None))
+    }
+
     /// What the SCPs say about `request` made by a principal of `account`;
     /// `None` when they cannot apply (management account, no SCP known).
     pub fn decide(&self, account: &str, request: &Request<'_>) -> Option<Decision> {
@@ -164,6 +243,8 @@ impl<'a> Org<'a> {
                 match self.policies.get(id) {
                     Some(p) => docs.push(&p.policy),
                     None if id == FULL_AWS_ACCESS => allow_all = true,
+                    // An RCP attached at the same level is no SCP.
+                    None if self.rcps.contains_key(id) => {}
                     None => unknown = true,
                 }
             }

@@ -604,6 +604,51 @@ fn add_aws_edge(
             _ => {}
         }
     }
+    // An RCP on the role's account governs the role as a resource: a
+    // Deny there (a data perimeter: only principals of the organization)
+    // stops the call whatever both sides allow.
+    if let Some(role_account) = role_account.filter(|_| g.org.has_rcps()) {
+        let mut rcp_ctx = known.clone().with("aws:PrincipalIsAWSService", "false");
+        if let Some(account) = &g.at(caller).account
+            && let Some(org) = g.org.org_id_of(account)
+        {
+            rcp_ctx = rcp_ctx.with("aws:PrincipalOrgID", org);
+        }
+        let rcp_request = Request {
+            context: &rcp_ctx,
+            caller: Some(Caller::Aws(&caller_id)),
+            ..identity_request.clone()
+        };
+        match g.org.decide_rcps(role_account, &rcp_request) {
+            Some((Decision::ExplicitDeny, at)) => {
+                if let Some(present) = trust_label.clone() {
+                    g.broken.push(BrokenHop {
+                        source: caller,
+                        target: role,
+                        missing: Side::Rcp,
+                        present,
+                        missing_at: at.map(|(s, m)| Label::new(s, m)),
+                        denied: true,
+                    });
+                }
+                return;
+            }
+            Some((Decision::Conditional, _)) => {
+                let rcps: Vec<&Policy> = g
+                    .org
+                    .rcps_for(role_account)
+                    .into_iter()
+                    .map(|p| &p.policy)
+                    .collect();
+                for k in undecided(rcps, &rcp_request) {
+                    if !conditions.contains(&k) {
+                        conditions.push(k);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     if !added.insert((caller, role, Mechanism::AssumeRole)) {
         return;
     }

@@ -26,13 +26,13 @@ impl Rule for BrokenChain {
 
     fn check_graph(&self, g: &PrincipalGraph<'_>, cx: &mut Context<'_>) {
         for hop in &g.broken {
-            // An SCP that stops a hop nobody intends is the guard working;
+            // An SCP or RCP that stops a hop nobody intends is the guard working;
             // it breaks a chain only when the hop is an intended one.
             let intended = g
                 .intent
                 .launcher(hop.source)
                 .is_some_and(|l| l.reaches.contains(&hop.target));
-            if hop.missing == Side::Scp && !intended {
+            if matches!(hop.missing, Side::Scp | Side::Rcp) && !intended {
                 continue;
             }
             let (caller, target) = (&g.at(hop.source).label, &g.at(hop.target).label);
@@ -73,6 +73,13 @@ impl Rule for BrokenChain {
                         g.at(hop.source).account.as_deref().unwrap_or("?")
                     ),
                     "allow the call in the SCP, or move the caller to an account the SCP does not govern".to_string(),
+                ),
+                (Side::Rcp, _) => (
+                    format!(
+                        "`{target}` trusts `{caller}` and its policies allow the call, but an RCP on account {} denies `sts:AssumeRole` on `{target}`",
+                        g.at(hop.target).account.as_deref().unwrap_or("?")
+                    ),
+                    "exempt the caller in the RCP (it governs the role's account), or move the role out of its reach".to_string(),
                 ),
                 (Side::Identity, true) => (
                     format!(

@@ -28,15 +28,19 @@ impl Rule for ScpManagementAccount {
             return;
         };
         for (policy, target, span) in g.org.attachments() {
-            if target != management || policy == "p-FullAWSAccess" {
+            if target != management || policy == "p-FullAWSAccess" || policy == "p-RCPFullAWSAccess"
+            {
                 continue;
             }
-            let name = g
-                .org
-                .policy(policy)
+            // RCPs do not govern the management account's resources either.
+            let (kind, doc) = match g.org.rcp(policy) {
+                Some(rcp) => ("RCP", Some(rcp)),
+                None => ("SCP", g.org.policy(policy)),
+            };
+            let name = doc
                 .and_then(|p| p.name.clone())
                 .unwrap_or_else(|| policy.to_string());
-            cx.report(span, format!("SCP `{name}` is attached to the management account {management}, where SCPs never apply"))
+            cx.report(span, format!("{kind} `{name}` is attached to the management account {management}, where {kind}s never apply"))
                 .label("has no effect here")
                 .related(declared, "the management account")
                 .help("move the workloads it should guard to a member account, or guard the management account by other means");
