@@ -572,6 +572,9 @@ fn add_aws_edge(
         if let Some(resource_account) = role_account {
             scp_ctx = scp_ctx.with("aws:ResourceAccount", resource_account);
         }
+        if let Some(org) = g.org.org_id_of(&account) {
+            scp_ctx = scp_ctx.with("aws:PrincipalOrgID", org);
+        }
         let scp_request = Request {
             context: &scp_ctx,
             ..identity_request.clone()
