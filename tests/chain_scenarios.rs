@@ -766,3 +766,34 @@ fn an_rcp_on_the_roles_account_can_break_a_hop_both_sides_allow() {
         serde_json::json!(["aws:PrincipalOrgID"])
     );
 }
+
+#[test]
+fn a_data_perimeter_deny_in_a_trust_policy_is_decided_for_the_organizations_callers() {
+    // An RCP about something else: only the SCP is gone.
+    let dir = organization_with_rcp(&serde_json::json!({
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:DeleteBucket",
+        "Resource": "*",
+    }));
+    let export = dir
+        .path()
+        .join("prod-333333333333.authorization-details.json");
+    let mut prod = read_json(&export);
+    let trust = &mut role_mut(&mut prod, "ProdDeployRole")["AssumeRolePolicyDocument"];
+    trust["Statement"]
+        .as_array_mut()
+        .expect("statements")
+        .push(serde_json::json!({
+            "Effect": "Deny",
+            "Principal": {"AWS": "*"},
+            "Action": "sts:AssumeRole",
+            "Condition": {
+                "StringNotEqualsIfExists": {"aws:PrincipalOrgID": "o-exampleorgid"},
+                "BoolIfExists": {"aws:PrincipalIsAWSService": "false"},
+            },
+        }));
+    write_json(&export, &prod);
+    // ToolsRole's account is in the organization: the Deny does not apply.
+    assert_eq!(conditions_into_prod(dir.path()), serde_json::json!([]));
+}

@@ -435,17 +435,23 @@ fn add_aws_edge(
 ) {
     let caller_id = g.at(caller).id.clone();
     // At this hop the caller and the role are known: a role or user is
-    // its own `aws:PrincipalArn` (a role's, not its session's) and its
-    // account's `aws:PrincipalAccount`, and the role's account is
-    // `aws:ResourceAccount`, so a trust or identity condition on them is
-    // decided, not left as a condition of the edge.
+    // its own `aws:PrincipalArn` (a role's, not its session's), its
+    // account's `aws:PrincipalAccount`, no AWS service, and of the
+    // organization when the exports list its account; the role's account
+    // is `aws:ResourceAccount`. A trust, identity or RCP condition on them
+    // (a data-perimeter Deny) is decided, not left as a condition of the
+    // edge.
     let mut known = ctx.clone();
     if let (NodeKind::Role | NodeKind::User, Some(account)) =
         (&g.at(caller).kind, &g.at(caller).account)
     {
         known = known
             .with("aws:PrincipalArn", &caller_id)
-            .with("aws:PrincipalAccount", account);
+            .with("aws:PrincipalAccount", account)
+            .with("aws:PrincipalIsAWSService", "false");
+        if let Some(org) = g.org.org_id_of(account) {
+            known = known.with("aws:PrincipalOrgID", org);
+        }
     }
     if let Some(account) = role_account {
         known = known.with("aws:ResourceAccount", account);
@@ -611,14 +617,8 @@ fn add_aws_edge(
     // Deny there (a data perimeter: only principals of the organization)
     // stops the call whatever both sides allow.
     if let Some(role_account) = role_account.filter(|_| g.org.has_rcps()) {
-        let mut rcp_ctx = known.clone().with("aws:PrincipalIsAWSService", "false");
-        if let Some(account) = &g.at(caller).account
-            && let Some(org) = g.org.org_id_of(account)
-        {
-            rcp_ctx = rcp_ctx.with("aws:PrincipalOrgID", org);
-        }
         let rcp_request = Request {
-            context: &rcp_ctx,
+            context: &known,
             caller: Some(Caller::Aws(&caller_id)),
             ..identity_request.clone()
         };
