@@ -412,21 +412,15 @@ pub fn evaluate(cond: &Condition, ctx: &RequestContext) -> Tri {
 /// Whether `cond` can never hold, whatever the request: a literal
 /// comparison (`StringEquals`, `StringEqualsIgnoreCase`) of a key whose
 /// values never contain `*` or `?` (an ARN, an account or organization id,
-/// a tag) with values that all do, outside policy variables. AWS compares
+/// a principal's tag) with values that all do, outside policy variables. AWS compares
 /// them character by character, so no request matches
 /// (`literal-wildcard-in-condition` reports the mistake). Not with
 /// `IfExists` (an absent key makes it hold), a negated operator, or
 /// `ForAllValues` (which holds on an empty set).
 pub fn never_holds(cond: &Condition) -> bool {
-    !cond.operator.value.negated && is_constant(cond)
-}
-
-/// Whether `cond` compares literally, with values that are all patterns, a
-/// key that never holds a `*` or `?`: it never matches, so its outcome is
-/// the same for every request (never for the positive operators, always
-/// for the negated ones).
-pub fn is_constant(cond: &Condition) -> bool {
-    compares_patterns_literally(cond) && crate::policy::scope::never_wildcard(cond)
+    !cond.operator.value.negated
+        && compares_patterns_literally(cond)
+        && crate::policy::scope::never_wildcard(cond)
 }
 
 /// Whether `cond` compares literally (without `IfExists`, and not
