@@ -54,5 +54,37 @@ fn linting(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parsing, modelling, linting);
+/// Every AWS managed policy (the embedded catalog's copies of a published
+/// dataset) as the files of one folder: bare policy files of one folder
+/// are one principal's, 1,600 policies naming hundreds of roles for
+/// `privilege-escalation` to ask each method about. (The process-wide
+/// memos — did-you-mean, wildcard expansions — are warm after the first
+/// iteration: `benches/compare-peers` times cold runs of this folder.)
+fn linting_managed_policies(c: &mut Criterion) {
+    let files: Vec<(PathBuf, String)> = iamchain::catalog::managed_policies()
+        .map(|p| {
+            (
+                PathBuf::from(format!("aws/{}.json", p.name)),
+                p.document.to_string(),
+            )
+        })
+        .collect();
+    let bytes: usize = files.iter().map(|(_, t)| t.len()).sum();
+    let config = Config::default();
+    let mut g = c.benchmark_group("lint");
+    g.throughput(Throughput::Bytes(bytes as u64));
+    g.sample_size(10);
+    g.bench_function("aws-managed-policies-one-folder", |b| {
+        b.iter(|| iamchain::engine::run_texts(black_box(files.clone()), &config))
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    parsing,
+    modelling,
+    linting,
+    linting_managed_policies
+);
 criterion_main!(benches);

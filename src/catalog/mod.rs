@@ -38,7 +38,7 @@ pub use access::AccessLevel;
 pub use actions::{
     Action, Expand, ResourceType, action, action_count, actions, any_lists_condition_key,
     arn_account_is_literal, cmp_ci, expand, is_wildcard, permissions_management_actions,
-    service_actions, service_exists, services, suggest, suggest_service,
+    service_actions, service_exists, services, suggest, suggest_in_service, suggest_service,
 };
 pub use arn_format::{SEGMENT, SEGMENTS, fill_placeholders, segment_arn};
 pub use keys::{

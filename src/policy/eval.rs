@@ -199,9 +199,20 @@ pub fn evaluate_statements<'s>(
     statements: impl IntoIterator<Item = &'s Statement>,
     request: &Request<'_>,
 ) -> Decision {
+    combine(
+        statements
+            .into_iter()
+            .map(|s| (s, statement_applies(s, request))),
+    )
+}
+
+/// The decision of statements, each with whether it applies to the
+/// request: Deny beats Allow, and nothing allowed is an implicit deny. For
+/// callers that ask one action about many resources and work out which
+/// statements apply once rather than per request.
+pub fn combine<'s>(applying: impl IntoIterator<Item = (&'s Statement, Tri)>) -> Decision {
     let (mut allow, mut deny) = (Tri::False, Tri::False);
-    for s in statements {
-        let applies = statement_applies(s, request);
+    for (s, applies) in applying {
         match s.effect.value {
             Effect::Allow => allow = allow.or(applies),
             Effect::Deny => deny = deny.or(applies),

@@ -71,9 +71,10 @@ impl Rule for UnknownService {
                 .label("unknown service");
             // Prefer a whole action when one is close (`s4:GetObject` →
             // `s3:GetObject`), else the nearest prefix.
-            let suggested_action = catalog::suggest(&item.value)
-                .filter(|a| catalog::suggest_service(service).is_some_and(|s| s == a.service()));
-            match (suggested_action, catalog::suggest_service(service)) {
+            let nearest = catalog::suggest_service(service);
+            let suggested_action =
+                nearest.and_then(|s| catalog::suggest_in_service(&item.value, s));
+            match (suggested_action, nearest) {
                 (Some(a), _) => finding.help(format!("did you mean `{}`?", a.full_name())),
                 (None, Some(s)) => finding.help(format!("did you mean `{s}`?")),
                 (None, None) => finding.help(
