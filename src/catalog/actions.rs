@@ -705,7 +705,12 @@ pub fn suggest_service(prefix: &str) -> Option<&'static str> {
     if let Some(i) = service_index(prefix) {
         return Some(SERVICES[i].name());
     }
-    closest(prefix.as_bytes(), services().map(|s| (s, s)), |s| s)
+    // Once per unknown prefix: a policy repeats its misspelt prefix in
+    // item after item.
+    static SEEN: crate::memo::Memo<String, Option<&'static str>> = crate::memo::Memo::new(4_096);
+    SEEN.get_or(prefix, || {
+        closest(prefix.as_bytes(), services().map(|s| (s, s)), |s| s)
+    })
 }
 
 #[cfg(test)]

@@ -962,6 +962,11 @@ fn relevant<'i, 'a>(
 struct Scope<'a> {
     /// The statements whose action and principal elements match.
     live: Vec<&'a Statement>,
+    /// Some of them is a Deny without conditions on every resource: every
+    /// resource is denied, and nothing is left to ask. (A folder that
+    /// holds `AWSDenyAll` among a thousand policies is one principal whose
+    /// every method is denied this way.)
+    denied: bool,
     /// Every resource of the type first, then each narrower one an Allow
     /// names, each with the indices into `live` of the statements whose
     /// resource element matches it, worked out when first asked: most
@@ -978,7 +983,10 @@ impl Scope<'_> {
                 self.live
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| eval::resource_applies(s.resource.as_ref(), resource))
+                    .filter(|(_, s)| {
+                        on_every_resource(s)
+                            || eval::resource_applies(s.resource.as_ref(), resource)
+                    })
                     .map(|(i, _)| i)
                     .collect()
             })
@@ -1009,6 +1017,9 @@ fn grant<'a>(
     let scope = scopes
         .entry((action, method.others_only))
         .or_insert_with(|| scope(statements, action, method.others_only));
+    if scope.denied {
+        return None;
+    }
     let contexts = request_contexts(method, action, statements);
     let conditions: Vec<Vec<OnceCell<Tri>>> = contexts
         .iter()
@@ -1075,11 +1086,28 @@ fn scope<'a>(
                 && eval::principal_applies(s.principal.as_ref(), None)
         })
         .collect();
+    let denied = live
+        .iter()
+        .any(|s| !s.is_allow() && s.conditions.is_empty() && on_every_resource(s));
     let resources = candidates
         .into_iter()
         .map(|resource| (resource, OnceCell::new()))
         .collect();
-    Scope { live, resources }
+    Scope {
+        live,
+        denied,
+        resources,
+    }
+}
+
+/// Whether a statement's resource element matches every resource: absent,
+/// or a `Resource` with `*` (what most statements say, answered without
+/// matching).
+fn on_every_resource(statement: &Statement) -> bool {
+    statement
+        .resource
+        .as_ref()
+        .is_none_or(|e| !e.negated && e.items.iter().any(|i| i.value == "*"))
 }
 
 /// Whether the principal already holds every action of `service`, without

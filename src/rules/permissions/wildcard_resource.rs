@@ -99,15 +99,24 @@ impl Rule for WildcardResource {
         }
         let resources = statement.resources();
         let star = resources.iter().find(|r| r.value == "*");
-        // Without a `*`, the first ARN pattern as broad as `*` for some type.
+        // Without a `*`, the first ARN pattern as broad as `*` for some type
+        // (each action's types looked up once, not once per resource).
         let Some(star) = star.or_else(|| {
+            let mut arns = resources
+                .iter()
+                .any(|r| r.value.starts_with("arn:"))
+                .then(|| {
+                    actions
+                        .iter()
+                        .map(|a| any_arns_of(&a.value))
+                        .collect::<Vec<_>>()
+                })?;
+            arns.dedup_by(|a, b| std::sync::Arc::ptr_eq(a, b));
             resources.iter().find(|r| {
                 r.value.starts_with("arn:")
-                    && actions.iter().any(|a| {
-                        any_arns_of(&a.value)
-                            .iter()
-                            .any(|arn| pattern::matches(&r.value, arn))
-                    })
+                    && arns
+                        .iter()
+                        .any(|of| of.iter().any(|arn| pattern::matches(&r.value, arn)))
             })
         }) else {
             return;
