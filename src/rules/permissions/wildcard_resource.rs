@@ -102,7 +102,7 @@ impl Rule for WildcardResource {
         // Without a `*`, the first ARN pattern as broad as `*` for some type
         // (each action's types looked up once, not once per resource).
         let Some(star) = star.or_else(|| {
-            let mut arns = resources
+            let arns = resources
                 .iter()
                 .any(|r| r.value.starts_with("arn:"))
                 .then(|| {
@@ -111,7 +111,6 @@ impl Rule for WildcardResource {
                         .map(|a| any_arns_of(&a.value))
                         .collect::<Vec<_>>()
                 })?;
-            arns.dedup_by(|a, b| std::sync::Arc::ptr_eq(a, b));
             resources.iter().find(|r| {
                 r.value.starts_with("arn:")
                     && arns
