@@ -18,7 +18,11 @@ use crate::policy::eval::{self, Decision, Request};
 use crate::source::Span;
 
 /// The AWS managed SCP every level starts with: allows everything.
-const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
+pub(crate) const FULL_AWS_ACCESS: &str = "p-FullAWSAccess";
+
+/// The AWS managed RCP every level starts with: allows everything, and
+/// cannot be detached.
+pub(crate) const RCP_FULL_AWS_ACCESS: &str = "p-RCPFullAWSAccess";
 
 /// What the exports say about the organization.
 #[derive(Debug, Default)]
@@ -190,8 +194,9 @@ impl<'a> Org<'a> {
     /// on conditions, or nothing (`None`: no RCP known there, or the
     /// management account, whose resources RCPs never govern
     /// (<https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps.html>)).
-    /// Only Denies count: `RCPFullAWSAccess`, which allows everything, is
-    /// attached at every level and cannot be detached.
+    /// Only Denies count: `RCPFullAWSAccess` ([`RCP_FULL_AWS_ACCESS`]),
+    /// which allows everything, is attached at every level and cannot be
+    /// detached.
     pub fn decide_rcps(
         &self,
         account: &str,

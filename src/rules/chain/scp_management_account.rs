@@ -6,6 +6,7 @@
 
 use crate::diagnostic::Severity;
 use crate::graph::PrincipalGraph;
+use crate::graph::org::{FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
 pub(crate) struct ScpManagementAccount;
@@ -28,8 +29,7 @@ impl Rule for ScpManagementAccount {
             return;
         };
         for (policy, target, span) in g.org.attachments() {
-            if target != management || policy == "p-FullAWSAccess" || policy == "p-RCPFullAWSAccess"
-            {
+            if target != management || [FULL_AWS_ACCESS, RCP_FULL_AWS_ACCESS].contains(&policy) {
                 continue;
             }
             // RCPs do not govern the management account's resources either.

@@ -983,10 +983,7 @@ impl Scope<'_> {
                 self.live
                     .iter()
                     .enumerate()
-                    .filter(|(_, s)| {
-                        on_every_resource(s)
-                            || eval::resource_applies(s.resource.as_ref(), resource)
-                    })
+                    .filter(|(_, s)| eval::resource_applies(s.resource.as_ref(), resource))
                     .map(|(i, _)| i)
                     .collect()
             })
@@ -1100,9 +1097,8 @@ fn scope<'a>(
     }
 }
 
-/// Whether a statement's resource element matches every resource: absent,
-/// or a `Resource` with `*` (what most statements say, answered without
-/// matching).
+/// Whether a statement's resource element matches every resource whatever
+/// it is: absent, or a `Resource` with `*`.
 fn on_every_resource(statement: &Statement) -> bool {
     statement
         .resource
