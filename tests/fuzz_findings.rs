@@ -14,6 +14,29 @@ use iamchain::engine::run_texts;
 #[test]
 fn a_template_body_whose_mapping_begins_with_a_multibyte_character() {
     let body = "Resources:\n  PushImages:\n    Type: AWS::IAM::ManagedPolicy\n    Properties:\n      PolicyDocument:\n       \u{769}Statement:\n           Action: ecr:PutImage\n";
+    assert_findings_on_boundaries(body);
+}
+
+/// The CloudFormation target again: a statement whose first key (a
+/// mangled `Effect`) begins with a two-byte character. "statement has no
+/// `Effect`" pointed at the statement's first byte, half of it.
+#[test]
+fn a_statement_whose_first_key_begins_with_a_multibyte_character() {
+    let body = "Resources:\n  Deployer:\n    Type: AWS::IAM::User\n    Properties:\n      Policies:\n        - PolicyName: push-images\n          PolicyDocument:\n            Version: \"2012-10-17\"\n            Statement:\n              - \u{99}fect: Allow\n                Action: ecr:PutImage\n                Resource: arn:aws:ecr:eu-west-1:111122223333:repository/app\n";
+    let run = assert_findings_on_boundaries(body);
+    assert!(
+        run.report
+            .findings
+            .iter()
+            .any(|f| f.message == "statement has no `Effect`"),
+        "the finding the input was about is still made"
+    );
+}
+
+/// Lints `body` as a template and as a StackSet's `TemplateBody` (a JSON
+/// string), and asserts that every finding is a range of its file on
+/// character boundaries.
+fn assert_findings_on_boundaries(body: &str) -> iamchain::engine::Run {
     let escaped = serde_json::to_string(body).expect("json string");
     let stackset =
         format!("{{\"StackSet\": {{\"StackSetName\": \"s\", \"TemplateBody\": {escaped}}}}}");
@@ -36,4 +59,5 @@ fn a_template_body_whose_mapping_begins_with_a_multibyte_character() {
             run.sources.get(f.primary.span.source).path
         );
     }
+    run
 }

@@ -484,7 +484,7 @@ fn build_statement(
     let effect = match parts.effect {
         None => {
             problems.push(
-                Problem::new(opening(node.span), "statement has no `Effect`")
+                Problem::new(opening(node), "statement has no `Effect`")
                     .help("add \"Effect\": \"Allow\" or \"Effect\": \"Deny\""),
             );
             None
@@ -531,7 +531,7 @@ fn build_statement(
             .help("the principal of an identity policy is whoever it is attached to; remove the element"),
         ),
         (None, true) => problems.push(Problem::new(
-            opening(node.span),
+            opening(node),
             format!("a statement of {} needs a `Principal`", kind.with_article()),
         )),
         _ => {}
@@ -564,7 +564,7 @@ fn build_statement(
     });
     if action.is_none() {
         problems.push(Problem::new(
-            opening(node.span),
+            opening(node),
             "statement has no `Action` or `NotAction`",
         ));
     }
@@ -587,7 +587,7 @@ fn build_statement(
             .help("the resource of a trust policy is the role itself; remove the element"),
         ),
         (None, k) if k != PolicyKind::Trust => problems.push(Problem::new(
-            opening(node.span),
+            opening(node),
             "statement has no `Resource` or `NotResource`",
         )),
         _ => {}
@@ -617,11 +617,25 @@ fn build_statement(
     }
 }
 
-/// The first character of a span: where a problem about a whole statement
-/// points, so the snippet is one line and not the whole statement.
-fn opening(span: Span) -> Span {
+/// The first character of a statement: where a problem about the whole
+/// statement points, so the snippet is one line and not the whole
+/// statement. That character is `{`, `-` or a quote, except in a YAML
+/// block mapping, which begins with its first key as written: a plain key
+/// (its text as long as its span: no quotes, no escapes) may begin with a
+/// character of several bytes, which the span must not cut.
+fn opening(node: &Node) -> Span {
+    let span = node.span;
+    let width = node
+        .as_object()
+        .and_then(|members| members.first())
+        .filter(|m| {
+            m.key.span.start == span.start
+                && m.key.span.end.saturating_sub(m.key.span.start) as usize == m.key.value.len()
+        })
+        .and_then(|m| m.key.value.chars().next())
+        .map_or(1, char::len_utf8);
     Span {
-        end: span.start.saturating_add(1).min(span.end),
+        end: span.start.saturating_add(width as u32).min(span.end),
         ..span
     }
 }
