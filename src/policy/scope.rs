@@ -170,6 +170,30 @@ fn exempts_aws_services(cond: &Condition) -> bool {
             .all(|v| v.value.eq_ignore_ascii_case("false"))
 }
 
+/// The Deny statements that apply to every request their actions and
+/// resources match: no condition, every principal (or none named, as in
+/// an identity policy).
+pub(crate) fn unconditional_denies(statements: &[Statement]) -> impl Iterator<Item = &Statement> {
+    crate::policy::document::compared(statements)
+        .iter()
+        .filter(|deny| {
+            !deny.is_allow()
+                && deny.conditions.is_empty()
+                && deny
+                    .principal
+                    .as_ref()
+                    .is_none_or(|p| !p.negated && p.items.iter().any(|i| i.value.is_wildcard()))
+        })
+}
+
+/// Whether a Deny among `statements` takes back everything `allow` grants
+/// (see [`Statement::denied_in_full`]).
+pub(crate) fn denied_in_full(allow: &Statement, statements: &[Statement]) -> bool {
+    allow.is_allow()
+        && unconditional_denies(statements)
+            .any(|deny| covers_actions(deny, allow) && covers_resources(deny, allow))
+}
+
 /// Whether every action `allow` allows is among `deny`'s.
 pub(crate) fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
     let (Some(d), Some(a)) = (&deny.action, &allow.action) else {

@@ -28,7 +28,7 @@ impl Rule for AdminAccess {
         if !statement.is_allow()
             || policy.policy.kind != PolicyKind::Identity
             || statement.conditions.iter().any(condition::never_holds)
-            || super::denied_in_full(statement, &policy.policy.statements)
+            || statement.denied_in_full
         {
             return;
         }
@@ -120,7 +120,7 @@ fn names_nothing(item: &str) -> bool {
 
 /// Whether a Deny takes back some actions and leaves others: a `NotAction`
 /// that exempts less than everything, or an `Action` that names an AWS
-/// action. (A Deny of everything is `denied_in_full`'s.)
+/// action. (A Deny of everything is `Statement::denied_in_full`'s.)
 fn takes_back_some(deny: &Statement) -> bool {
     deny.action.as_ref().is_some_and(|a| {
         if a.negated {

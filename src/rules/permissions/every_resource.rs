@@ -48,9 +48,12 @@ impl Listed {
         })
     }
 
-    /// The listed actions of the services an action item may name.
-    fn for_item<'l>(&'l self, item: &'l str) -> impl Iterator<Item = &'l (Action, &'static str)> {
-        let service = item.split_once(':').map_or("*", |(s, _)| s);
+    /// The listed actions of the services an action item of `service` (its
+    /// part before `:`, `*` without one) may name.
+    fn of_service<'l>(
+        &'l self,
+        service: &'l str,
+    ) -> impl Iterator<Item = &'l (Action, &'static str)> {
         let any_service = catalog::is_wildcard(service);
         self.services()
             .iter()
@@ -88,12 +91,23 @@ fn allowed_on_every_resource(
     }
     let mut actions: Vec<(Action, &'static str)> = Vec::new();
     let mut first: Option<(Span, Span)> = None;
-    for item in statement.actions() {
+    // `actions()` is empty for a `NotAction`.
+    let items = statement
+        .actions()
+        .iter()
+        .zip(statement.item_actions.iter());
+    for (item, known) in items {
         if is_every_action(&item.value) {
             continue;
         }
-        for &(action, what) in listed.for_item(&item.value) {
-            if !action.matches(&item.value) || actions.iter().any(|(a, _)| *a == action) {
+        let service = known.map_or_else(
+            || item.value.split_once(':').map_or("*", |(s, _)| s),
+            |k| k.service(),
+        );
+        for &(action, what) in listed.of_service(service) {
+            // An item naming one action matches that action alone.
+            let named = known.map_or_else(|| action.matches(&item.value), |k| k == action);
+            if !named || actions.iter().any(|(a, _)| *a == action) {
                 continue;
             }
             if let Some(resource) = every_resource(statement, action) {

@@ -46,23 +46,12 @@ pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
     statement.is_allow()
         && policy.policy.kind.allow_grants()
         && !statement.conditions.iter().any(condition::never_holds)
-        && !denied_in_full(statement, &policy.policy.statements)
-}
-
-/// Whether a Deny among `statements` takes back everything `allow` grants,
-/// whoever asks: no condition, every principal (or none named, as in an
-/// identity policy), and all of its actions and resources or more. An
-/// explicit Deny beats every Allow, so the Allow grants nothing and a rule
-/// about what it grants would report what cannot happen. A Deny with a
-/// condition, or covering only part, leaves the Allow to the rules.
-pub(crate) fn denied_in_full(allow: &Statement, statements: &[Statement]) -> bool {
-    unconditional_denies(statements)
-        .any(|deny| scope::covers_actions(deny, allow) && scope::covers_resources(deny, allow))
+        && !statement.denied_in_full
 }
 
 /// Whether a Deny among `statements` takes `action` (an action name) back
-/// from everything `allow` grants it on, whoever asks: [`denied_in_full`]
-/// for one action of a statement that grants others too (a Deny of
+/// from everything `allow` grants it on, whoever asks:
+/// [`Statement::denied_in_full`] for one action of a statement that grants others too (a Deny of
 /// `iam:PassRole` beside an Allow of PassRole and Lambda actions).
 pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[Statement]) -> bool {
     let action = action.to_ascii_lowercase();
@@ -95,21 +84,7 @@ fn covers_every_role(resource: &str) -> bool {
         )
 }
 
-/// The Deny statements that apply to every request their actions and
-/// resources match: no condition, every principal (or none named, as in
-/// an identity policy).
-pub(super) fn unconditional_denies(statements: &[Statement]) -> impl Iterator<Item = &Statement> {
-    crate::policy::document::compared(statements)
-        .iter()
-        .filter(|deny| {
-            !deny.is_allow()
-                && deny.conditions.is_empty()
-                && deny
-                    .principal
-                    .as_ref()
-                    .is_none_or(|p| !p.negated && p.items.iter().any(|i| i.value.is_wildcard()))
-        })
-}
+pub(super) use crate::policy::scope::unconditional_denies;
 
 /// The one service whose actions a resource policy's statement can grant:
 /// that of the resource the policy is attached to, when the input says,

@@ -89,24 +89,40 @@ impl Rule for WildcardAction {
 /// A partial wildcard: reported with what it expands to when that includes
 /// actions that change something, riskiest first.
 fn partial(pattern: &str, span: crate::source::Span, cx: &mut Context<'_>) {
-    let mut matched = expand(pattern);
-    if !matched.iter().any(|a| a.access().intersects(CHANGES)) {
+    let Some(said) = partial_message(pattern) else {
         return;
-    }
-    sort_riskiest(&mut matched);
-    let service = match pattern.split_once(':') {
-        Some((s, _)) if !is_wildcard(s) => format!("{} ", s.to_ascii_lowercase()),
-        _ => String::new(),
     };
-    let n = matched.len();
-    cx.report(
-        span,
-        format!(
-            "`{pattern}` allows {}, including {}",
-            plural(n, &format!("{service}action"), &format!("{service}actions")),
-            list(&matched, 4)
-        ),
-    )
-    .label(format!("matches {}", plural(n, "action", "actions")))
-    .help("list the actions this principal needs; a wildcard also grants actions AWS adds later");
+    cx.report(span, said.0.clone()).label(said.1.clone()).help(
+        "list the actions this principal needs; a wildcard also grants actions AWS adds later",
+    );
+}
+
+/// The message and label for a partial wildcard, or `None` if it matches
+/// nothing that changes anything: once per pattern per process, as
+/// `ec2:Describe*` and `s3:Get*` recur in policy after policy (expanding
+/// and sorting them each time was a twenty-fifth of a run over the AWS
+/// managed policies).
+fn partial_message(pattern: &str) -> Option<std::sync::Arc<(String, String)>> {
+    static SAID: crate::memo::Memo<String, Option<std::sync::Arc<(String, String)>>> =
+        crate::memo::Memo::new(16_384);
+    SAID.get_or(pattern, || {
+        let mut matched = expand(pattern);
+        if !matched.iter().any(|a| a.access().intersects(CHANGES)) {
+            return None;
+        }
+        sort_riskiest(&mut matched);
+        let service = match pattern.split_once(':') {
+            Some((s, _)) if !is_wildcard(s) => format!("{} ", s.to_ascii_lowercase()),
+            _ => String::new(),
+        };
+        let n = matched.len();
+        Some(std::sync::Arc::new((
+            format!(
+                "`{pattern}` allows {}, including {}",
+                plural(n, &format!("{service}action"), &format!("{service}actions")),
+                list(&matched, 4)
+            ),
+            format!("matches {}", plural(n, "action", "actions")),
+        )))
+    })
 }

@@ -100,22 +100,25 @@ impl Rule for WildcardResource {
         let resources = statement.resources();
         let star = resources.iter().find(|r| r.value == "*");
         // Without a `*`, the first ARN pattern as broad as `*` for some type
-        // (each action's types looked up once, not once per resource).
+        // (each wildcard's types looked up once, not once per resource; an
+        // action named exactly has its few types at hand).
         let Some(star) = star.or_else(|| {
-            let arns = resources
+            let wildcards = resources
                 .iter()
                 .any(|r| r.value.starts_with("arn:"))
                 .then(|| {
-                    actions
-                        .iter()
-                        .map(|a| any_arns_of(&a.value))
+                    statement
+                        .action_items()
+                        .filter(|(_, known)| known.is_none())
+                        .map(|(a, _)| any_arns_of(&a.value))
                         .collect::<Vec<_>>()
                 })?;
+            let named = || statement.action_items().filter_map(|(_, known)| known);
             resources.iter().find(|r| {
+                let covers = |arn: &str| pattern::matches(&r.value, arn);
                 r.value.starts_with("arn:")
-                    && arns
-                        .iter()
-                        .any(|of| of.iter().any(|arn| pattern::matches(&r.value, arn)))
+                    && (named().any(|a| a.resource_types().any(|t| covers(t.any_arn())))
+                        || wildcards.iter().any(|of| of.iter().any(|arn| covers(arn))))
             })
         }) else {
             return;
@@ -126,11 +129,11 @@ impl Rule for WildcardResource {
         }
         let mut scopable = Vec::new();
         let mut contributing = Vec::new();
-        for item in actions {
+        // Not a `NotAction` (`actions` is not empty).
+        for (item, known) in statement.action_items() {
             let before = scopable.len();
             if is_star && !crate::catalog::is_wildcard(&item.value) {
-                // One action: a lookup costs less than the memo's.
-                scopable.extend(crate::catalog::action(&item.value).filter(could_be_scoped));
+                scopable.extend(known.filter(could_be_scoped));
             } else if is_star {
                 scopable.extend_from_slice(&scopable_on_star(&item.value));
             } else {

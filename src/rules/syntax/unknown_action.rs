@@ -26,13 +26,10 @@ impl Rule for UnknownAction {
     }
 
     fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
-        let Some(element) = &statement.action else {
-            return;
-        };
-        for item in &element.items {
+        for (item, known) in statement.action_items() {
             let value = item.value.as_str();
-            // Most items name an action the catalog defines: one lookup.
-            if catalog::action(value).is_some() {
+            // Most items name an action the catalog defines.
+            if known.is_some() {
                 continue;
             }
             let Some((service, name)) = value.split_once(':') else {

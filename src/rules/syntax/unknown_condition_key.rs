@@ -126,10 +126,9 @@ fn judge(key: &str, statement: &Statement) -> Verdict {
     if same_service {
         // Only judged when every action is named exactly: the reference's
         // per-action lists are then what AWS sets for this request.
-        let exact = element
-            .items
-            .iter()
-            .all(|i| !catalog::is_wildcard(&i.value) && catalog::action(&i.value).is_some());
+        let exact = statement
+            .action_items()
+            .all(|(i, known)| !catalog::is_wildcard(&i.value) && known.is_some());
         // A key the reference lists for no action of its service at all
         // (`states:HTTPEndpoint`) shows a gap in the reference, not a wrong key.
         let listed_elsewhere = listed_for_service(prefix, key);

@@ -50,10 +50,11 @@ impl Rule for UnknownService {
     }
 
     fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
-        let Some(element) = &statement.action else {
-            return;
-        };
-        for item in &element.items {
+        for (item, known) in statement.action_items() {
+            // A known action's service is known.
+            if known.is_some() {
+                continue;
+            }
             let Some((service, _)) = literal_service(&item.value) else {
                 continue;
             };
