@@ -96,8 +96,12 @@ impl Rule for PermissionsManagementWildcard {
         }
         // `*` on `*` in an identity policy is admin-access's finding.
         let admin = policy.policy.kind == PolicyKind::Identity && statement.has_any_resource();
-        for item in &element.items {
-            if !is_wildcard(&item.value) || (admin && super::is_every_action(&item.value)) {
+        for (item, known) in statement.action_items() {
+            // An action named exactly is no wildcard.
+            if known.is_some()
+                || !is_wildcard(&item.value)
+                || (admin && super::is_every_action(&item.value))
+            {
                 continue;
             }
             // The same few patterns (`*`, `iam:*`, `s3:*`) recur in file

@@ -41,7 +41,16 @@ impl Rule for WildcardAction {
         } else {
             ""
         };
-        for action in statement.actions() {
+        // `actions()` is empty for a `NotAction`.
+        let items = statement
+            .actions()
+            .iter()
+            .zip(statement.item_actions.iter());
+        for (action, known) in items {
+            // An action named exactly is no wildcard.
+            if known.is_some() {
+                continue;
+            }
             let a = action.value.as_str();
             if trust && (is_every_action(a) || a.eq_ignore_ascii_case("sts:*")) {
                 // A trust policy grants only STS actions on its role; what

@@ -5,7 +5,9 @@
 //! (<https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html>),
 //! so the condition silently means something else than intended.
 
-use crate::catalog;
+use std::cell::OnceCell;
+
+use crate::catalog::{self, Action};
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::Statement;
@@ -80,7 +82,9 @@ fn listed_for_service(service: &str, key: &str) -> bool {
     })
 }
 
-fn judge(key: &str, statement: &Statement) -> Verdict {
+/// `expanded` holds the statement's actions once one key has asked for
+/// them: the other keys of its conditions ask for the same.
+fn judge(key: &str, statement: &Statement, expanded: &OnceCell<Vec<Action>>) -> Verdict {
     if key.contains("${") || from_identity_provider(key) {
         return Verdict::Fine;
     }
@@ -118,7 +122,7 @@ fn judge(key: &str, statement: &Statement) -> Verdict {
             .split_once(':')
             .is_some_and(|(s, _)| s.eq_ignore_ascii_case(prefix))
     });
-    let actions = expand_element(element);
+    let actions = expanded.get_or_init(|| expand_element(element));
     // `known` is not global: only the reference's lists for the actions count.
     if catalog::any_lists_condition_key(actions.iter().copied(), key) {
         return Verdict::Fine;
@@ -156,9 +160,10 @@ impl Rule for UnknownConditionKey {
     }
 
     fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
+        let expanded = OnceCell::new();
         for c in &statement.conditions {
             let key = c.key.value.as_str();
-            match judge(key, statement) {
+            match judge(key, statement, &expanded) {
                 Verdict::Fine => {}
                 Verdict::Unknown(near) => {
                     let finding = cx
