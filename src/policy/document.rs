@@ -130,8 +130,8 @@ pub struct Statement {
     /// The catalog action each item of `Action` / `NotAction` names, in
     /// item order (`None` for a wildcard or an unknown name). Looked up
     /// once here, where the item was just read: half a dozen rules ask,
-    /// and each look-up is a few cache misses into the 18,000-action table
-    /// (a tenth of a run over the AWS managed policies, asked by each).
+    /// and each look-up is a few cache misses into the catalog's action
+    /// table (a tenth of a run over the AWS managed policies).
     pub item_actions: Box<[Option<crate::catalog::Action>]>,
 }
 
