@@ -168,6 +168,14 @@ impl Statement {
         })
     }
 
+    /// [`Self::actions`], each with the catalog action it names exactly
+    /// ([`Self::item_actions`]); empty for `NotAction`.
+    pub fn allowed_action_items(
+        &self,
+    ) -> impl Iterator<Item = (&Spanned<Str>, Option<crate::catalog::Action>)> {
+        self.actions().iter().zip(self.item_actions.iter().copied())
+    }
+
     /// The non-negated action items (empty for `NotAction`).
     pub fn actions(&self) -> &[Spanned<Str>] {
         match &self.action {
@@ -958,6 +966,9 @@ mod tests {
         );
         assert_eq!(names(1), [Some("iam:PassRole"), None]);
         assert!(names(2).is_empty());
+        // The allowed ones: those of `Action`, none of `NotAction`.
+        assert!(s[0].allowed_action_items().eq(s[0].action_items()));
+        assert_eq!(s[1].allowed_action_items().count(), 0);
     }
 
     /// An Allow is taken back whole only by an unconditional Deny, of every

@@ -91,12 +91,7 @@ fn allowed_on_every_resource(
     }
     let mut actions: Vec<(Action, &'static str)> = Vec::new();
     let mut first: Option<(Span, Span)> = None;
-    // `actions()` is empty for a `NotAction`.
-    let items = statement
-        .actions()
-        .iter()
-        .zip(statement.item_actions.iter());
-    for (item, known) in items {
+    for (item, known) in statement.allowed_action_items() {
         if is_every_action(&item.value) {
             continue;
         }

@@ -51,8 +51,9 @@ pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
 
 /// Whether a Deny among `statements` takes `action` (an action name) back
 /// from everything `allow` grants it on, whoever asks:
-/// [`Statement::denied_in_full`] for one action of a statement that grants others too (a Deny of
-/// `iam:PassRole` beside an Allow of PassRole and Lambda actions).
+/// [`Statement::denied_in_full`] for one action of a statement that grants
+/// others too (a Deny of `iam:PassRole` beside an Allow of PassRole and
+/// Lambda actions).
 pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[Statement]) -> bool {
     let action = action.to_ascii_lowercase();
     unconditional_denies(statements)

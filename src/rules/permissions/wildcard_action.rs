@@ -41,12 +41,7 @@ impl Rule for WildcardAction {
         } else {
             ""
         };
-        // `actions()` is empty for a `NotAction`.
-        let items = statement
-            .actions()
-            .iter()
-            .zip(statement.item_actions.iter());
-        for (action, known) in items {
+        for (action, known) in statement.allowed_action_items() {
             // An action named exactly is no wildcard.
             if known.is_some() {
                 continue;

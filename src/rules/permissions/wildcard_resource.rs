@@ -129,8 +129,7 @@ impl Rule for WildcardResource {
         }
         let mut scopable = Vec::new();
         let mut contributing = Vec::new();
-        // Not a `NotAction` (`actions` is not empty).
-        for (item, known) in statement.action_items() {
+        for (item, known) in statement.allowed_action_items() {
             let before = scopable.len();
             if is_star && !crate::catalog::is_wildcard(&item.value) {
                 scopable.extend(known.filter(could_be_scoped));
