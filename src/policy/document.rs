@@ -390,12 +390,10 @@ fn mark_denied_in_full(statements: &mut [Statement]) {
     {
         return;
     }
-    let denied: Vec<bool> = statements
-        .iter()
-        .map(|s| crate::policy::scope::denied_in_full(s, statements))
-        .collect();
-    for (s, denied) in statements.iter_mut().zip(denied) {
-        s.denied_in_full = denied;
+    // One statement's answer does not read the others' fields.
+    for i in 0..statements.len() {
+        let denied = crate::policy::scope::denied_in_full(&statements[i], statements);
+        statements[i].denied_in_full = denied;
     }
 }
 

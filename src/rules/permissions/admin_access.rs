@@ -57,7 +57,7 @@ impl Rule for AdminAccess {
         // A Deny of the same policy that takes back part of it: what is
         // left is not full access, and the message says what the Deny
         // leaves (a Deny with `NotAction` leaves only what it lists).
-        let Some(deny) = super::unconditional_denies(&policy.policy.statements)
+        let Some(deny) = scope::unconditional_denies(&policy.policy.statements)
             .find(|d| scope::covers_resources(d, statement) && takes_back_some(d))
         else {
             cx.report(

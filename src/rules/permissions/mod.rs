@@ -56,7 +56,7 @@ pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
 /// Lambda actions).
 pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[Statement]) -> bool {
     let action = action.to_ascii_lowercase();
-    unconditional_denies(statements)
+    scope::unconditional_denies(statements)
         .any(|deny| scope::denies_action(deny, &action) && scope::covers_resources(deny, allow))
 }
 
@@ -67,7 +67,7 @@ pub(crate) fn action_denied(action: &str, allow: &Statement, statements: &[State
 /// only, not any role.
 pub(crate) fn action_confined(action: &str, statements: &[Statement]) -> bool {
     let action = action.to_ascii_lowercase();
-    unconditional_denies(statements).any(|deny| {
+    scope::unconditional_denies(statements).any(|deny| {
         deny.resource
             .as_ref()
             .is_some_and(|r| r.negated && !r.items.iter().any(|i| covers_every_role(&i.value)))
@@ -84,8 +84,6 @@ fn covers_every_role(resource: &str) -> bool {
             "arn:aws:iam::*:role/*",
         )
 }
-
-pub(super) use crate::policy::scope::unconditional_denies;
 
 /// The one service whose actions a resource policy's statement can grant:
 /// that of the resource the policy is attached to, when the input says,

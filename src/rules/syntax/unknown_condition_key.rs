@@ -130,9 +130,8 @@ fn judge(key: &str, statement: &Statement, expanded: &OnceCell<Vec<Action>>) -> 
     if same_service {
         // Only judged when every action is named exactly: the reference's
         // per-action lists are then what AWS sets for this request.
-        let exact = statement
-            .action_items()
-            .all(|(i, known)| !catalog::is_wildcard(&i.value) && known.is_some());
+        // (A wildcard names no action exactly.)
+        let exact = statement.action_items().all(|(_, known)| known.is_some());
         // A key the reference lists for no action of its service at all
         // (`states:HTTPEndpoint`) shows a gap in the reference, not a wrong key.
         let listed_elsewhere = listed_for_service(prefix, key);
