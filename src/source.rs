@@ -106,6 +106,11 @@ pub struct LineIndex {
     starts: Vec<u32>,
     /// The `\n`s in the whole text.
     total: u32,
+    /// Whether the text is all ASCII: a column is then a byte count, not a
+    /// count of characters from the line's start (a minified policy is one
+    /// line, and counting its characters for every finding's positions
+    /// was half of printing a thousand findings on it).
+    ascii: bool,
 }
 
 impl LineIndex {
@@ -121,9 +126,10 @@ impl LineIndex {
             (
                 clamp_u32(memchr::memchr_iter(b'\n', b).count()),
                 memchr::memrchr(b'\n', b),
+                b.is_ascii(),
             )
         };
-        let counted: Vec<(u32, Option<usize>)> = if bytes.len() < (2 << 20) {
+        let counted: Vec<(u32, Option<usize>, bool)> = if bytes.len() < (2 << 20) {
             bytes.chunks(Self::BLOCK).map(block).collect()
         } else {
             use rayon::prelude::*;
@@ -133,8 +139,9 @@ impl LineIndex {
         // of a text whose length is a multiple of the block size.
         let mut breaks = Vec::with_capacity(counted.len() + 1);
         let mut starts = Vec::with_capacity(counted.len() + 1);
-        let (mut total, mut start) = (0u32, 0u32);
-        for (k, (count, last)) in counted.into_iter().enumerate() {
+        let (mut total, mut start, mut ascii) = (0u32, 0u32, true);
+        for (k, (count, last, plain)) in counted.into_iter().enumerate() {
+            ascii &= plain;
             breaks.push(total);
             starts.push(start);
             total = total.saturating_add(count);
@@ -148,6 +155,7 @@ impl LineIndex {
             breaks,
             starts,
             total,
+            ascii,
         }
     }
 
@@ -255,7 +263,13 @@ impl SourceFile {
         let prefix = self
             .text
             .get(start as usize..offset as usize)
-            .map(|s| s.chars().count())
+            .map(|s| {
+                if self.lines.ascii {
+                    s.len()
+                } else {
+                    s.chars().count()
+                }
+            })
             .unwrap_or_else(|| {
                 // Offset inside a character: count the characters that start before it.
                 self.text.as_bytes()[start as usize..offset as usize]
@@ -455,6 +469,37 @@ mod tests {
         // after `  "é"` the byte offset is 2+2+1+2+1 = 8 but the column counts é once
         assert_eq!(file.position(8), Position { line: 2, column: 6 });
         assert_eq!(file.position(15), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn columns_are_the_same_whether_or_not_the_text_is_ascii() {
+        // One long line, as a minified policy is: the column of every
+        // offset is its character count from the start, with a non-ASCII
+        // character beyond the first block or without one.
+        let plain = format!("{{\"a\":\"{}\"}}", "x".repeat(3000));
+        let wide = format!("{}é{}", &plain[..2500], &plain[2500..]);
+        let mut map = SourceMap::new();
+        for text in [plain, wide] {
+            let id = map.add("a.json", text.clone());
+            let file = map.get(id);
+            assert_eq!(file.lines().ascii, text.is_ascii());
+            for offset in (0..=text.len()).step_by(97).chain([2501]) {
+                // The characters that start before the offset.
+                let column = text.as_bytes()[..offset]
+                    .iter()
+                    .filter(|b| (**b & 0xC0) != 0x80)
+                    .count()
+                    + 1;
+                assert_eq!(
+                    file.position(offset as u32),
+                    Position {
+                        line: 1,
+                        column: column as u32
+                    },
+                    "offset {offset}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -432,10 +432,15 @@ pub fn compares_patterns_literally(cond: &Condition) -> bool {
         && !op.if_exists
         && op.set != Some(SetQualifier::ForAllValues)
         && !cond.values.is_empty()
-        && cond
-            .values
-            .iter()
-            .all(|v| crate::policy::pattern::has_wildcard(&without_variables(&v.value)))
+        && cond.values.iter().all(|v| {
+            // Without a variable the value is compared as written: no copy
+            // (every rule that asks whether a statement grants asks this).
+            if v.value.contains("${") {
+                crate::policy::pattern::has_wildcard(&without_variables(&v.value))
+            } else {
+                crate::policy::pattern::has_wildcard(&v.value)
+            }
+        })
 }
 
 /// `value` without its policy variables (`${aws:username}`, and `${*}`,

@@ -714,7 +714,10 @@ fn check_action_syntax(item: &Spanned<Str>, problems: &mut Vec<Problem>) {
     if a == "*" {
         return;
     }
-    let valid = match a.split_once(':') {
+    // A byte search: `split_once(':')`'s character searcher costs more than
+    // the whole check on names this short, and every item passes here.
+    let colon = a.bytes().position(|b| b == b':');
+    let valid = match colon.map(|c| (&a[..c], &a[c + 1..])) {
         Some((service, name)) => {
             !service.is_empty()
                 && !name.is_empty()

@@ -46,8 +46,42 @@ pub(crate) const CHANGES: AccessLevel = AccessLevel::WRITE
     .union(AccessLevel::TAGGING);
 
 /// The actions one pattern expands to, in catalog order.
+///
+/// A wildcard within one service (`ec2:Describe*`) is expanded once per
+/// process: `wildcard-action`, `wildcard-resource` and
+/// `permissions-management-wildcard` each remember their own answer per
+/// pattern, and each expanded the pattern anew the first time (a twentieth
+/// of the instructions on the AWS managed policies). An exact name is one
+/// lookup, and a wildcard service can match the whole catalog: neither is
+/// kept.
 pub(crate) fn expand(pattern: &str) -> Vec<Action> {
-    catalog::expand(pattern).collect()
+    match remembered(pattern) {
+        Some(actions) => actions.to_vec(),
+        None => catalog::expand(pattern).collect(),
+    }
+}
+
+/// Whether `pattern` matches some catalog action (`unknown-action` asks of
+/// every wildcard).
+pub(crate) fn matches_any(pattern: &str) -> bool {
+    match remembered(pattern) {
+        Some(actions) => !actions.is_empty(),
+        None => catalog::expand(pattern).next().is_some(),
+    }
+}
+
+/// [`expand`]'s answer for a wildcard within one service, kept; `None` for
+/// any other pattern.
+fn remembered(pattern: &str) -> Option<std::sync::Arc<[Action]>> {
+    let one_service = pattern
+        .split_once(':')
+        .is_some_and(|(service, _)| !catalog::is_wildcard(service));
+    if !one_service || !catalog::is_wildcard(pattern) {
+        return None;
+    }
+    static EXPANDED: crate::memo::Memo<String, std::sync::Arc<[Action]>> =
+        crate::memo::Memo::new(16_384);
+    Some(EXPANDED.get_or(pattern, || catalog::expand(pattern).collect()))
 }
 
 /// The catalog actions an `Action` / `NotAction` element applies to, in
@@ -199,6 +233,33 @@ pub(crate) fn closest<'a>(
 mod tests {
     use super::*;
     use crate::source::{Span, Spanned};
+
+    #[test]
+    fn remembered_expansions_are_the_catalogs() {
+        for pattern in [
+            "ec2:Describe*",
+            "S3:get*",
+            "s3:?etObject",
+            "s3:GetObject",
+            "*:Get*",
+            "*",
+            "nosuchservice:*",
+            "s3:NoSuch*",
+            "s3",
+        ] {
+            let catalog: Vec<Action> = catalog::expand(pattern).collect();
+            // The first call expands, the second reads what was kept.
+            for _ in 0..2 {
+                assert_eq!(expand(pattern), catalog, "{pattern}");
+                assert_eq!(matches_any(pattern), !catalog.is_empty(), "{pattern}");
+            }
+            let kept = catalog::is_wildcard(pattern)
+                && pattern
+                    .split_once(':')
+                    .is_some_and(|(s, _)| !catalog::is_wildcard(s));
+            assert_eq!(remembered(pattern).is_some(), kept, "{pattern}");
+        }
+    }
 
     fn element(negated: bool, items: &[&str]) -> Element<crate::load::tree::Str> {
         Element {

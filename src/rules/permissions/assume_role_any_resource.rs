@@ -30,6 +30,13 @@ impl Rule for AssumeRoleAnyResource {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        // The statement's own actions first: the checks after them read
+        // its conditions and every Deny of the policy, for each statement.
+        let Some(action) = statement.actions().iter().find(|a| {
+            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "sts:AssumeRole")
+        }) else {
+            return;
+        };
         if !grants(statement, policy)
             || policy.policy.kind != crate::policy::PolicyKind::Identity
             || scope::has_restrictive(statement, RESOURCE_KEYS, &["aws:ResourceAccount"])
@@ -45,11 +52,6 @@ impl Rule for AssumeRoleAnyResource {
         {
             return;
         }
-        let Some(action) = statement.actions().iter().find(|a| {
-            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "sts:AssumeRole")
-        }) else {
-            return;
-        };
         let (resource, every_role) = match any_role_resource(statement) {
             Some(r) => (r, true),
             None => match statement

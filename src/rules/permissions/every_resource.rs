@@ -14,7 +14,16 @@ use crate::source::Span;
 /// out, resolved in the catalog once per process and grouped by service.
 pub(crate) struct Listed {
     names: &'static [(&'static str, &'static str)],
-    resolved: std::sync::OnceLock<Vec<Service>>,
+    resolved: std::sync::OnceLock<Resolved>,
+}
+
+/// A [`Listed`] resolved in the catalog.
+struct Resolved {
+    /// By service, in list order within each.
+    by_service: Vec<Service>,
+    /// Every listed action, sorted by action (stably: a name listed twice
+    /// keeps its first description first).
+    by_action: Vec<(Action, &'static str)>,
 }
 
 /// The listed actions of one service.
@@ -33,19 +42,37 @@ impl Listed {
     /// service names, not with every listed action (every statement of an
     /// export passes here).
     fn services(&self) -> &[Service] {
+        &self.resolved().by_service
+    }
+
+    fn resolved(&self) -> &Resolved {
         self.resolved.get_or_init(|| {
-            let mut out: Vec<Service> = Vec::new();
+            let mut by_service: Vec<Service> = Vec::new();
+            let mut by_action = Vec::new();
             for &(name, what) in self.names {
                 let Some(a) = catalog::action(name) else {
                     continue;
                 };
-                match out.iter_mut().find(|(s, _)| *s == a.service()) {
+                by_action.push((a, what));
+                match by_service.iter_mut().find(|(s, _)| *s == a.service()) {
                     Some((_, list)) => list.push((a, what)),
-                    None => out.push((a.service(), vec![(a, what)])),
+                    None => by_service.push((a.service(), vec![(a, what)])),
                 }
             }
-            out
+            by_action.sort_by_key(|(a, _)| *a);
+            Resolved {
+                by_service,
+                by_action,
+            }
         })
+    }
+
+    /// The first listing of `action`, if it is listed: what an item that
+    /// names it exactly may allow, found without comparing any text.
+    fn listing(&self, action: Action) -> Option<&(Action, &'static str)> {
+        let all = &self.resolved().by_action;
+        all.get(all.partition_point(|(a, _)| *a < action))
+            .filter(|(a, _)| *a == action)
     }
 
     /// The listed actions of the services an action item of `service` (its
@@ -95,14 +122,20 @@ fn allowed_on_every_resource(
         if is_every_action(&item.value) {
             continue;
         }
-        let service = known.map_or_else(
-            || item.value.split_once(':').map_or("*", |(s, _)| s),
-            |k| k.service(),
-        );
-        for &(action, what) in listed.of_service(service) {
-            // An item naming one action matches that action alone.
-            let named = known.map_or_else(|| action.matches(&item.value), |k| k == action);
-            if !named || actions.iter().any(|(a, _)| *a == action) {
+        // An item naming one action matches that action alone; a wildcard
+        // is matched against the listed actions of the services it names.
+        let exact = known.and_then(|k| listed.listing(k));
+        let matched = known
+            .is_none()
+            .then(|| {
+                listed
+                    .of_service(item.value.split_once(':').map_or("*", |(s, _)| s))
+                    .filter(|(action, _)| action.matches(&item.value))
+            })
+            .into_iter()
+            .flatten();
+        for &(action, what) in exact.into_iter().chain(matched) {
+            if actions.iter().any(|(a, _)| *a == action) {
                 continue;
             }
             if let Some(resource) = every_resource(statement, action) {
@@ -224,6 +257,11 @@ pub(crate) fn assert_in_catalog(listed: &Listed) {
     for (name, _) in listed.names {
         let a = catalog::action(name).unwrap_or_else(|| panic!("{name} not in catalog"));
         assert_eq!(a.full_name(), *name, "canonical spelling");
+        assert_eq!(
+            listed.listing(a).map(|(l, _)| *l),
+            Some(a),
+            "{name} found by action"
+        );
     }
     let resolved: usize = listed.services().iter().map(|(_, l)| l.len()).sum();
     assert_eq!(resolved, listed.names.len());

@@ -24,6 +24,14 @@ impl Rule for PassRoleAnyResource {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        // The statement's own actions first: the checks after them read
+        // its conditions and every Deny of the policy, for each statement.
+        // `*` alone is admin-access's finding.
+        let Some(action) = statement.actions().iter().find(|a| {
+            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "iam:PassRole")
+        }) else {
+            return;
+        };
         if !grants(statement, policy)
             || scope::has_restrictive(
                 statement,
@@ -35,12 +43,6 @@ impl Rule for PassRoleAnyResource {
         {
             return;
         }
-        // `*` alone is admin-access's finding.
-        let Some(action) = statement.actions().iter().find(|a| {
-            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "iam:PassRole")
-        }) else {
-            return;
-        };
         let Some(resource) = any_role_resource(statement) else {
             return;
         };

@@ -861,19 +861,34 @@ fn managed_hits(arn: &str, policy: &PolicyDoc) -> std::sync::Arc<Hits> {
 fn policy_hits(policy: &PolicyDoc) -> Hits {
     let actions = method_actions();
     let mut out = Vec::new();
+    // Cleared after each statement that hit something: most hit nothing,
+    // and clearing and scanning all of it for each was most of this
+    // function's work.
     let mut hit = vec![false; actions.len()];
     for (si, s) in policy.policy.statements.iter().enumerate() {
         let Some(element) = &s.action else { continue };
-        hit.iter_mut().for_each(|x| *x = false);
+        let mut dirty = false;
         if element.negated {
             // `NotAction` applies to everything it does not list.
             for (k, a) in actions.iter().enumerate() {
                 hit[k] = covers_action(s, *a);
             }
+            dirty = true;
         } else {
             // Look each item up instead of matching every method action
             // against every item: an exact name is one binary search.
             for (item, known) in s.action_items() {
+                // The catalog action an item names exactly was found when
+                // the policy was read: its text is not read again (the
+                // statements are out of cache by now, and reading each
+                // item's text was most of this function's time).
+                if let Some(a) = known {
+                    if let Ok(k) = actions.binary_search(&a) {
+                        hit[k] = true;
+                        dirty = true;
+                    }
+                    continue;
+                }
                 let service = item.value.split_once(':').map_or("*", |(s, _)| s);
                 let any_service = catalog::is_wildcard(service);
                 // Items of services no method uses cannot matter.
@@ -881,22 +896,23 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
                     continue;
                 }
                 if !catalog::is_wildcard(&item.value) {
-                    // The catalog action it names, if any, found when the
-                    // policy was read.
-                    if let Some(k) = known.and_then(|a| actions.binary_search(&a).ok()) {
-                        hit[k] = true;
-                    }
+                    // Names no catalog action.
                     continue;
                 }
                 for &k in wildcard_hits(&item.value).iter() {
                     hit[k] = true;
+                    dirty = true;
                 }
             }
+        }
+        if !dirty {
+            continue;
         }
         let ks: Vec<usize> = (0..hit.len()).filter(|&k| hit[k]).collect();
         if !ks.is_empty() {
             out.push((si, ks));
         }
+        hit.iter_mut().for_each(|x| *x = false);
     }
     out
 }

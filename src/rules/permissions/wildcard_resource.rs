@@ -73,11 +73,46 @@ fn scopable_on_star(action_pattern: &str) -> std::sync::Arc<Vec<Action>> {
     })
 }
 
-fn every_resource_of(pattern: &str, action: Action) -> Option<&'static str> {
-    action
-        .resource_types()
-        .find(|t| pattern::matches(pattern, t.any_arn()))
-        .map(|t| t.name())
+/// Which every-resource ARNs one resource pattern covers, remembered by
+/// the ARN's address (the catalog's static text, one per type): thirty EC2
+/// actions share a handful of types, and matching an ARN pattern against
+/// each again was half of this rule's instructions on the folder of AWS
+/// managed policies. Kept for one statement's pattern, at most
+/// [`Covers::MAX`] answers.
+struct Covers<'p> {
+    pattern: &'p str,
+    told: Vec<(usize, bool)>,
+}
+
+impl<'p> Covers<'p> {
+    const MAX: usize = 64;
+
+    fn new(pattern: &'p str) -> Self {
+        Covers {
+            pattern,
+            told: Vec::new(),
+        }
+    }
+
+    fn arn(&mut self, any_arn: &'static str) -> bool {
+        let at = any_arn.as_ptr() as usize;
+        if let Some(&(_, covers)) = self.told.iter().find(|(a, _)| *a == at) {
+            return covers;
+        }
+        let covers = pattern::matches(self.pattern, any_arn);
+        if self.told.len() < Self::MAX {
+            self.told.push((at, covers));
+        }
+        covers
+    }
+
+    /// The first of `action`'s types that the pattern covers whole.
+    fn type_of(&mut self, action: Action) -> Option<&'static str> {
+        action
+            .resource_types()
+            .find(|t| self.arn(t.any_arn()))
+            .map(|t| t.name())
+    }
 }
 
 impl Rule for WildcardResource {
@@ -101,7 +136,9 @@ impl Rule for WildcardResource {
         let star = resources.iter().find(|r| r.value == "*");
         // Without a `*`, the first ARN pattern as broad as `*` for some type
         // (each wildcard's types looked up once, not once per resource; an
-        // action named exactly has its few types at hand).
+        // action named exactly has its few types at hand). What the one
+        // found covers is kept for the actions it lets act everywhere.
+        let mut found = None;
         let Some(star) = star.or_else(|| {
             let wildcards = resources
                 .iter()
@@ -113,12 +150,28 @@ impl Rule for WildcardResource {
                         .map(|(a, _)| any_arns_of(&a.value))
                         .collect::<Vec<_>>()
                 })?;
-            let named = || statement.action_items().filter_map(|(_, known)| known);
+            // The named actions' types, each once: a hundred EC2 actions
+            // name a dozen types.
+            let mut named: Vec<&'static str> = statement
+                .action_items()
+                .filter_map(|(_, known)| known)
+                .flat_map(|a| a.resource_types().map(|t| t.any_arn()))
+                .collect();
+            named.sort_unstable_by_key(|arn| arn.as_ptr());
+            named.dedup_by_key(|arn| arn.as_ptr());
             resources.iter().find(|r| {
-                let covers = |arn: &str| pattern::matches(&r.value, arn);
-                r.value.starts_with("arn:")
-                    && (named().any(|a| a.resource_types().any(|t| covers(t.any_arn())))
-                        || wildcards.iter().any(|of| of.iter().any(|arn| covers(arn))))
+                if !r.value.starts_with("arn:") {
+                    return false;
+                }
+                let mut covers = Covers::new(&r.value);
+                let broad = named.iter().any(|arn| covers.arn(arn))
+                    || wildcards
+                        .iter()
+                        .any(|of| of.iter().any(|arn| covers.arn(arn)));
+                if broad {
+                    found = Some(covers);
+                }
+                broad
             })
         }) else {
             return;
@@ -129,16 +182,21 @@ impl Rule for WildcardResource {
         }
         let mut scopable = Vec::new();
         let mut contributing = Vec::new();
+        // On an ARN pattern, only the actions with a type it covers whole.
+        let mut covers = found.unwrap_or_else(|| Covers::new(&star.value));
+        let mut covered = |a: &Action| is_star || covers.type_of(*a).is_some();
         for (item, known) in statement.allowed_action_items() {
             let before = scopable.len();
-            if is_star && !crate::catalog::is_wildcard(&item.value) {
-                scopable.extend(known.filter(could_be_scoped));
-            } else if is_star {
-                scopable.extend_from_slice(&scopable_on_star(&item.value));
-            } else {
-                scopable.extend(expand(&item.value).into_iter().filter(|a| {
-                    could_be_scoped(a) && every_resource_of(&star.value, *a).is_some()
-                }));
+            match known {
+                Some(a) => scopable.extend(Some(a).filter(|a| could_be_scoped(a) && covered(a))),
+                None if crate::catalog::is_wildcard(&item.value) => scopable.extend(
+                    scopable_on_star(&item.value)
+                        .iter()
+                        .copied()
+                        .filter(|a| covered(a)),
+                ),
+                // Names no catalog action.
+                None => {}
             }
             if scopable.len() > before {
                 contributing.push(item);
@@ -167,7 +225,7 @@ impl Rule for WildcardResource {
         } else {
             let ty = scopable
                 .iter()
-                .find_map(|a| every_resource_of(&star.value, *a))
+                .find_map(|a| covers.type_of(*a))
                 .unwrap_or("resource");
             (
                 format!(
@@ -187,5 +245,36 @@ impl Rule for WildcardResource {
         } else {
             "name the accounts and resources these actions need"
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn covers_answers_as_the_matcher_does_and_remembers_a_bounded_number() {
+        let instance = crate::catalog::action("ec2:TerminateInstances").expect("in catalog");
+        let mut covers = Covers::new("arn:aws:ec2:*:*:instance/*");
+        assert_eq!(covers.type_of(instance), Some("instance"));
+        let remembered = covers.told.len();
+        assert!(remembered >= 1);
+        // Asked again: the same answer, nothing matched or kept anew.
+        assert_eq!(covers.type_of(instance), Some("instance"));
+        assert_eq!(covers.told.len(), remembered);
+        let mut one_account = Covers::new("arn:aws:ec2:*:111122223333:instance/*");
+        assert_eq!(one_account.type_of(instance), None);
+        // Every type of every action: past the bound, answers are still
+        // the matcher's, and no more are kept.
+        let mut all = Covers::new("arn:aws:*");
+        for action in crate::catalog::actions().take(2_000) {
+            for t in action.resource_types() {
+                assert_eq!(
+                    all.arn(t.any_arn()),
+                    pattern::matches("arn:aws:*", t.any_arn())
+                );
+            }
+        }
+        assert_eq!(all.told.len(), Covers::MAX);
     }
 }

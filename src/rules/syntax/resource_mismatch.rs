@@ -248,12 +248,23 @@ impl Rule for ResourceMismatch {
         // the statement's other actions of that type (thirty EC2 actions
         // share a handful of formats; the catalog's formats are static, so
         // one is told by its address).
+        // A resource and a format that both name their service plainly
+        // intersect only if it is the same service, as in `fits`: most
+        // pairs are told apart without a search.
+        let services: Vec<Option<&str>> = arns.iter().map(|r| service_prefix(r)).collect();
         let mut told: Vec<(&'static str, bool)> = Vec::new();
         let mut some_fits = |f: &'static str| {
             if let Some(&(_, fit)) = told.iter().find(|(g, _)| std::ptr::eq(*g, f)) {
                 return fit;
             }
-            let fit = arns.iter().any(|r| pattern::intersects(r, f));
+            let of_format = service_prefix(f);
+            let fit =
+                arns.iter()
+                    .zip(&services)
+                    .any(|(r, of_resource)| match (of_resource, of_format) {
+                        (Some(a), Some(b)) if *a != b => false,
+                        _ => pattern::intersects(r, f),
+                    });
             if told.len() < 64 {
                 told.push((f, fit));
             }

@@ -43,7 +43,7 @@ impl Rule for UnknownAction {
             if literal_service(value).is_some() && !catalog::service_exists(service) {
                 continue;
             }
-            if catalog::expand(value).next().is_some() {
+            if crate::rules::expansion::matches_any(value) {
                 continue;
             }
             let what = match literal_service(value) {

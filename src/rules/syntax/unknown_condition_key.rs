@@ -52,10 +52,12 @@ fn from_identity_provider(key: &str) -> bool {
 /// suggestion keeps the user's tag name.
 fn near_miss(key: &str) -> Option<String> {
     let (prefix, _) = key.split_once(':')?;
+    // `prefix` has no `:`: a key whose first `:` follows it has it as its
+    // prefix (bytes compared, not split: this passes every catalog key).
     let same_prefix = catalog::condition_keys().filter(|k| {
-        k.name()
-            .split_once(':')
-            .is_some_and(|(p, _)| p.eq_ignore_ascii_case(prefix))
+        let name = k.name().as_bytes();
+        name.get(prefix.len()) == Some(&b':')
+            && name[..prefix.len()].eq_ignore_ascii_case(prefix.as_bytes())
     });
     match key.split_once('/') {
         Some((head, tail)) => {
