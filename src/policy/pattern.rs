@@ -85,6 +85,14 @@ pub fn covers(outer: &str, inner: &str) -> bool {
     if outer == inner || outer.chars().all(|c| c == '*') && !outer.is_empty() {
         return true;
     }
+    // What `outer` says before its first wildcard, `inner` must say too,
+    // character for character (an `inner` wildcard is absorbed only by an
+    // `outer` `*`): most pairs differ there, without the table below. An
+    // `outer` without wildcards covers only itself.
+    let literal = outer.find(['*', '?']).unwrap_or(outer.len());
+    if literal == outer.len() || !inner.starts_with(&outer[..literal]) {
+        return false;
+    }
     // Treat `inner`'s wildcards as literal characters that `outer` must be
     // able to absorb: only a `*` in outer can absorb an inner `*`.
     let p: Vec<char> = outer.chars().collect();

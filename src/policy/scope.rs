@@ -213,9 +213,22 @@ pub(crate) fn covers_actions(deny: &Statement, allow: &Statement) -> bool {
 /// Whether `deny`'s `Action` covers `action` (a name or pattern, in
 /// lowercase: action names are case-insensitive).
 pub(crate) fn denies_action(deny: &Statement, action: &str) -> bool {
-    deny.actions()
-        .iter()
-        .any(|d| crate::policy::pattern::covers(&d.value.to_ascii_lowercase(), action))
+    deny.actions().iter().any(|d| {
+        // `covers` needs the item's text before its first wildcard at the
+        // start of `action`: most items fail there, checked here without
+        // lowering a copy of the item first (a Deny's items are asked
+        // about every item of every Allow of its policy).
+        let item = d.value.as_bytes();
+        let literal = item
+            .iter()
+            .position(|&b| b == b'*' || b == b'?')
+            .unwrap_or(item.len());
+        action
+            .as_bytes()
+            .get(..literal)
+            .is_some_and(|start| start.eq_ignore_ascii_case(&item[..literal]))
+            && crate::policy::pattern::covers(&d.value.to_ascii_lowercase(), action)
+    })
 }
 
 /// Whether every resource `allow` names is among `deny`'s (trust policies

@@ -119,7 +119,8 @@ fn allowed_on_every_resource(
     let mut actions: Vec<(Action, &'static str)> = Vec::new();
     let mut first: Option<(Span, Span)> = None;
     for (item, known) in statement.allowed_action_items() {
-        if is_every_action(&item.value) {
+        // An action named exactly is not `*` (nor is its text read again).
+        if known.is_none() && is_every_action(&item.value) {
             continue;
         }
         // An item naming one action matches that action alone; a wildcard

@@ -693,7 +693,13 @@ fn covers_action(statement: &Statement, action: Action) -> bool {
     let Some(element) = &statement.action else {
         return false;
     };
-    let listed = element.items.iter().any(|i| {
+    let listed = statement.action_items().any(|(i, known)| {
+        // An item that names an action exactly was looked up when the
+        // policy was read (a guardrail's `NotAction` lists a hundred, each
+        // asked about every method action).
+        if let Some(k) = known {
+            return k == action;
+        }
         // Most items name another service: compare prefixes before globbing.
         let service = i.value.split_once(':').map_or("*", |(s, _)| s);
         if !catalog::is_wildcard(service) && !service.eq_ignore_ascii_case(action.service()) {

@@ -110,11 +110,13 @@ fn judge(key: &str, statement: &Statement, expanded: &OnceCell<Vec<Action>>) -> 
     let Some(element) = &statement.action else {
         return Verdict::Fine;
     };
+    // An action named exactly is of a known service (no look-up again).
     if element.negated
-        || element.items.iter().any(|i| {
-            i.value
-                .split_once(':')
-                .is_none_or(|(s, _)| catalog::is_wildcard(s) || !catalog::service_exists(s))
+        || statement.action_items().any(|(i, known)| {
+            known.is_none()
+                && i.value
+                    .split_once(':')
+                    .is_none_or(|(s, _)| catalog::is_wildcard(s) || !catalog::service_exists(s))
         })
     {
         return Verdict::Fine;

@@ -33,7 +33,9 @@ impl Rule for TrustActionMismatch {
     }
 
     fn check_statement(&self, statement: &Statement, _policy: &PolicyDoc, cx: &mut Context<'_>) {
-        if !statement.is_allow() {
+        // Without a `Principal` (an identity policy's statement) there is
+        // no caller to compare with.
+        if !statement.is_allow() || statement.principal.is_none() {
             return;
         }
         let Some(actions) = statement.action.as_ref() else {
@@ -43,11 +45,12 @@ impl Rule for TrustActionMismatch {
             return;
         }
         // The assume actions the statement names, as written.
-        let Some(named) = actions
-            .items
-            .iter()
-            .find(|a| a.value.to_ascii_lowercase().starts_with("sts:assumerole"))
-        else {
+        let Some(named) = actions.items.iter().find(|a| {
+            a.value
+                .as_bytes()
+                .get(..b"sts:assumerole".len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(b"sts:assumerole"))
+        }) else {
             return;
         };
         let mut reported = Vec::new();
