@@ -11,6 +11,15 @@ pub fn has_wildcard(pattern: &str) -> bool {
     pattern.bytes().any(|b| b == b'*' || b == b'?')
 }
 
+/// How many bytes of `pattern` come before its first wildcard (all of
+/// them without one): the text every string it matches starts with.
+pub fn literal_len(pattern: &str) -> usize {
+    pattern
+        .bytes()
+        .position(|b| b == b'*' || b == b'?')
+        .unwrap_or(pattern.len())
+}
+
 /// Match `text` against `pattern` (`*` and `?`), case-sensitively.
 pub fn matches(pattern: &str, text: &str) -> bool {
     matches_with(pattern, text, |a, b| a == b)
@@ -89,7 +98,7 @@ pub fn covers(outer: &str, inner: &str) -> bool {
     // character for character (an `inner` wildcard is absorbed only by an
     // `outer` `*`): most pairs differ there, without the table below. An
     // `outer` without wildcards covers only itself.
-    let literal = outer.find(['*', '?']).unwrap_or(outer.len());
+    let literal = literal_len(outer);
     if literal == outer.len() || !inner.starts_with(&outer[..literal]) {
         return false;
     }

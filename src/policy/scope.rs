@@ -218,15 +218,11 @@ pub(crate) fn denies_action(deny: &Statement, action: &str) -> bool {
         // start of `action`: most items fail there, checked here without
         // lowering a copy of the item first (a Deny's items are asked
         // about every item of every Allow of its policy).
-        let item = d.value.as_bytes();
-        let literal = item
-            .iter()
-            .position(|&b| b == b'*' || b == b'?')
-            .unwrap_or(item.len());
+        let literal = crate::policy::pattern::literal_len(&d.value);
         action
             .as_bytes()
             .get(..literal)
-            .is_some_and(|start| start.eq_ignore_ascii_case(&item[..literal]))
+            .is_some_and(|start| start.eq_ignore_ascii_case(&d.value.as_bytes()[..literal]))
             && crate::policy::pattern::covers(&d.value.to_ascii_lowercase(), action)
     })
 }

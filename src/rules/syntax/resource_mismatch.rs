@@ -258,14 +258,14 @@ impl Rule for ResourceMismatch {
         if arns.is_empty() {
             return;
         }
-        // Whether some resource could be of the format `f`, remembered for
-        // the statement's other actions of that type (thirty EC2 actions
-        // share a handful of formats; the catalog's formats are static, so
-        // one is told by its address).
         // A resource and a format that both name their service plainly
         // intersect only if it is the same service, as in `fits`: most
         // pairs are told apart without a search.
         let services: Vec<Option<&str>> = arns.iter().map(|r| service_prefix(r)).collect();
+        // Whether some resource could be of the format `f`, remembered for
+        // the statement's other actions of that type (thirty EC2 actions
+        // share a handful of formats; the catalog's formats are static, so
+        // one is told by its address).
         let mut told: Vec<(&'static str, bool)> = Vec::new();
         let mut some_fits = |f: &'static str| {
             if let Some(&(_, fit)) = told.iter().find(|(g, _)| std::ptr::eq(*g, f)) {
