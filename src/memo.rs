@@ -45,9 +45,65 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     }
 }
 
+/// Answers about the catalog's static strings (a resource type's ARN,
+/// a format), remembered for one statement: the actions of one service
+/// share a handful of types, so a rule asks about the same few again and
+/// again. A string is told by its address (the catalog's text is static,
+/// and equal text at two addresses would only be asked about twice). At
+/// most [`Told::MAX`] answers are kept, so that a linear search stays
+/// cheap.
+pub struct Told<V> {
+    told: Vec<(usize, V)>,
+}
+
+impl<V> Default for Told<V> {
+    fn default() -> Self {
+        Told { told: Vec::new() }
+    }
+}
+
+impl<V: Copy> Told<V> {
+    /// The most answers kept.
+    pub const MAX: usize = 64;
+
+    /// The answer for `text`, computed by `make` the first time.
+    pub fn get_or(&mut self, text: &'static str, make: impl FnOnce() -> V) -> V {
+        let at = text.as_ptr() as usize;
+        if let Some(&(_, v)) = self.told.iter().find(|(a, _)| *a == at) {
+            return v;
+        }
+        let v = make();
+        if self.told.len() < Self::MAX {
+            self.told.push((at, v));
+        }
+        v
+    }
+
+    /// How many answers are kept.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.told.len()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn told_remembers_by_address_up_to_its_bound() {
+        // Seventy strings at seventy addresses.
+        static TEXT: &str =
+            "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqr";
+        let mut told = Told::default();
+        assert!(told.get_or("a", || true));
+        assert!(told.get_or("a", || false), "the first answer is kept");
+        assert_eq!(told.len(), 1);
+        for i in 0..70 {
+            told.get_or(&TEXT[i..=i], || false);
+        }
+        assert_eq!(told.len(), Told::<bool>::MAX);
+    }
 
     #[test]
     fn remembers_up_to_its_bound() {

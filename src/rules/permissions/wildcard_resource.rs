@@ -73,37 +73,30 @@ fn scopable_on_star(action_pattern: &str) -> std::sync::Arc<Vec<Action>> {
     })
 }
 
-/// Which every-resource ARNs one resource pattern covers, remembered by
-/// the ARN's address (the catalog's static text, one per type): thirty EC2
-/// actions share a handful of types, and matching an ARN pattern against
-/// each again was half of this rule's instructions on the folder of AWS
-/// managed policies. Kept for one statement's pattern, at most
-/// [`Covers::MAX`] answers.
+/// Which every-resource ARNs one resource pattern covers, remembered for
+/// the statement ([`crate::memo::Told`]): thirty EC2 actions share a
+/// handful of types, and matching an ARN pattern against each again was
+/// half of this rule's instructions on the folder of AWS managed policies.
 struct Covers<'p> {
     pattern: &'p str,
-    told: Vec<(usize, bool)>,
+    told: crate::memo::Told<bool>,
 }
 
 impl<'p> Covers<'p> {
-    const MAX: usize = 64;
+    #[cfg(test)]
+    const MAX: usize = crate::memo::Told::<bool>::MAX;
 
     fn new(pattern: &'p str) -> Self {
         Covers {
             pattern,
-            told: Vec::new(),
+            told: crate::memo::Told::default(),
         }
     }
 
     fn arn(&mut self, any_arn: &'static str) -> bool {
-        let at = any_arn.as_ptr() as usize;
-        if let Some(&(_, covers)) = self.told.iter().find(|(a, _)| *a == at) {
-            return covers;
-        }
-        let covers = pattern::matches(self.pattern, any_arn);
-        if self.told.len() < Self::MAX {
-            self.told.push((at, covers));
-        }
-        covers
+        let pattern = self.pattern;
+        self.told
+            .get_or(any_arn, || pattern::matches(pattern, any_arn))
     }
 
     /// The first of `action`'s types that the pattern covers whole.

@@ -266,23 +266,17 @@ impl Rule for ResourceMismatch {
         // the statement's other actions of that type (thirty EC2 actions
         // share a handful of formats; the catalog's formats are static, so
         // one is told by its address).
-        let mut told: Vec<(&'static str, bool)> = Vec::new();
+        let mut told = crate::memo::Told::default();
         let mut some_fits = |f: &'static str| {
-            if let Some(&(_, fit)) = told.iter().find(|(g, _)| std::ptr::eq(*g, f)) {
-                return fit;
-            }
-            let of_format = service_prefix(f);
-            let fit =
+            told.get_or(f, || {
+                let of_format = service_prefix(f);
                 arns.iter()
                     .zip(&services)
                     .any(|(r, of_resource)| match (of_resource, of_format) {
                         (Some(a), Some(b)) if *a != b => false,
                         _ => intersects_format(r, f),
-                    });
-            if told.len() < 64 {
-                told.push((f, fit));
-            }
-            fit
+                    })
+            })
         };
         for (a, single) in statement.action_items() {
             let value = a.value.as_str();
