@@ -110,25 +110,9 @@ enum Color {
 /// Run the command line; the exit code follows the README: 0 clean, 1
 /// findings at or above `--fail-on`, 2 the tool could not run.
 pub fn run() -> ExitCode {
-    // The main thread works in the pool instead of sleeping while it runs:
-    // one thread fewer to start, and its allocations come from the main
-    // heap, which grows in large steps (a worker thread's heap grows a
-    // page at a time, one `mprotect` each). Fails only if a pool exists.
-    // Before the command line is parsed: a new thread can take a
-    // millisecond or more to first run (`perf sched` shows it queued behind
-    // the main thread on the main thread's CPU while the other idles), and
-    // the first parallel phase should find it up. `build_global` waits
-    // until the worker has started. Not waiting (a pool of its own) saved
-    // 0.3 ms on an empty folder but cost 0.5 ms on a few hundred files and
-    // 1 ms on a thousand templates (alternating runs). Placing the worker
-    // on the other CPU does not last: every time rayon wakes it from its
-    // sleep between phases, the wakeup puts it on the waking (main)
-    // thread's CPU again (`perf sched`, this virtual machine). Binding
-    // both threads to one CPU each for the whole run (affinity masks)
-    // shortened the slow runs but left the median unchanged: not done.
-    let _ = rayon::ThreadPoolBuilder::new()
-        .use_current_thread()
-        .build_global();
+    // The main thread alone until the run finds it is large (see
+    // `threads`): before anything uses rayon.
+    crate::threads::init();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {

@@ -32,4 +32,5 @@ pub mod rules;
 pub mod runs;
 pub mod since;
 pub mod source;
+pub mod threads;
 pub mod timings;

@@ -133,7 +133,7 @@ impl LineIndex {
             bytes.chunks(Self::BLOCK).map(block).collect()
         } else {
             use rayon::prelude::*;
-            bytes.par_chunks(Self::BLOCK).map(block).collect()
+            crate::threads::wide(|| bytes.par_chunks(Self::BLOCK).map(block).collect())
         };
         // One entry more than there are blocks: an offset at the very end
         // of a text whose length is a multiple of the block size.

@@ -23,6 +23,36 @@ fn iamchain(args: &[&str]) -> std::process::Output {
         .expect("run")
 }
 
+/// A small run is checked on the main thread alone, a larger one on every
+/// core: the report is the same either way, in every format.
+#[test]
+fn the_main_thread_alone_and_every_core_report_alike() {
+    let run = |alone_below: &str, threads: &str, format: &str| {
+        Command::cargo_bin("iamchain")
+            .expect("binary")
+            .current_dir(root())
+            .env("IAMCHAIN_ALONE_BELOW", alone_below)
+            .env("RAYON_NUM_THREADS", threads)
+            .args([
+                "lint",
+                "--no-config",
+                "--format",
+                format,
+                "testdata/scenarios",
+            ])
+            .output()
+            .expect("run")
+    };
+    for format in ["json", "sarif", "text"] {
+        let alone = run("100000000", "4", format);
+        let wide = run("0", "4", format);
+        assert_eq!(alone.status.code(), Some(1), "{format}");
+        assert!(alone.stdout.len() > 1000, "{format}");
+        assert_eq!(text(&alone.stdout), text(&wide.stdout), "{format}");
+        assert_eq!(alone.status.code(), wide.status.code(), "{format}");
+    }
+}
+
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }

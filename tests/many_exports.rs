@@ -47,8 +47,11 @@ fn export(account: u64) -> String {
 fn lint(dir: &Path, threads: &str, config: Option<&str>) -> Vec<String> {
     let mut cmd = Command::cargo_bin("iamchain").expect("binary");
     // Trees are dropped only from some size of input on: from any here.
+    // Small inputs are checked on the main thread alone: here on as many
+    // threads as asked.
     cmd.current_dir(dir)
         .env("RAYON_NUM_THREADS", threads)
+        .env("IAMCHAIN_ALONE_BELOW", "0")
         .env("IAMCHAIN_DROP_TREES_FROM", "0")
         .args(["lint", ".", "--format", "json"]);
     match config {

@@ -135,23 +135,25 @@ fn print_in_parallel(
 ) -> io::Result<()> {
     use rayon::prelude::*;
     for (n, slice) in findings.chunks(FINDINGS_AT_ONCE).enumerate() {
-        let parts: Vec<Vec<u8>> = slice
-            .par_chunks(FINDINGS_PER_PART)
-            .enumerate()
-            .map(|(k, part)| {
-                let mut text = Vec::with_capacity(part.len() * 1024);
-                let mut path = PrintedPath::default();
-                for (i, f) in part.iter().enumerate() {
-                    text.extend_from_slice(if n == 0 && k == 0 && i == 0 {
-                        b"\n    "
-                    } else {
-                        b",\n    "
-                    });
-                    print_finding(&mut text, f, sources, &mut path)?;
-                }
-                Ok(text)
-            })
-            .collect::<io::Result<_>>()?;
+        let parts: Vec<Vec<u8>> = crate::threads::wide(|| {
+            slice
+                .par_chunks(FINDINGS_PER_PART)
+                .enumerate()
+                .map(|(k, part)| {
+                    let mut text = Vec::with_capacity(part.len() * 1024);
+                    let mut path = PrintedPath::default();
+                    for (i, f) in part.iter().enumerate() {
+                        text.extend_from_slice(if n == 0 && k == 0 && i == 0 {
+                            b"\n    "
+                        } else {
+                            b",\n    "
+                        });
+                        print_finding(&mut text, f, sources, &mut path)?;
+                    }
+                    Ok(text)
+                })
+                .collect::<io::Result<_>>()
+        })?;
         for text in &parts {
             out.write_all(text)?;
         }
