@@ -6,9 +6,9 @@
 /// a time (7,300 faults for the AWS managed policies) was a tenth of the
 /// CPU time. By alternating runs: the managed policies 75.9 → 63.4 ms,
 /// 1,000 templates 53.4 → 46.8, the 10k-role export 631 → 465 ms (peak
-/// 301 → 317 MB), the corpus policy files 10.2 → 9.9 ms. A run over one
-/// small file pays for zeroing its first huge page, 3.3 → 3.7 ms (less
-/// since a small run starts no second thread, see `threads`). Without
+/// 301 → 317 MB), the corpus policy files 10.2 → 9.9 ms. A small run
+/// gets no huge pages (`threads` turns them on for large runs only):
+/// zeroing its first ones made one small file 3.3 → 3.7 ms. Without
 /// huge pages (`no_thp`) the large runs gained a third as much; mimalloc
 /// 3.x was as fast on large runs, slower on small ones and took a third
 /// more memory (67 against 49 MB on the managed policies). The library

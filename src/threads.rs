@@ -9,6 +9,12 @@
 //! with two. A larger run works on [`wide`]: one thread per core (or
 //! `RAYON_NUM_THREADS`), started when the run finds it is large, while the
 //! main thread waits.
+//!
+//! Transparent huge pages follow the same line, on Linux: a large run's
+//! fresh memory is cheaper to fault in 2 MB at a time (the allocator asks
+//! for them), but each is zeroed whole on first touch, and a small run
+//! touches only a few hundred kilobytes. So the process starts with them
+//! off, and [`wide`] turns them on.
 
 use std::sync::OnceLock;
 
@@ -18,6 +24,7 @@ use std::sync::OnceLock;
 /// nothing. Without it (the library used by other programs, the tests),
 /// the global pool is rayon's default of one thread per core.
 pub fn init() {
+    huge_pages(false);
     let _ = rayon::ThreadPoolBuilder::new()
         .num_threads(1)
         .use_current_thread()
@@ -30,10 +37,24 @@ pub fn init() {
 /// thread can be started, `f` runs on the caller's.
 pub fn wide<R: Send>(f: impl FnOnce() -> R + Send) -> R {
     static WIDE: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
-    match WIDE.get_or_init(|| rayon::ThreadPoolBuilder::new().build().ok()) {
+    let pool = WIDE.get_or_init(|| {
+        huge_pages(true);
+        rayon::ThreadPoolBuilder::new().build().ok()
+    });
+    match pool {
         Some(pool) => pool.install(f),
         None => f(),
     }
+}
+
+/// Whether memory faulted in from now on may come as transparent huge
+/// pages (where the kernel offers them and the allocator asks). Only a
+/// cost or a saving, so a refusal is ignored.
+fn huge_pages(on: bool) {
+    #[cfg(target_os = "linux")]
+    let _ = nix::sys::prctl::set_thp_disable(!on);
+    #[cfg(not(target_os = "linux"))]
+    let _ = on;
 }
 
 #[cfg(test)]
