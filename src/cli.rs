@@ -318,13 +318,10 @@ impl Progress {
     fn start(total: usize) -> Self {
         use std::sync::atomic::{AtomicBool, Ordering};
         let done = std::sync::Arc::new(AtomicBool::new(false));
-        let after = std::env::var("IAMCHAIN_PROGRESS_AFTER_MS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .map_or(
-                std::time::Duration::from_secs(1),
-                std::time::Duration::from_millis,
-            );
+        let after = std::time::Duration::from_millis(crate::engine::tuned(
+            "IAMCHAIN_PROGRESS_AFTER_MS",
+            1_000,
+        ));
         let thread = io::stderr().is_terminal().then(|| {
             let done = done.clone();
             std::thread::spawn(move || {

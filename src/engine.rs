@@ -32,13 +32,13 @@ const DROP_TREES_FROM: usize = 64 << 20;
 /// of more files than threads, whatever the run's size (see `analyse`).
 const SMALL_TREE: usize = 256 << 10;
 
-/// [`DROP_TREES_FROM`], or the number of bytes in `IAMCHAIN_DROP_TREES_FROM`
-/// (the tests' way to take the path on small inputs).
-fn drop_trees_from() -> usize {
-    std::env::var("IAMCHAIN_DROP_TREES_FROM")
+/// The number in the environment variable `var`, or `default`: the tests'
+/// way to take a path that only large inputs take (`IAMCHAIN_…`).
+pub(crate) fn tuned<T: std::str::FromStr>(var: &str, default: T) -> T {
+    std::env::var(var)
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(DROP_TREES_FROM)
+        .unwrap_or(default)
 }
 
 /// Files read so far in this process, for the progress line on a terminal.
@@ -132,15 +132,6 @@ const ALONE_BELOW: usize = 512 << 10;
 /// would hold the run up (1,000 templates: 55 → 61 ms).
 const ALONE_FILES: usize = 512;
 
-/// [`ALONE_BELOW`], or the number of bytes in `IAMCHAIN_ALONE_BELOW` (the
-/// tests' way to run small inputs on every core).
-fn alone_below() -> usize {
-    std::env::var("IAMCHAIN_ALONE_BELOW")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(ALONE_BELOW)
-}
-
 /// Lint the discovered files.
 pub fn run(
     candidates: &[Candidate],
@@ -151,7 +142,7 @@ pub fn run(
     let phases = crate::timings::Phases::start();
     // The first files in turn, while the input is small: a small run is
     // done on this thread; the rest of a larger one on every core.
-    let below = alone_below();
+    let below = tuned("IAMCHAIN_ALONE_BELOW", ALONE_BELOW);
     let mut reads: Vec<Option<Read>> = Vec::with_capacity(candidates.len());
     let mut bytes = 0;
     let mut rest = candidates;
@@ -267,7 +258,7 @@ fn analyse(
     let input: usize = ids.iter().map(|(id, ..)| sources.get(*id).text.len()).sum();
     let many = ids.len() > rayon::current_num_threads()
         && !config.ignores.iter().any(|i| i.pointer.is_some());
-    let drop_exports = many && input >= drop_trees_from();
+    let drop_exports = many && input >= tuned("IAMCHAIN_DROP_TREES_FROM", DROP_TREES_FROM);
     let tree_rules: Vec<Enabled> = enabled_rules(config)
         .into_iter()
         .filter(|(r, _)| r.reads_trees())

@@ -73,4 +73,15 @@ mod tests {
         });
         assert_eq!(outer, (true, 499_500, 499_500));
     }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn huge_pages_are_turned_off_and_on_for_the_process() {
+        let before = nix::sys::prctl::get_thp_disable().expect("prctl");
+        huge_pages(false);
+        assert_eq!(nix::sys::prctl::get_thp_disable(), Ok(true));
+        huge_pages(true);
+        assert_eq!(nix::sys::prctl::get_thp_disable(), Ok(false));
+        huge_pages(!before);
+    }
 }
