@@ -143,11 +143,12 @@ pub fn run(
     // The first files in turn, while the input is small: a small run is
     // done on this thread; the rest of a larger one on every core.
     let below = tuned("IAMCHAIN_ALONE_BELOW", ALONE_BELOW);
+    let few = candidates.len() <= ALONE_FILES;
     let mut reads: Vec<Option<Read>> = Vec::with_capacity(candidates.len());
     let mut bytes = 0;
     let mut rest = candidates;
-    while bytes < below
-        && candidates.len() <= ALONE_FILES
+    while few
+        && bytes < below
         && let Some((first, more)) = rest.split_first()
     {
         let r = read(first);

@@ -19,7 +19,8 @@
 use std::sync::OnceLock;
 
 /// Makes the calling (main) thread rayon's global pool, alone: parallel
-/// iterators outside [`wide`] run on it, one item after another. Call it
+/// iterators outside [`wide`] run on it, one item after another. Turns
+/// huge pages off until [`wide`] starts its pool. Call it
 /// before anything uses rayon; afterwards (or called again) it does
 /// nothing. Without it (the library used by other programs, the tests),
 /// the global pool is rayon's default of one thread per core.

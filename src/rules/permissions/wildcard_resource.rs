@@ -83,9 +83,6 @@ struct Covers<'p> {
 }
 
 impl<'p> Covers<'p> {
-    #[cfg(test)]
-    const MAX: usize = crate::memo::Told::<bool>::MAX;
-
     fn new(pattern: &'p str) -> Self {
         Covers {
             pattern,
@@ -268,6 +265,6 @@ mod tests {
                 );
             }
         }
-        assert_eq!(all.told.len(), Covers::MAX);
+        assert_eq!(all.told.len(), crate::memo::Told::<bool>::MAX);
     }
 }
