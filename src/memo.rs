@@ -12,7 +12,7 @@ use std::sync::{Mutex, OnceLock};
 /// A table that remembers `make`'s answer per key, up to `max` keys (past
 /// that it computes without remembering, so hostile input cannot grow it).
 pub struct Memo<K, V> {
-    map: OnceLock<Mutex<HashMap<K, V>>>,
+    map: OnceLock<Mutex<HashMap<K, V, foldhash::fast::RandomState>>>,
     max: usize,
 }
 

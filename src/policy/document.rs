@@ -127,6 +127,13 @@ pub struct Statement {
     /// compared the statement with every Deny of its policy (a twentieth of
     /// a run over the AWS managed policies).
     pub denied_in_full: bool,
+    /// Whether one of `conditions` can never hold, whatever the request
+    /// ([`crate::policy::condition::never_holds`]), so that the statement
+    /// grants nothing. Worked out once when the statement is built: every
+    /// rule about what a statement grants asks, and each asking read
+    /// every condition value again (a twentieth of a run over the AWS
+    /// managed policies).
+    pub never_holds: bool,
     /// The catalog action each item of `Action` / `NotAction` names, in
     /// item order (`None` for a wildcard or an unknown name). Looked up
     /// once here, where the item was just read: half a dozen rules ask,
@@ -174,6 +181,20 @@ impl Statement {
         &self,
     ) -> impl Iterator<Item = (&Spanned<Str>, Option<crate::catalog::Action>)> {
         self.actions().iter().zip(self.item_actions.iter().copied())
+    }
+
+    /// The items of `Action` (not `NotAction`) that match `action`
+    /// (`service:Name`). An item the catalog knows names one action and
+    /// is compared as a name, its length first: rules ask this of every
+    /// statement, and most items name one action, where matching each as
+    /// a pattern was a tenth of those rules' time.
+    pub fn items_matching<'s>(&'s self, action: &'s str) -> impl Iterator<Item = &'s Spanned<Str>> {
+        self.allowed_action_items()
+            .filter(move |(item, known)| match known {
+                Some(a) => a.full_name().eq_ignore_ascii_case(action),
+                None => crate::policy::pattern::matches_ignore_case(&item.value, action),
+            })
+            .map(|(item, _)| item)
     }
 
     /// The non-negated action items (empty for `NotAction`).
@@ -674,6 +695,7 @@ fn build_statement(
             principal,
             action,
             resource,
+            never_holds: conditions.iter().any(crate::policy::condition::never_holds),
             conditions,
             denied_in_full: false,
             item_actions,
@@ -932,6 +954,72 @@ mod tests {
         let text = format!(r#"{{"Version":"2012-10-17","Statement":{statements}}}"#);
         let node = json::parse(&text, SourceId(0)).expect("valid JSON");
         build(&node, kind).policy.statements
+    }
+
+    /// `never_holds` is whether one of the statement's conditions never
+    /// holds, as `condition::never_holds` says of each.
+    #[test]
+    fn never_holds_is_set_from_the_conditions_when_built() {
+        let s = statements(
+            PolicyKind::Identity,
+            r#"[{"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::*:role/x"}}},
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/x"},"StringLike":{"aws:PrincipalArn":"arn:aws:iam::*:role/x"}}},
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:PrincipalArn":"arn:aws:iam::*:role/x"}}},
+                {"Effect":"Allow","Action":"s3:*","Resource":"*","Condition":{"StringEquals":{"aws:PrincipalArn":["arn:aws:iam::*:role/x","arn:aws:iam::111122223333:role/y"]}}},
+                {"Effect":"Allow","Action":"s3:*","Resource":"*"}]"#,
+        );
+        let flags: Vec<bool> = s.iter().map(|st| st.never_holds).collect();
+        assert_eq!(flags, [true, false, false, false, false]);
+        for st in &s {
+            assert_eq!(
+                st.never_holds,
+                st.conditions
+                    .iter()
+                    .any(crate::policy::condition::never_holds)
+            );
+        }
+    }
+
+    /// `items_matching` answers as matching every `Action` item as a
+    /// pattern does: a name the catalog knows in any case, a wildcard, a
+    /// name it does not know; and nothing of a `NotAction`.
+    #[test]
+    fn items_matching_is_pattern_matching_of_each_action_item() {
+        let s = statements(
+            PolicyKind::Identity,
+            r#"[{"Effect":"Allow","Action":["IAM:passrole","iam:Pass*","iam:GetRole","iam:PassRoles","*","sts:AssumeRole","STS:ASSUMEROLE"],"Resource":"*"},
+                {"Effect":"Allow","NotAction":["iam:PassRole"],"Resource":"*"},
+                {"Effect":"Allow","Action":"iam:?assRole","Resource":"*"},
+                {"Effect":"Allow","Resource":"*"}]"#,
+        );
+        for st in &s {
+            for action in ["iam:PassRole", "sts:AssumeRole", "s3:GetObject"] {
+                let got: Vec<&str> = st
+                    .items_matching(action)
+                    .map(|i| i.value.as_str())
+                    .collect();
+                let want: Vec<&str> = st
+                    .actions()
+                    .iter()
+                    .filter(|i| crate::policy::pattern::matches_ignore_case(&i.value, action))
+                    .map(|i| i.value.as_str())
+                    .collect();
+                assert_eq!(got, want, "{action}");
+            }
+        }
+        let names = |i: usize, action| -> Vec<String> {
+            s[i].items_matching(action)
+                .map(|i| i.value.to_string())
+                .collect()
+        };
+        assert_eq!(names(0, "iam:PassRole"), ["IAM:passrole", "iam:Pass*", "*"]);
+        assert_eq!(
+            names(0, "sts:AssumeRole"),
+            ["*", "sts:AssumeRole", "STS:ASSUMEROLE"]
+        );
+        assert!(names(1, "iam:PassRole").is_empty());
+        assert_eq!(names(2, "iam:PassRole"), ["iam:?assRole"]);
+        assert!(names(3, "iam:PassRole").is_empty());
     }
 
     /// Every catalog action's name, in any case, passes the syntax check

@@ -4,7 +4,7 @@ use crate::catalog;
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::load::tree::Str;
-use crate::policy::{Element, PolicyKind, Statement, condition, scope};
+use crate::policy::{Element, PolicyKind, Statement, scope};
 use crate::rules::permissions::is_every_action;
 use crate::rules::{Category, Context, Rule, RuleMeta};
 use crate::source::Spanned;
@@ -27,7 +27,7 @@ impl Rule for AdminAccess {
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
         if !statement.is_allow()
             || policy.policy.kind != PolicyKind::Identity
-            || statement.conditions.iter().any(condition::never_holds)
+            || statement.never_holds
             || statement.denied_in_full
         {
             return;

@@ -3,7 +3,7 @@
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::{Statement, pattern, scope};
+use crate::policy::{Statement, scope};
 use crate::rules::permissions::{any_role_resource, grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -32,9 +32,10 @@ impl Rule for AssumeRoleAnyResource {
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
         // The statement's own actions first: the checks after them read
         // its conditions and every Deny of the policy, for each statement.
-        let Some(action) = statement.actions().iter().find(|a| {
-            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "sts:AssumeRole")
-        }) else {
+        let Some(action) = statement
+            .items_matching("sts:AssumeRole")
+            .find(|a| !is_every_action(&a.value))
+        else {
             return;
         };
         if !grants(statement, policy)

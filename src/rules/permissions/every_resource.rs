@@ -24,6 +24,10 @@ struct Resolved {
     /// Every listed action, sorted by action (stably: a name listed twice
     /// keeps its first description first).
     by_action: Vec<(Action, &'static str)>,
+    /// Bit `i` is set when the action at catalog index `i` is listed: most
+    /// action items name one action the list does not hold, told so by
+    /// one bit instead of a search of `by_action`.
+    listed: Vec<u64>,
 }
 
 /// The listed actions of one service.
@@ -60,9 +64,16 @@ impl Listed {
                 }
             }
             by_action.sort_by_key(|(a, _)| *a);
+            let mut listed = vec![0u64; catalog::action_count().div_ceil(64)];
+            for (a, _) in &by_action {
+                if let Some(word) = listed.get_mut(a.index() / 64) {
+                    *word |= 1 << (a.index() % 64);
+                }
+            }
             Resolved {
                 by_service,
                 by_action,
+                listed,
             }
         })
     }
@@ -70,7 +81,12 @@ impl Listed {
     /// The first listing of `action`, if it is listed: what an item that
     /// names it exactly may allow, found without comparing any text.
     fn listing(&self, action: Action) -> Option<&(Action, &'static str)> {
-        let all = &self.resolved().by_action;
+        let resolved = self.resolved();
+        let bit = resolved.listed.get(action.index() / 64)? >> (action.index() % 64);
+        if bit & 1 == 0 {
+            return None;
+        }
+        let all = &resolved.by_action;
         all.get(all.partition_point(|(a, _)| *a < action))
             .filter(|(a, _)| *a == action)
     }

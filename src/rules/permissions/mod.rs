@@ -17,7 +17,7 @@ pub mod wildcard_action;
 pub mod wildcard_resource;
 
 use crate::load::PolicyDoc;
-use crate::policy::condition::{self, Condition};
+use crate::policy::condition::Condition;
 use crate::policy::{Statement, scope};
 
 /// Whether a condition scopes the resources by tag, account or
@@ -27,25 +27,37 @@ use crate::policy::{Statement, scope};
 /// bucket owner's account) and `s3:ExistingObjectTag/<key>` (an object's
 /// tag, which S3 object reads check instead of `aws:ResourceTag`).
 pub(crate) fn scopes_resources(c: &Condition) -> bool {
-    let k = c.key.value.to_ascii_lowercase();
-    let resource_key = k.starts_with("aws:resourcetag/")
-        || k.contains(":resourcetag/")
-        || k.starts_with("s3:existingobjecttag/")
-        || k == "aws:resourceaccount"
-        || k == "s3:resourceaccount"
-        || k == "aws:resourceorgid"
-        || k == "aws:resourceorgpaths";
+    // The key as written, not a lowercased copy: the rules about what a
+    // statement allows on `*` ask this of every condition of every
+    // statement (the copies were a sixth of two of those rules).
+    let k = c.key.value.as_bytes();
+    let starts = |prefix: &[u8]| {
+        k.get(..prefix.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
+    };
+    let tag = b":resourcetag/";
+    let resource_key = starts(b"aws:resourcetag/")
+        || k.windows(tag.len()).any(|w| w.eq_ignore_ascii_case(tag))
+        || starts(b"s3:existingobjecttag/")
+        || [
+            "aws:resourceaccount",
+            "s3:resourceaccount",
+            "aws:resourceorgid",
+            "aws:resourceorgpaths",
+        ]
+        .iter()
+        .any(|name| k.eq_ignore_ascii_case(name.as_bytes()));
     resource_key && scope::is_restrictive(c)
 }
 
 /// Whether `statement` is an Allow that grants something where it is used:
 /// not in an SCP, RCP or boundary, not under a condition that can never
-/// hold ([`condition::never_holds`]), and not taken back whole by a Deny of
-/// the same policy ([`denied_in_full`]).
+/// hold ([`Statement::never_holds`]), and not taken back whole by a Deny of
+/// the same policy ([`Statement::denied_in_full`]).
 pub(crate) fn grants(statement: &Statement, policy: &PolicyDoc) -> bool {
     statement.is_allow()
         && policy.policy.kind.allow_grants()
-        && !statement.conditions.iter().any(condition::never_holds)
+        && !statement.never_holds
         && !statement.denied_in_full
 }
 
@@ -134,5 +146,66 @@ pub(crate) fn any_role_resource(statement: &Statement) -> Option<crate::source::
             .find(|i| covers_every_role(&i.value))
             .map(|i| i.span),
         None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::json;
+    use crate::policy::{PolicyKind, document};
+    use crate::source::SourceId;
+
+    /// The keys `scopes_resources` recognises, in any case, and keys that
+    /// only look like them, as the lowercased copy it once compared: the
+    /// same answers, with the operator deciding once the key fits.
+    #[test]
+    fn scopes_resources_reads_keys_in_any_case_as_a_lowercased_copy_did() {
+        let by_copy = |key: &str| {
+            let k = key.to_ascii_lowercase();
+            k.starts_with("aws:resourcetag/")
+                || k.contains(":resourcetag/")
+                || k.starts_with("s3:existingobjecttag/")
+                || k == "aws:resourceaccount"
+                || k == "s3:resourceaccount"
+                || k == "aws:resourceorgid"
+                || k == "aws:resourceorgpaths"
+        };
+        let keys = [
+            "aws:ResourceTag/team",
+            "AWS:RESOURCETAG/team",
+            "ec2:ResourceTag/env",
+            "a:b:ResourceTag/x",
+            "s3:ExistingObjectTag/class",
+            "S3:existingobjecttag/",
+            "aws:ResourceAccount",
+            "s3:ResourceAccount",
+            "aws:ResourceOrgID",
+            "aws:ResourceOrgPaths",
+            "aws:ResourceOrgPathsX",
+            "aws:ResourceAccounts",
+            "aws:RequestTag/team",
+            "aws:PrincipalTag/team",
+            "resourcetag/x",
+            ":resourcetag",
+            "é:ResourceTag/x",
+            "",
+        ];
+        for key in keys {
+            for (operator, restrictive) in [("StringEquals", true), ("StringNotEquals", false)] {
+                let text = format!(
+                    r#"{{"Statement": {{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*",
+                        "Condition": {{"{operator}": {{"{key}": "x"}}}}}}}}"#
+                );
+                let node = json::parse(&text, SourceId(0)).expect("valid JSON");
+                let built = document::build(&node, PolicyKind::Identity);
+                let c = &built.policy.statements[0].conditions[0];
+                assert_eq!(
+                    scopes_resources(c),
+                    by_copy(key) && restrictive,
+                    "{operator} {key}"
+                );
+            }
+        }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
-use crate::policy::{Statement, pattern, scope};
+use crate::policy::{Statement, scope};
 use crate::rules::permissions::{any_role_resource, grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -27,9 +27,10 @@ impl Rule for PassRoleAnyResource {
         // The statement's own actions first: the checks after them read
         // its conditions and every Deny of the policy, for each statement.
         // `*` alone is admin-access's finding.
-        let Some(action) = statement.actions().iter().find(|a| {
-            !is_every_action(&a.value) && pattern::matches_ignore_case(&a.value, "iam:PassRole")
-        }) else {
+        let Some(action) = statement
+            .items_matching("iam:PassRole")
+            .find(|a| !is_every_action(&a.value))
+        else {
             return;
         };
         if !grants(statement, policy)

@@ -79,6 +79,13 @@ fn scopable_on_star(action_pattern: &str) -> std::sync::Arc<Vec<Action>> {
 /// half of this rule's instructions on the folder of AWS managed policies.
 struct Covers<'p> {
     pattern: &'p str,
+    /// The pattern's last run of characters without a wildcard: a text
+    /// the pattern matches holds it as written. Looked for before
+    /// matching: `:volume/` is not in `arn:aws:ec2:*:*:subnet/*`, which
+    /// the matcher took thirty steps to find out (each EC2 type against
+    /// each resource of a statement was a fifteenth of a run over the AWS
+    /// managed policies).
+    tail: &'p str,
     told: crate::memo::Told<bool>,
 }
 
@@ -86,14 +93,19 @@ impl<'p> Covers<'p> {
     fn new(pattern: &'p str) -> Self {
         Covers {
             pattern,
+            tail: pattern
+                .rsplit(['*', '?'])
+                .find(|run| !run.is_empty())
+                .unwrap_or(""),
             told: crate::memo::Told::default(),
         }
     }
 
     fn arn(&mut self, any_arn: &'static str) -> bool {
-        let pattern = self.pattern;
-        self.told
-            .get_or(any_arn, || pattern::matches(pattern, any_arn))
+        let (pattern, tail) = (self.pattern, self.tail);
+        self.told.get_or(any_arn, || {
+            any_arn.contains(tail) && pattern::matches(pattern, any_arn)
+        })
     }
 
     /// The first of `action`'s types that the pattern covers whole.
@@ -266,5 +278,45 @@ mod tests {
             }
         }
         assert_eq!(all.told.len(), crate::memo::Told::<bool>::MAX);
+    }
+
+    /// The look for the pattern's last literal run before matching only
+    /// ever says no where the matcher says no: every resource type of the
+    /// catalog against patterns ending in a literal, a wildcard or both.
+    #[test]
+    fn covers_looks_for_the_last_literal_run_only_where_the_matcher_fails() {
+        let patterns = [
+            "arn:aws:ec2:*:*:volume/*",
+            "arn:aws:ec2:*:*:*",
+            "arn:aws:ec2:*:*:instance/*",
+            "arn:aws:ec2:*::snapshot/*",
+            "arn:aws:iam::*:role/*",
+            "arn:aws:iam::*:role/my-role",
+            "arn:aws:s3:::*",
+            "arn:aws:s3:::*/*",
+            "arn:aws:s3:::bucket/*",
+            "arn:*:ec2:*:*:vpc-endpoint/*",
+            "arn:aws:*:*:*:*",
+            "arn:aws:ec2:?*:*:volume/?",
+            "arn:aws:ssm:*:*:document/*",
+            "arn:aws:logs:*:*:log-group:*",
+            "arn:aws:",
+            "*",
+            "",
+        ];
+        let mut matched = 0;
+        for p in patterns {
+            let mut covers = Covers::new(p);
+            for action in crate::catalog::actions() {
+                for t in action.resource_types() {
+                    let want = pattern::matches(p, t.any_arn());
+                    matched += usize::from(want);
+                    // A fresh memo per answer: the look is what is tested.
+                    covers.told = crate::memo::Told::default();
+                    assert_eq!(covers.arn(t.any_arn()), want, "{p} {}", t.any_arn());
+                }
+            }
+        }
+        assert!(matched > 1_000, "the patterns cover many types: {matched}");
     }
 }

@@ -76,7 +76,10 @@ impl Rule for OidcTrustWithoutSubject {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
+        // Only a trust names a principal: an identity policy's statements
+        // (nearly all a run sees) are passed over before their actions.
         if !statement.is_allow()
+            || statement.principals().is_empty()
             || !action_applies(statement.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
         {
             return;
