@@ -219,7 +219,11 @@ fn intersect<T: Copy + PartialEq + From<u8>>(a: &[T], b: &[T], eq: impl Fn(T, T)
         return true;
     }
     let mut seen = vec![false; states];
-    let mut todo = vec![(0usize, 0usize)];
+    // Room for a path through both patterns at once: pushed one pair at a
+    // time from empty, the stack grew four times per search on the AWS
+    // managed policies.
+    let mut todo = Vec::with_capacity(a.len() + b.len() + 1);
+    todo.push((0usize, 0usize));
     while let Some((i, j)) = todo.pop() {
         let Some(slot) = seen.get_mut(i * width + j) else {
             continue;
