@@ -142,6 +142,16 @@ pub fn provider_of(issuer: &str) -> Provider {
     }
 }
 
+/// Whether `statement` is an Allow of `sts:AssumeRoleWithWebIdentity`
+/// that names a principal: a trust the OIDC rules read. The principal is
+/// looked at before the actions: an identity policy's statements, nearly
+/// all a run sees, name none.
+pub fn allows_web_identity(statement: &Statement) -> bool {
+    statement.is_allow()
+        && !statement.principals().is_empty()
+        && action_applies(statement.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
+}
+
 /// The OIDC issuers a statement's `Federated` principals name, with their
 /// principal values.
 pub fn oidc_principals(
@@ -508,6 +518,35 @@ mod tests {
             r#"{{"Effect": "Allow", "Principal": {{"Federated": "{GITHUB_ARN}"}},
                 "Action": "sts:AssumeRoleWithWebIdentity", "Condition": {conditions}}}"#
         )
+    }
+
+    /// The statements the OIDC rules read: an Allow of the web-identity
+    /// action (named, by a wildcard, or left out of a `NotAction`) that
+    /// names a principal; not a Deny, another action, or a statement that
+    /// names none (an identity policy's) or only excludes (`NotPrincipal`).
+    #[test]
+    fn allows_web_identity_needs_an_allow_of_the_action_to_a_named_principal() {
+        let p = format!(r#""Principal": {{"Federated": "{GITHUB_ARN}"}}"#);
+        let cases = [
+            (format!(r#"{{"Effect": "Allow", {p}, "Action": "sts:AssumeRoleWithWebIdentity"}}"#), true),
+            (format!(r#"{{"Effect": "Allow", {p}, "Action": "sts:AssumeRoleWith*"}}"#), true),
+            (format!(r#"{{"Effect": "Allow", {p}, "NotAction": "sts:AssumeRole"}}"#), true),
+            (format!(r#"{{"Effect": "Deny", {p}, "Action": "sts:AssumeRoleWithWebIdentity"}}"#), false),
+            (format!(r#"{{"Effect": "Allow", {p}, "Action": "sts:AssumeRole"}}"#), false),
+            (format!(r#"{{"Effect": "Allow", {p}, "NotAction": "sts:AssumeRoleWithWebIdentity"}}"#), false),
+            (r#"{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Resource": "*"}"#.to_string(), false),
+            (format!(r#"{{"Effect": "Allow", "NotPrincipal": {{"Federated": "{GITHUB_ARN}"}}, "Action": "sts:AssumeRoleWithWebIdentity"}}"#), false),
+        ];
+        for (statement, want) in cases {
+            let text = format!(r#"{{"Version": "2012-10-17", "Statement": [{statement}]}}"#);
+            let node = json::parse(&text, SourceId(0)).expect("valid JSON");
+            let built = document::build(&node, PolicyKind::Trust);
+            assert_eq!(
+                allows_web_identity(&built.policy.statements[0]),
+                want,
+                "{statement}"
+            );
+        }
     }
 
     #[test]

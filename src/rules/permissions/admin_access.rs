@@ -5,7 +5,7 @@ use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::load::tree::Str;
 use crate::policy::{Element, PolicyKind, Statement, scope};
-use crate::rules::permissions::is_every_action;
+use crate::rules::permissions::{grants, is_every_action};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 use crate::source::Spanned;
 
@@ -25,11 +25,7 @@ impl Rule for AdminAccess {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        if !statement.is_allow()
-            || policy.policy.kind != PolicyKind::Identity
-            || statement.never_holds
-            || statement.denied_in_full
-        {
+        if !grants(statement, policy) || policy.policy.kind != PolicyKind::Identity {
             return;
         }
         let Some(resource) = statement.resources().iter().find(|r| r.value == "*") else {

@@ -10,7 +10,6 @@
 use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::Statement;
-use crate::policy::eval::action_applies;
 use crate::policy::federation::{self, Provider};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -30,12 +29,7 @@ impl Rule for OidcTrustWithoutAudience {
     }
 
     fn check_statement(&self, statement: &Statement, policy: &PolicyDoc, cx: &mut Context<'_>) {
-        // Only a trust names a principal: an identity policy's statements
-        // (nearly all a run sees) are passed over before their actions.
-        if !statement.is_allow()
-            || statement.principals().is_empty()
-            || !action_applies(statement.action.as_ref(), "sts:AssumeRoleWithWebIdentity")
-        {
+        if !federation::allows_web_identity(statement) {
             return;
         }
         for (principal, issuer, provider) in federation::oidc_principals(statement) {
