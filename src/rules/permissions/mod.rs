@@ -35,9 +35,9 @@ pub(crate) fn scopes_resources(c: &Condition) -> bool {
         k.get(..prefix.len())
             .is_some_and(|h| h.eq_ignore_ascii_case(prefix))
     };
+    // `aws:ResourceTag/…` and a service's own (`ec2:ResourceTag/…`) alike.
     let tag = b":resourcetag/";
-    let resource_key = starts(b"aws:resourcetag/")
-        || k.windows(tag.len()).any(|w| w.eq_ignore_ascii_case(tag))
+    let resource_key = k.windows(tag.len()).any(|w| w.eq_ignore_ascii_case(tag))
         || starts(b"s3:existingobjecttag/")
         || [
             "aws:resourceaccount",
