@@ -221,7 +221,7 @@ fn parse_piece(text: &str, source: SourceId, piece: &Piece) -> Option<Parsed> {
                 depth: piece.depth,
                 nodes,
                 end,
-                duplicates: p.duplicates,
+                duplicates: std::mem::take(&mut p.duplicates),
             });
         }
         p.pos += 1;
@@ -232,7 +232,7 @@ fn parse_piece(text: &str, source: SourceId, piece: &Piece) -> Option<Parsed> {
                 depth: piece.depth,
                 nodes,
                 end,
-                duplicates: p.duplicates,
+                duplicates: std::mem::take(&mut p.duplicates),
             });
         }
     }
@@ -460,15 +460,44 @@ struct Parser<'a> {
     duplicates: Vec<Duplicate>,
 }
 
+/// Scratch stacks' capacities up to which a parser hands them back (a
+/// few MB): an export's one large array is not held after its parse.
+const KEEP_SCRATCH: usize = 1 << 16;
+
+thread_local! {
+    /// The scratch stacks of the last parser on this thread, empty, for
+    /// the next one: a folder of policy files grew a new pair, doubling
+    /// through fresh memory, for each file.
+    static SCRATCH: std::cell::Cell<(Vec<Node>, Vec<Member>)> =
+        const { std::cell::Cell::new((Vec::new(), Vec::new())) };
+}
+
+impl Drop for Parser<'_> {
+    fn drop(&mut self) {
+        let (mut items, mut members) = (
+            std::mem::take(&mut self.items),
+            std::mem::take(&mut self.members),
+        );
+        if items.capacity() <= KEEP_SCRATCH && members.capacity() <= KEEP_SCRATCH {
+            // Empty after a whole parse; not after an error.
+            items.clear();
+            members.clear();
+            // Only fails while the thread exits.
+            let _ = SCRATCH.try_with(|s| s.set((items, members)));
+        }
+    }
+}
+
 impl<'a> Parser<'a> {
     fn new(text: &'a str, source: SourceId, base_depth: usize) -> Self {
+        let (items, members) = SCRATCH.try_with(|s| s.take()).unwrap_or_default();
         Parser {
             text,
             bytes: text.as_bytes(),
             pos: 0,
             source,
-            items: Vec::new(),
-            members: Vec::new(),
+            items,
+            members,
             base_depth,
             ready: None,
             duplicates: Vec::new(),
@@ -531,7 +560,7 @@ impl<'a> Parser<'a> {
                 self.pos,
             ));
         }
-        Ok((node, self.duplicates))
+        Ok((node, std::mem::take(&mut self.duplicates)))
     }
 
     /// Parse one value, nested containers included, with an explicit stack.

@@ -449,19 +449,20 @@ fn string_list(node: &Node, what: &str, problems: &mut Vec<Problem>) -> Vec<Span
             if items.is_empty() {
                 problems.push(Problem::new(node.span, format!("`{what}` is empty")));
             }
-            items
-                .iter()
-                .filter_map(|item| match item.as_str() {
-                    Some(s) => Some(Spanned::new(s.into(), item.span)),
-                    None => {
-                        problems.push(Problem::new(
-                            item.span,
-                            format!("`{what}` items must be strings, found {}", item.type_name()),
-                        ));
-                        None
-                    }
-                })
-                .collect()
+            // Sized for every item at once: collecting grew the list by
+            // doubling, through fresh memory (a managed policy lists
+            // hundreds of actions).
+            let mut list = Vec::with_capacity(items.len());
+            for item in items {
+                match item.as_str() {
+                    Some(s) => list.push(Spanned::new(s.into(), item.span)),
+                    None => problems.push(Problem::new(
+                        item.span,
+                        format!("`{what}` items must be strings, found {}", item.type_name()),
+                    )),
+                }
+            }
+            list
         }
         _ => {
             problems.push(Problem::new(

@@ -154,16 +154,44 @@ pub(crate) fn sort_riskiest(actions: &mut [Action]) {
     actions.sort_by_cached_key(|&a| risk_key(a));
 }
 
+/// The `n` riskiest of `actions` (no repeats), riskiest first: the first
+/// `n` that [`sort_riskiest`] would give, for a message that names only
+/// those. One pass, not a sort: sorting every action a statement lets act
+/// on `*`, for each finding of `wildcard-resource`, was a fifth of that
+/// rule's instructions on the AWS managed policies.
+pub(crate) fn riskiest(actions: &[Action], n: usize) -> Vec<Action> {
+    // Keys are distinct for distinct actions (the catalog index breaks
+    // ties), so the kept ones are in the sort's order.
+    let mut top: Vec<((usize, u8, usize), Action)> = Vec::with_capacity(n + 1);
+    for &a in actions {
+        let key = risk_key(a);
+        if top.len() == n && top.last().is_none_or(|(last, _)| *last <= key) {
+            continue;
+        }
+        let at = top.partition_point(|(k, _)| *k < key);
+        top.insert(at, (key, a));
+        top.truncate(n);
+    }
+    top.into_iter().map(|(_, a)| a).collect()
+}
+
 /// The first `n` names of `actions`, comma-separated, with `…` when there
 /// are more: `s3:PutBucketPolicy, s3:PutBucketAcl, s3:PutObjectAcl…`.
 pub(crate) fn list(actions: &[Action], n: usize) -> String {
-    let mut out = actions
-        .iter()
-        .take(n)
-        .map(|a| a.full_name())
-        .collect::<Vec<_>>()
-        .join(", ");
-    if actions.len() > n {
+    list_of(&actions[..n.min(actions.len())], actions.len())
+}
+
+/// `first`'s names, comma-separated, with `…` when they are fewer than
+/// `total` (the first of a longer list, [`riskiest`]'s answer).
+pub(crate) fn list_of(first: &[Action], total: usize) -> String {
+    let mut out = String::new();
+    for (i, a) in first.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(a.full_name());
+    }
+    if total > first.len() {
         out.push('…');
     }
     out
@@ -171,11 +199,11 @@ pub(crate) fn list(actions: &[Action], n: usize) -> String {
 
 /// `1 action` / `3 actions`.
 pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("{n} {one}")
-    } else {
-        format!("{n} {many}")
-    }
+    // Not `format!`, which was most of building a message.
+    let mut out = n.to_string();
+    out.push(' ');
+    out.push_str(if n == 1 { one } else { many });
+    out
 }
 
 /// Case-insensitive optimal-string-alignment distance, or `None` beyond
@@ -310,6 +338,35 @@ mod tests {
             list(&iam, 3),
             "iam:AttachRolePolicy, iam:PutRolePolicy, iam:CreatePolicyVersion…"
         );
+    }
+
+    #[test]
+    fn riskiest_are_the_first_of_the_sorted_list() {
+        let lists = [
+            expand("s3:Put*"),
+            expand("iam:*"),
+            expand("ec2:*"),
+            // Thousands: every action but IAM's.
+            expand_element(&element(true, &["iam:*"])),
+            vec![],
+            expand("sts:AssumeRole"),
+        ];
+        for actions in lists {
+            let mut sorted = actions.clone();
+            sort_riskiest(&mut sorted);
+            // In catalog order and reversed: the answer does not depend on it.
+            let mut reversed = actions.clone();
+            reversed.reverse();
+            for n in [0, 1, 4, 5, 30, actions.len(), actions.len() + 3] {
+                let first = &sorted[..n.min(sorted.len())];
+                assert_eq!(riskiest(&actions, n), first, "n {n} of {}", actions.len());
+                assert_eq!(riskiest(&reversed, n), first);
+                assert_eq!(list_of(first, actions.len()), list(&sorted, n));
+            }
+        }
+        assert_eq!(plural(1, "action", "actions"), "1 action");
+        assert_eq!(plural(0, "action", "actions"), "0 actions");
+        assert_eq!(plural(1234, "action", "actions"), "1234 actions");
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::diagnostic::Severity;
 use crate::load::PolicyDoc;
 use crate::policy::pattern;
 use crate::policy::{PolicyKind, Statement};
-use crate::rules::expansion::{CHANGES, expand, list, plural, sort_riskiest};
+use crate::rules::expansion::{CHANGES, expand, list_of, plural, riskiest};
 use crate::rules::permissions::{grants, scopes_resources};
 use crate::rules::{Category, Context, Rule, RuleMeta};
 
@@ -209,7 +209,8 @@ impl Rule for WildcardResource {
         if scopable.is_empty() {
             return;
         }
-        sort_riskiest(&mut scopable);
+        // The message names the riskiest four.
+        let first = riskiest(&scopable, 4);
         let n = scopable.len();
         let what = plural(
             n,
@@ -220,12 +221,14 @@ impl Rule for WildcardResource {
             (
                 format!(
                     "`*` lets {what} act on every resource: {}",
-                    list(&scopable, 4)
+                    list_of(&first, n)
                 ),
                 "every resource".to_string(),
             )
         } else {
-            let ty = scopable
+            // Every action kept has a type the pattern covers (`covered`):
+            // the riskiest one's is named.
+            let ty = first
                 .iter()
                 .find_map(|a| covers.type_of(*a))
                 .unwrap_or("resource");
@@ -233,7 +236,7 @@ impl Rule for WildcardResource {
                 format!(
                     "`{}` is as broad as `*`: it lets {what} act on every {ty} in every account: {}",
                     star.value,
-                    list(&scopable, 4)
+                    list_of(&first, n)
                 ),
                 format!("every {ty} in every account"),
             )
