@@ -27,6 +27,7 @@
 //! policy model, not here.
 
 mod access;
+mod action_set;
 mod actions;
 mod arn_format;
 mod data;
@@ -35,6 +36,7 @@ mod policies;
 mod slots;
 
 pub use access::AccessLevel;
+pub use action_set::ActionSet;
 pub use actions::{
     Action, Expand, ResourceType, action, action_count, actions, any_lists_condition_key,
     arn_account_is_literal, cmp_ci, expand, is_wildcard, permissions_management_actions,

@@ -24,10 +24,10 @@ struct Resolved {
     /// Every listed action, sorted by action (stably: a name listed twice
     /// keeps its first description first).
     by_action: Vec<(Action, &'static str)>,
-    /// Bit `i` is set when the action at catalog index `i` is listed: most
-    /// action items name one action the list does not hold, told so by
-    /// one bit instead of a search of `by_action`.
-    listed: Vec<u64>,
+    /// The listed actions again, as a set: most action items name one
+    /// action the list does not hold, told so by one bit instead of a
+    /// search of `by_action`.
+    listed: catalog::ActionSet,
 }
 
 /// The listed actions of one service.
@@ -64,12 +64,7 @@ impl Listed {
                 }
             }
             by_action.sort_by_key(|(a, _)| *a);
-            let mut listed = vec![0u64; catalog::action_count().div_ceil(64)];
-            for (a, _) in &by_action {
-                if let Some(word) = listed.get_mut(a.index() / 64) {
-                    *word |= 1 << (a.index() % 64);
-                }
-            }
+            let listed = by_action.iter().map(|(a, _)| *a).collect();
             Resolved {
                 by_service,
                 by_action,
@@ -82,8 +77,7 @@ impl Listed {
     /// names it exactly may allow, found without comparing any text.
     fn listing(&self, action: Action) -> Option<&(Action, &'static str)> {
         let resolved = self.resolved();
-        let bit = resolved.listed.get(action.index() / 64)? >> (action.index() % 64);
-        if bit & 1 == 0 {
+        if !resolved.listed.contains(action) {
             return None;
         }
         let all = &resolved.by_action;

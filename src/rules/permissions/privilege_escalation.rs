@@ -758,6 +758,12 @@ fn method_actions() -> &'static [Action] {
     })
 }
 
+/// [`method_actions`] as a set.
+fn method_action_set() -> &'static catalog::ActionSet {
+    static SET: std::sync::OnceLock<catalog::ActionSet> = std::sync::OnceLock::new();
+    SET.get_or_init(|| method_actions().iter().copied().collect())
+}
+
 /// The services of the actions the methods use.
 fn method_services() -> &'static [&'static str] {
     static SERVICES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
@@ -889,6 +895,10 @@ fn policy_hits(policy: &PolicyDoc) -> Hits {
                 // statements are out of cache by now, and reading each
                 // item's text was most of this function's time).
                 if let Some(a) = known {
+                    // Most name no method's action: one bit says so.
+                    if !method_action_set().contains(a) {
+                        continue;
+                    }
                     if let Ok(k) = actions.binary_search(&a) {
                         hit[k] = true;
                         dirty = true;
