@@ -75,7 +75,10 @@ pub fn find<'n>(slots: &[u32], wanted: &[u8], name: impl Fn(usize) -> &'n [u8]) 
             0 => return None,
             e => {
                 let i = e as usize - 1;
-                if name(i).eq_ignore_ascii_case(wanted) {
+                let n = name(i);
+                // Most names are written as AWS writes them: one memcmp,
+                // before the byte-by-byte case-folding comparison.
+                if n == wanted || n.eq_ignore_ascii_case(wanted) {
                     return Some(i);
                 }
             }

@@ -90,12 +90,17 @@ fn remembered(pattern: &str) -> Option<std::sync::Arc<[Action]>> {
 /// adds later — callers say so in their message).
 pub(crate) fn expand_element(element: &Element<crate::load::tree::Str>) -> Vec<Action> {
     if !element.negated {
-        // What the items name, not a pass over every action of the catalog.
-        let mut actions: Vec<Action> = element
-            .items
-            .iter()
-            .flat_map(|i| catalog::expand(&i.value))
-            .collect();
+        // What the items name, not a pass over every action of the catalog;
+        // a wildcard within one service as kept by `remembered` (matching
+        // each again was a third of `unknown-condition-key`'s instructions
+        // on the AWS managed policies).
+        let mut actions: Vec<Action> = Vec::new();
+        for i in &element.items {
+            match remembered(&i.value) {
+                Some(kept) => actions.extend_from_slice(&kept),
+                None => actions.extend(catalog::expand(&i.value)),
+            }
+        }
         if element.items.len() > 1 {
             actions.sort_unstable();
             actions.dedup();
