@@ -516,17 +516,11 @@ impl Expand {
     }
 }
 
-impl Iterator for Expand {
-    type Item = Action;
-
-    fn next(&mut self) -> Option<Action> {
-        loop {
-            while let Some(i) = self.current.next() {
-                if self.accepts(i) {
-                    return Some(Action { index: i as u32 });
-                }
-            }
-            let s = self.services.next()?;
+impl Expand {
+    /// Moves to the next service the pattern selects, its candidate
+    /// actions in `current`; `false` when none is left.
+    fn next_service(&mut self) -> bool {
+        for s in self.services.by_ref() {
             if let Some(g) = &self.service_glob
                 && !glob_lower(g, SERVICES[s].name().as_bytes())
             {
@@ -538,6 +532,50 @@ impl Iterator for Expand {
                 self.action_pattern.get(..self.literal).unwrap_or(&[])
             };
             self.current = action_prefix_range(service_range(s), prefix);
+            return true;
+        }
+        false
+    }
+
+    /// The actions left, collected: where the pattern takes a service's
+    /// range whole (`s3:*`, `ec2:Describe*`), the range is copied at once
+    /// rather than one `next` and one push per action (a vector collected
+    /// from the iterator was two thirds of the cost of the process's
+    /// expansions on the AWS managed policies).
+    pub fn into_vec(mut self) -> Vec<Action> {
+        let mut out = Vec::new();
+        loop {
+            if self.whole && self.full_glob.is_none() {
+                out.extend(
+                    std::mem::replace(&mut self.current, 0..0).map(|i| Action { index: i as u32 }),
+                );
+            } else {
+                for i in std::mem::replace(&mut self.current, 0..0) {
+                    if self.accepts(i) {
+                        out.push(Action { index: i as u32 });
+                    }
+                }
+            }
+            if !self.next_service() {
+                return out;
+            }
+        }
+    }
+}
+
+impl Iterator for Expand {
+    type Item = Action;
+
+    fn next(&mut self) -> Option<Action> {
+        loop {
+            while let Some(i) = self.current.next() {
+                if self.accepts(i) {
+                    return Some(Action { index: i as u32 });
+                }
+            }
+            if !self.next_service() {
+                return None;
+            }
         }
     }
 }
@@ -938,10 +976,20 @@ mod tests {
             "*:Tag*",
             "ec2:Describe?pcs",
             "a*",
+            // Whole ranges, which `into_vec` copies at once.
+            "s3:*",
+            "ec2:Describe*",
+            "*:List**",
+            "s3:GetObject",
+            "S3:GETOBJECT",
+            "*",
+            "s3:NoSuch*",
+            "nosuchservice:*",
         ] {
             let expanded: Vec<Action> = expand(pattern).collect();
             let scanned: Vec<Action> = actions().filter(|a| a.matches(pattern)).collect();
             assert_eq!(expanded, scanned, "{pattern}");
+            assert_eq!(expand(pattern).into_vec(), scanned, "{pattern}");
         }
     }
 

@@ -57,7 +57,7 @@ pub(crate) const CHANGES: AccessLevel = AccessLevel::WRITE
 pub(crate) fn expand(pattern: &str) -> Vec<Action> {
     match remembered(pattern) {
         Some(actions) => actions.to_vec(),
-        None => catalog::expand(pattern).collect(),
+        None => catalog::expand(pattern).into_vec(),
     }
 }
 
@@ -81,7 +81,7 @@ fn remembered(pattern: &str) -> Option<std::sync::Arc<[Action]>> {
     }
     static EXPANDED: crate::memo::Memo<String, std::sync::Arc<[Action]>> =
         crate::memo::Memo::new(16_384);
-    Some(EXPANDED.get_or(pattern, || catalog::expand(pattern).collect()))
+    Some(EXPANDED.get_or(pattern, || catalog::expand(pattern).into_vec().into()))
 }
 
 /// The catalog actions an `Action` / `NotAction` element applies to, in

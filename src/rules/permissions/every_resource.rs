@@ -128,30 +128,37 @@ fn allowed_on_every_resource(
     }
     let mut actions: Vec<(Action, &'static str)> = Vec::new();
     let mut first: Option<(Span, Span)> = None;
-    for (item, known) in statement.allowed_action_items() {
-        // An action named exactly is not `*` (nor is its text read again).
-        if known.is_none() && is_every_action(&item.value) {
-            continue;
+    let mut allowed = |item: Span, &(action, what): &(Action, &'static str)| {
+        if actions.iter().any(|(a, _)| *a == action) {
+            return;
         }
-        // An item naming one action matches that action alone; a wildcard
-        // is matched against the listed actions of the services it names.
-        let exact = known.and_then(|k| listed.listing(k));
-        let matched = known
-            .is_none()
-            .then(|| {
-                listed
-                    .of_service(item.value.split_once(':').map_or("*", |(s, _)| s))
-                    .filter(|(action, _)| action.matches(&item.value))
-            })
-            .into_iter()
-            .flatten();
-        for &(action, what) in exact.into_iter().chain(matched) {
-            if actions.iter().any(|(a, _)| *a == action) {
-                continue;
+        if let Some(resource) = every_resource(statement, action) {
+            actions.push((action, what));
+            first.get_or_insert((item, resource));
+        }
+    };
+    // Two plain branches, not a chain of optional iterators per item: every
+    // item of every statement passes here twice (two rules), and the
+    // chain's machinery was half of what they cost.
+    for (item, known) in statement.allowed_action_items() {
+        match known {
+            // An item naming one action matches that action alone (and is
+            // not `*`, nor is its text read again).
+            Some(k) => {
+                if let Some(listing) = listed.listing(k) {
+                    allowed(item.span, listing);
+                }
             }
-            if let Some(resource) = every_resource(statement, action) {
-                actions.push((action, what));
-                first.get_or_insert((item.span, resource));
+            // A wildcard is matched against the listed actions of the
+            // services it names.
+            None if is_every_action(&item.value) => {}
+            None => {
+                let service = item.value.split_once(':').map_or("*", |(s, _)| s);
+                for listing in listed.of_service(service) {
+                    if listing.0.matches(&item.value) {
+                        allowed(item.span, listing);
+                    }
+                }
             }
         }
     }
