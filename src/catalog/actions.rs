@@ -539,9 +539,9 @@ impl Expand {
 
     /// The actions left, collected: where the pattern takes a service's
     /// range whole (`s3:*`, `ec2:Describe*`), the range is copied at once
-    /// rather than one `next` and one push per action (a vector collected
-    /// from the iterator was two thirds of the cost of the process's
-    /// expansions on the AWS managed policies).
+    /// rather than one `next` and one push per action (3 of the 12 million
+    /// instructions the process's expansions took on the AWS managed
+    /// policies).
     pub fn into_vec(mut self) -> Vec<Action> {
         let mut out = Vec::new();
         loop {

@@ -208,7 +208,7 @@ fn intersect<T: Copy + PartialEq + From<u8>>(a: &[T], b: &[T], eq: impl Fn(T, T)
     // character) and then the first's matches both, each `*` reading the
     // other's part. Most resource patterns are `arn:aws:ec2:*:…` against
     // a format that ends in a `*` for the resource's id: true at once,
-    // where the search (which finds it true) was a third of
+    // where the search that found it true was more than a quarter of
     // `resource-mismatch`'s instructions on the AWS managed policies.
     if (a.first() == Some(&star) && b.last() == Some(&star))
         || (b.first() == Some(&star) && a.last() == Some(&star))

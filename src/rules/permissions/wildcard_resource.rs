@@ -73,6 +73,34 @@ fn scopable_on_star(action_pattern: &str) -> std::sync::Arc<Vec<Action>> {
     })
 }
 
+/// The actions an action item could let act on `*` ([`could_be_scoped`]):
+/// the one it names, or a wildcard's ([`scopable_on_star`]); none for a
+/// name the catalog lacks.
+enum Scopable {
+    One(Action),
+    Many(std::sync::Arc<Vec<Action>>),
+    Nothing,
+}
+
+impl Scopable {
+    fn of(item: &str, known: Option<Action>) -> Self {
+        match known {
+            Some(a) if could_be_scoped(&a) => Scopable::One(a),
+            Some(_) => Scopable::Nothing,
+            None if crate::catalog::is_wildcard(item) => Scopable::Many(scopable_on_star(item)),
+            None => Scopable::Nothing,
+        }
+    }
+
+    fn actions(&self) -> &[Action] {
+        match self {
+            Scopable::One(a) => std::slice::from_ref(a),
+            Scopable::Many(list) => list,
+            Scopable::Nothing => &[],
+        }
+    }
+}
+
 /// Which every-resource ARNs one resource pattern covers, remembered for
 /// the statement ([`crate::memo::Told`]): thirty EC2 actions share a
 /// handful of types, and matching an ARN pattern against each again was
@@ -139,13 +167,7 @@ impl Rule for WildcardResource {
         // `*`, which would then find nothing to report.
         let could = statement
             .allowed_action_items()
-            .any(|(item, known)| match known {
-                Some(a) => could_be_scoped(&a),
-                None => {
-                    crate::catalog::is_wildcard(&item.value)
-                        && !scopable_on_star(&item.value).is_empty()
-                }
-            });
+            .any(|(item, known)| !Scopable::of(&item.value, known).actions().is_empty());
         if !could {
             return;
         }
@@ -205,17 +227,13 @@ impl Rule for WildcardResource {
         let mut covered = |a: &Action| is_star || covers.type_of(*a).is_some();
         for (item, known) in statement.allowed_action_items() {
             let before = scopable.len();
-            match known {
-                Some(a) => scopable.extend(Some(a).filter(|a| could_be_scoped(a) && covered(a))),
-                None if crate::catalog::is_wildcard(&item.value) => scopable.extend(
-                    scopable_on_star(&item.value)
-                        .iter()
-                        .copied()
-                        .filter(|a| covered(a)),
-                ),
-                // Names no catalog action.
-                None => {}
-            }
+            scopable.extend(
+                Scopable::of(&item.value, known)
+                    .actions()
+                    .iter()
+                    .copied()
+                    .filter(|a| covered(a)),
+            );
             if scopable.len() > before {
                 contributing.push(item);
             }
