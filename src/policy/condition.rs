@@ -435,12 +435,22 @@ pub fn compares_patterns_literally(cond: &Condition) -> bool {
         && cond.values.iter().all(|v| {
             // Without a variable the value is compared as written: no copy
             // (every rule that asks whether a statement grants asks this).
-            if v.value.contains("${") {
+            if has_variable(&v.value) {
                 crate::policy::pattern::has_wildcard(&without_variables(&v.value))
             } else {
                 crate::policy::pattern::has_wildcard(&v.value)
             }
         })
+}
+
+/// Whether `text` holds a policy variable's opening `${`. A `$` is rare in
+/// policy text, so this looks for it alone (one vector search) and then at
+/// the byte after: `str::contains("${")` prepares a substring search on
+/// every call, and rules ask this of every resource, condition key and
+/// condition value.
+pub fn has_variable(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr_iter(b'$', bytes).any(|at| bytes.get(at + 1) == Some(&b'{'))
 }
 
 /// `value` without its policy variables (`${aws:username}`, and `${*}`,
@@ -530,7 +540,7 @@ fn ordered(kind: OperatorKind, ord: Option<std::cmp::Ordering>) -> bool {
 /// `None` when a variable's value is not known. `${*}`, `${?}` and `${$}`
 /// stand for the literal characters.
 fn substitute_variables(value: &str, ctx: &RequestContext) -> Option<String> {
-    if !value.contains("${") {
+    if !has_variable(value) {
         return Some(value.to_string());
     }
     let mut out = String::with_capacity(value.len());
@@ -690,6 +700,29 @@ mod tests {
         RequestContext {
             closed: true,
             ..RequestContext::default()
+        }
+    }
+
+    #[test]
+    fn has_variable_finds_what_contains_finds() {
+        for text in [
+            "",
+            "$",
+            "{",
+            "${",
+            "$${",
+            "$ {",
+            "{$",
+            "a$b{",
+            "arn:aws:s3:::b/${aws:username}/*",
+            "$$$",
+            "x$",
+            "${aws:PrincipalTag/team}",
+            "cost$center",
+            "é${x}",
+            "$\u{0}{",
+        ] {
+            assert_eq!(has_variable(text), text.contains("${"), "{text:?}");
         }
     }
 

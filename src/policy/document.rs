@@ -767,7 +767,7 @@ fn check_action_syntax(item: &Spanned<Str>, problems: &mut Vec<Problem>) {
 
 fn check_resource_syntax(item: &Spanned<Str>, problems: &mut Vec<Problem>) {
     let r = item.value.as_str();
-    if r == "*" || r.contains("${") {
+    if r == "*" || crate::policy::condition::has_variable(r) {
         return;
     }
     match arn::Arn::parse(r) {

@@ -316,7 +316,7 @@ fn matches_anyone(cond: &Condition, value: &str) -> bool {
     }
     if ARN_KEYS.iter().any(|k| cond.key_is(k)) {
         // A policy variable's own `:` would split the fields wrongly.
-        if value.contains("${") {
+        if crate::policy::condition::has_variable(value) {
             return false;
         }
         return crate::policy::arn::Arn::parse(value).is_some_and(|arn| {

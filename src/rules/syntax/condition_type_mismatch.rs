@@ -143,9 +143,9 @@ fn unreadable(kind: OperatorKind, value: &str) -> Option<&'static str> {
         | K::NumericLessThan
         | K::NumericLessThanEquals
         | K::NumericGreaterThan
-        | K::NumericGreaterThanEquals => {
-            (!value.contains("${") && value.trim().parse::<f64>().is_err()).then_some("a number")
-        }
+        | K::NumericGreaterThanEquals => (!crate::policy::condition::has_variable(value)
+            && value.trim().parse::<f64>().is_err())
+        .then_some("a number"),
         _ => None,
     }
 }

@@ -141,7 +141,7 @@ impl Rule for InvalidArn {
         for item in &element.items {
             let value = item.value.as_str();
             // A policy variable's own `:` would split the fields wrongly.
-            if value.contains("${") {
+            if crate::policy::condition::has_variable(value) {
                 continue;
             }
             // Not an ARN, or an unknown partition: `invalid-policy`'s.

@@ -87,7 +87,7 @@ fn listed_for_service(service: &str, key: &str) -> bool {
 /// `expanded` holds the statement's actions once one key has asked for
 /// them: the other keys of its conditions ask for the same.
 fn judge(key: &str, statement: &Statement, expanded: &OnceCell<Vec<Action>>) -> Verdict {
-    if key.contains("${") || from_identity_provider(key) {
+    if crate::policy::condition::has_variable(key) || from_identity_provider(key) {
         return Verdict::Fine;
     }
     let Some((prefix, _)) = key.split_once(':') else {
