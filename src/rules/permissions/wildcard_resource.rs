@@ -165,10 +165,14 @@ impl Rule for WildcardResource {
         // Most statements allow nothing that could be scoped (reads and
         // lists): told here, before looking for a resource as broad as
         // `*`, which would then find nothing to report.
-        let could = statement
+        // Each item classified once, for this test and for the list below
+        // (a wildcard's class is a memo lookup).
+        let items: Vec<_> = statement
             .allowed_action_items()
-            .any(|(item, known)| !Scopable::of(&item.value, known).actions().is_empty());
-        if !could {
+            .map(|(item, known)| (item, Scopable::of(&item.value, known)))
+            .filter(|(_, s)| !s.actions().is_empty())
+            .collect();
+        if items.is_empty() {
             return;
         }
         let resources = statement.resources();
@@ -225,15 +229,9 @@ impl Rule for WildcardResource {
         // On an ARN pattern, only the actions with a type it covers whole.
         let mut covers = found.unwrap_or_else(|| Covers::new(&star.value));
         let mut covered = |a: &Action| is_star || covers.type_of(*a).is_some();
-        for (item, known) in statement.allowed_action_items() {
+        for (item, class) in &items {
             let before = scopable.len();
-            scopable.extend(
-                Scopable::of(&item.value, known)
-                    .actions()
-                    .iter()
-                    .copied()
-                    .filter(|a| covered(a)),
-            );
+            scopable.extend(class.actions().iter().copied().filter(|a| covered(a)));
             if scopable.len() > before {
                 contributing.push(item);
             }
